@@ -1,0 +1,162 @@
+//! ponder's model of a change, as `git/` reads it: the commits of a range, and the files
+//! each commit (and the range as a whole) touches, with their old and new text and the
+//! line numbers of every added and removed line. Nothing here knows about git2 or syn.
+
+use std::collections::BTreeSet;
+
+/// Everything the rules look at: a resolved range, its commits, and the range diff.
+#[derive(Debug, Clone, Default)]
+pub struct Change {
+    /// The base commit (`None` when the range starts at the empty tree).
+    pub base: Option<String>,
+    /// The head commit (`None` in an unborn repository).
+    pub head: Option<String>,
+    /// Commits of the range, oldest first.
+    pub commits: Vec<Commit>,
+    /// The diff of the whole range (base tree to head tree, or to the work tree).
+    pub files: Vec<FileChange>,
+    /// Uncommitted work, as its own diff against HEAD, in the no-argument form.
+    pub work_tree: Option<Vec<FileChange>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Commit {
+    pub sha: String,
+    pub subject: String,
+    /// The message after the subject line, trimmed (trailers included).
+    pub body: String,
+    pub is_merge: bool,
+    /// The diff against the first parent (empty for merges, which rules skip).
+    pub files: Vec<FileChange>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileStatus {
+    Added,
+    Modified,
+    Deleted,
+    Renamed,
+    Copied,
+    /// Mode or type change (file to symlink, say) with no text to compare.
+    TypeChange,
+}
+
+/// Why a file's text is not available to the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    Binary,
+    NotUtf8,
+    TooLarge,
+    /// A symlink, submodule or other non-regular entry.
+    NotAFile,
+}
+
+impl SkipReason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::Binary => "binary file",
+            SkipReason::NotUtf8 => "not valid UTF-8",
+            SkipReason::TooLarge => "larger than ponder's file size limit",
+            SkipReason::NotAFile => "not a regular file",
+        }
+    }
+}
+
+/// Identifies one version of a file's text: a blob id for committed content, a content
+/// hash for work-tree content. The syntax cache is keyed by it, so a blob that is the new
+/// version in one commit and the old one in the next is parsed once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TextKey(pub String);
+
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub key: TextKey,
+    pub content: std::sync::Arc<str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    /// Path in the new version (the old path for deletions), `/`-separated.
+    pub path: String,
+    /// The path before a rename or copy.
+    pub old_path: Option<String>,
+    pub status: FileStatus,
+    pub old: Option<Text>,
+    pub new: Option<Text>,
+    pub skipped: Option<SkipReason>,
+    pub hunks: Vec<Hunk>,
+    /// 1-based line numbers, in the new version, of added lines.
+    pub added_lines: BTreeSet<u32>,
+    /// 1-based line numbers, in the old version, of removed lines.
+    pub removed_lines: BTreeSet<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hunk {
+    pub old_start: u32,
+    pub old_lines: u32,
+    pub new_start: u32,
+    pub new_lines: u32,
+    pub added: u32,
+    pub removed: u32,
+}
+
+impl FileChange {
+    pub fn is_rust(&self) -> bool {
+        self.path.ends_with(".rs")
+    }
+
+    pub fn added_count(&self) -> usize {
+        self.added_lines.len()
+    }
+
+    pub fn removed_count(&self) -> usize {
+        self.removed_lines.len()
+    }
+
+    /// The text of an added line (1-based, new version).
+    pub fn new_line(&self, line: u32) -> Option<&str> {
+        let text = self.new.as_ref()?;
+        text.content.lines().nth(line.checked_sub(1)? as usize)
+    }
+
+    /// Texts of the added lines, in order.
+    pub fn added_texts(&self) -> Vec<&str> {
+        let Some(text) = self.new.as_ref() else {
+            return Vec::new();
+        };
+        text.content
+            .lines()
+            .enumerate()
+            .filter(|(index, _)| self.added_lines.contains(&(*index as u32 + 1)))
+            .map(|(_, line)| line)
+            .collect()
+    }
+
+    /// Texts of the removed lines, in order.
+    pub fn removed_texts(&self) -> Vec<&str> {
+        let Some(text) = self.old.as_ref() else {
+            return Vec::new();
+        };
+        text.content
+            .lines()
+            .enumerate()
+            .filter(|(index, _)| self.removed_lines.contains(&(*index as u32 + 1)))
+            .map(|(_, line)| line)
+            .collect()
+    }
+}
+
+impl Commit {
+    pub fn short_sha(&self) -> &str {
+        self.sha.get(..10).unwrap_or(&self.sha)
+    }
+
+    pub fn message(&self) -> String {
+        if self.body.is_empty() {
+            self.subject.clone()
+        } else {
+            format!("{}\n\n{}", self.subject, self.body)
+        }
+    }
+}

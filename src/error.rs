@@ -1,0 +1,120 @@
+//! Every way an analysis can fail before it has a report to give, each with a stable
+//! diagnostic code and a help line that says what to do. An unparsable file or an empty
+//! range is not an error: it is part of the report.
+
+use std::path::PathBuf;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use thiserror::Error;
+
+#[derive(Debug, Error, Diagnostic)]
+pub enum Error {
+    #[error("{} is not inside a git repository ({reason})", path.display())]
+    #[diagnostic(
+        code(ponder::git::not_a_repository),
+        help("run ponder inside a git repository, or point at one with `--repo PATH`")
+    )]
+    NotARepository { path: PathBuf, reason: String },
+
+    #[error("`{revision}` does not name a commit in this repository")]
+    #[diagnostic(
+        code(ponder::git::unknown_revision),
+        help("check the spelling with `git rev-parse {revision}`; in a shallow CI clone, fetch the ref first (`git fetch origin {revision}`, or `fetch-depth: 0` in actions/checkout)")
+    )]
+    UnknownRevision { revision: String, reason: String },
+
+    #[error("`{revision}` names an object that is not a commit")]
+    #[diagnostic(
+        code(ponder::git::not_a_commit),
+        help("name a branch, a tag or a commit SHA")
+    )]
+    NotACommit { revision: String },
+
+    #[error("`{a}` and `{b}` have no common ancestor")]
+    #[diagnostic(
+        code(ponder::git::no_merge_base),
+        help("in a shallow clone the shared history may simply be missing: fetch more of it (`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout); otherwise name an explicit range `A..B`")
+    )]
+    NoMergeBase { a: String, b: String },
+
+    #[error("could not tell which branch this one is based on")]
+    #[diagnostic(
+        code(ponder::git::no_default_base),
+        help("the current branch has no upstream and there is no origin/HEAD, main or master; name the base, e.g. `ponder develop` or `ponder A..B`")
+    )]
+    NoDefaultBase,
+
+    #[error("HEAD does not point at a commit yet")]
+    #[diagnostic(
+        code(ponder::git::unborn_head),
+        help("commit something first, or name a range of existing commits")
+    )]
+    UnbornHead,
+
+    #[error("a bare repository has no work in progress to analyse")]
+    #[diagnostic(
+        code(ponder::git::bare_needs_range),
+        help(
+            "name a range (`ponder A..B`) or a commit (`ponder --commit SHA`) in a bare repository"
+        )
+    )]
+    BareNeedsRange,
+
+    #[error("git failed while {action} {subject}: {message}")]
+    #[diagnostic(
+        code(ponder::git::failed),
+        help("check that the repository is intact with `git fsck`; if it is a shallow clone, fetch the missing history")
+    )]
+    Git {
+        action: String,
+        subject: String,
+        message: String,
+    },
+
+    #[error("could not read the configuration file {}", path.display())]
+    #[diagnostic(
+        code(ponder::config::unreadable),
+        help("check that the path given to --config exists and is readable")
+    )]
+    ConfigUnreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    ConfigInvalid(Box<InvalidConfig>),
+
+    #[error("there is no rule called `{id}`")]
+    #[diagnostic(
+        code(ponder::rules::unknown),
+        help("`ponder rules` lists the rules: {known}")
+    )]
+    UnknownRule { id: String, known: String },
+}
+
+impl Error {
+    pub fn git(action: &str, subject: &str, error: git2::Error) -> Error {
+        Error::Git {
+            action: action.to_string(),
+            subject: subject.to_string(),
+            message: error.message().to_string(),
+        }
+    }
+}
+
+/// A configuration file that does not say what ponder can use, pointing at the place.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(ponder::config::invalid))]
+pub struct InvalidConfig {
+    pub message: String,
+    #[source_code]
+    pub source_code: NamedSource<String>,
+    #[label("{label}")]
+    pub span: Option<SourceSpan>,
+    pub label: String,
+    #[help]
+    pub help: String,
+}

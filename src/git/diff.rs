@@ -1,0 +1,364 @@
+//! Walks a resolved range and turns git diffs into `FileChange`s: per commit (against the
+//! first parent, for the commit-level rules) and for the range as a whole (for the
+//! code-level rules), with renames detected so that a moved file is not "new code".
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use git2::{
+    Delta, Diff, DiffFindOptions, DiffOptions, FileMode, Oid, Patch, Repository, Sort, Tree,
+};
+
+use super::range::Resolved;
+use super::ReadOptions;
+use crate::change::{Change, Commit, FileChange, FileStatus, Hunk, SkipReason, Text, TextKey};
+use crate::error::Error;
+
+pub fn read(repo: &Repository, range: &Resolved, options: &ReadOptions) -> Result<Change, Error> {
+    let mut reader = Reader {
+        repo,
+        options,
+        blobs: HashMap::new(),
+    };
+    let base_tree = range.base.map(|id| reader.tree_of(id)).transpose()?;
+    let head_tree = range.head.map(|id| reader.tree_of(id)).transpose()?;
+
+    let mut commits = Vec::new();
+    if let Some(head) = range.head {
+        commits = reader.commits(range.base, head)?;
+    }
+
+    let (files, work_tree) = if range.include_work_tree {
+        let files = reader.work_tree_diff(base_tree.as_ref())?;
+        let uncommitted = reader.work_tree_diff(head_tree.as_ref())?;
+        let work_tree = (!uncommitted.is_empty()).then_some(uncommitted);
+        (files, work_tree)
+    } else {
+        let diff = reader.tree_diff(base_tree.as_ref(), head_tree.as_ref())?;
+        (reader.files(&diff, false)?, None)
+    };
+
+    Ok(Change {
+        base: range.base.map(|id| id.to_string()),
+        head: range.head.map(|id| id.to_string()),
+        commits,
+        files,
+        work_tree,
+    })
+}
+
+struct Reader<'r> {
+    repo: &'r Repository,
+    options: &'r ReadOptions,
+    /// Blob texts already loaded, so a blob shared by several diffs is held once.
+    blobs: HashMap<Oid, Result<Arc<str>, SkipReason>>,
+}
+
+impl<'r> Reader<'r> {
+    fn tree_of(&self, commit: Oid) -> Result<Tree<'r>, Error> {
+        self.repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(|e| Error::git("reading the tree of", &commit.to_string(), e))
+    }
+
+    fn commits(&mut self, base: Option<Oid>, head: Oid) -> Result<Vec<Commit>, Error> {
+        let walk_error = |e| Error::git("walking the history of", &head.to_string(), e);
+        let mut walk = self.repo.revwalk().map_err(walk_error)?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+            .map_err(walk_error)?;
+        walk.push(head).map_err(walk_error)?;
+        if let Some(base) = base {
+            walk.hide(base).map_err(walk_error)?;
+        }
+        let mut commits = Vec::new();
+        for id in walk {
+            let id = id.map_err(walk_error)?;
+            let commit = self
+                .repo
+                .find_commit(id)
+                .map_err(|e| Error::git("reading commit", &id.to_string(), e))?;
+            let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+            let (subject, body) = split_message(&message);
+            let is_merge = commit.parent_count() > 1;
+            let files = if is_merge {
+                Vec::new()
+            } else {
+                let parent_tree =
+                    match commit.parent(0) {
+                        Ok(parent) => Some(parent.tree().map_err(|e| {
+                            Error::git("reading the parent of", &id.to_string(), e)
+                        })?),
+                        Err(_) => None,
+                    };
+                let tree = commit
+                    .tree()
+                    .map_err(|e| Error::git("reading the tree of", &id.to_string(), e))?;
+                let diff = self.tree_diff(parent_tree.as_ref(), Some(&tree))?;
+                self.files(&diff, false)?
+            };
+            commits.push(Commit {
+                sha: id.to_string(),
+                subject,
+                body,
+                is_merge,
+                files,
+            });
+        }
+        Ok(commits)
+    }
+
+    fn diff_options() -> DiffOptions {
+        let mut options = DiffOptions::new();
+        // No context: hunks are exactly the changed lines, which is what "largest hunk"
+        // and "added lines" mean to the rules.
+        options.context_lines(0).include_typechange(true);
+        options
+    }
+
+    fn find_renames(diff: &mut Diff<'_>, work_tree: bool) -> Result<(), Error> {
+        let mut find = DiffFindOptions::new();
+        find.renames(true).copies(true).for_untracked(work_tree);
+        diff.find_similar(Some(&mut find))
+            .map_err(|e| Error::git("detecting renames in", "the diff", e))
+    }
+
+    fn tree_diff(&self, old: Option<&Tree<'_>>, new: Option<&Tree<'_>>) -> Result<Diff<'r>, Error> {
+        let mut options = Self::diff_options();
+        let mut diff = self
+            .repo
+            .diff_tree_to_tree(old, new, Some(&mut options))
+            .map_err(|e| Error::git("diffing", "the range", e))?;
+        Self::find_renames(&mut diff, false)?;
+        Ok(diff)
+    }
+
+    fn work_tree_diff(&mut self, old: Option<&Tree<'_>>) -> Result<Vec<FileChange>, Error> {
+        let mut options = Self::diff_options();
+        options
+            .include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .show_untracked_content(true);
+        let mut diff = self
+            .repo
+            .diff_tree_to_workdir_with_index(old, Some(&mut options))
+            .map_err(|e| Error::git("diffing", "the work tree", e))?;
+        Self::find_renames(&mut diff, true)?;
+        self.files(&diff, true)
+    }
+
+    fn files(
+        &mut self,
+        diff: &Diff<'_>,
+        new_side_is_work_tree: bool,
+    ) -> Result<Vec<FileChange>, Error> {
+        let mut files = Vec::new();
+        for (index, delta) in diff.deltas().enumerate() {
+            let status = match delta.status() {
+                Delta::Added | Delta::Untracked => FileStatus::Added,
+                Delta::Deleted => FileStatus::Deleted,
+                Delta::Renamed => FileStatus::Renamed,
+                Delta::Copied => FileStatus::Copied,
+                Delta::Typechange => FileStatus::TypeChange,
+                Delta::Modified | Delta::Conflicted => FileStatus::Modified,
+                Delta::Unmodified | Delta::Ignored | Delta::Unreadable => continue,
+            };
+            let old_file = delta.old_file();
+            let new_file = delta.new_file();
+            let path_of = |file: &git2::DiffFile<'_>| {
+                file.path()
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default()
+            };
+            let new_path = path_of(&new_file);
+            let old_path = path_of(&old_file);
+            let path = if status == FileStatus::Deleted {
+                old_path.clone()
+            } else {
+                new_path.clone()
+            };
+            let mut change = FileChange {
+                path,
+                old_path: matches!(status, FileStatus::Renamed | FileStatus::Copied)
+                    .then(|| old_path.clone()),
+                status,
+                old: None,
+                new: None,
+                skipped: None,
+                hunks: Vec::new(),
+                added_lines: BTreeSet::new(),
+                removed_lines: BTreeSet::new(),
+            };
+
+            let regular =
+                |mode: FileMode| matches!(mode, FileMode::Blob | FileMode::BlobExecutable);
+            let old_exists = status != FileStatus::Added;
+            let new_exists = status != FileStatus::Deleted;
+            if (old_exists && !regular(old_file.mode()))
+                || (new_exists && !regular(new_file.mode()))
+            {
+                change.skipped = Some(SkipReason::NotAFile);
+                files.push(change);
+                continue;
+            }
+            let too_large = |size: u64| size > self.options.max_file_bytes;
+            if too_large(old_file.size()) || too_large(new_file.size()) {
+                change.skipped = Some(SkipReason::TooLarge);
+                files.push(change);
+                continue;
+            }
+
+            if old_exists {
+                match self.blob_text(old_file.id()) {
+                    Ok(text) => change.old = Some(text),
+                    Err(reason) => change.skipped = Some(reason),
+                }
+            }
+            if new_exists && change.skipped.is_none() {
+                let text = if new_side_is_work_tree {
+                    self.work_tree_text(&new_path)
+                } else {
+                    self.blob_text(new_file.id())
+                };
+                match text {
+                    Ok(text) => change.new = Some(text),
+                    Err(reason) => change.skipped = Some(reason),
+                }
+            }
+            if matches!(
+                change.skipped,
+                Some(SkipReason::Binary | SkipReason::TooLarge | SkipReason::NotAFile)
+            ) {
+                change.old = None;
+                change.new = None;
+                files.push(change);
+                continue;
+            }
+            // Line numbers come from the patch even for non-UTF-8 text, so commit sizes
+            // still count those lines.
+            read_lines(diff, index, &mut change)?;
+            files.push(change);
+        }
+        Ok(files)
+    }
+
+    fn blob_text(&mut self, id: Oid) -> Result<Text, SkipReason> {
+        if let Some(cached) = self.blobs.get(&id) {
+            return cached.clone().map(|content| Text {
+                key: TextKey(id.to_string()),
+                content,
+            });
+        }
+        let loaded = match self.repo.find_blob(id) {
+            Ok(blob) => decode(blob.content(), self.options.max_file_bytes),
+            Err(_) => Err(SkipReason::NotAFile),
+        };
+        self.blobs.insert(id, loaded.clone());
+        loaded.map(|content| Text {
+            key: TextKey(id.to_string()),
+            content,
+        })
+    }
+
+    /// Reads a work-tree file, refusing symlinks and anything that resolves outside the
+    /// work tree (a symlinked parent directory, say).
+    fn work_tree_text(&self, path: &str) -> Result<Text, SkipReason> {
+        let Some(root) = self.repo.workdir() else {
+            return Err(SkipReason::NotAFile);
+        };
+        let full = root.join(Path::new(path));
+        let metadata = std::fs::symlink_metadata(&full).map_err(|_| SkipReason::NotAFile)?;
+        if !metadata.file_type().is_file() {
+            return Err(SkipReason::NotAFile);
+        }
+        if metadata.len() > self.options.max_file_bytes {
+            return Err(SkipReason::TooLarge);
+        }
+        let (Ok(real_root), Ok(real_file)) = (root.canonicalize(), full.canonicalize()) else {
+            return Err(SkipReason::NotAFile);
+        };
+        if !real_file.starts_with(&real_root) {
+            return Err(SkipReason::NotAFile);
+        }
+        let bytes = std::fs::read(&real_file).map_err(|_| SkipReason::NotAFile)?;
+        let id =
+            Oid::hash_object(git2::ObjectType::Blob, &bytes).map_err(|_| SkipReason::NotAFile)?;
+        let content = decode(&bytes, self.options.max_file_bytes)?;
+        Ok(Text {
+            key: TextKey(id.to_string()),
+            content,
+        })
+    }
+}
+
+fn decode(bytes: &[u8], max_bytes: u64) -> Result<Arc<str>, SkipReason> {
+    if bytes.len() as u64 > max_bytes {
+        return Err(SkipReason::TooLarge);
+    }
+    // git's own test: a NUL in the first 8000 bytes makes a file binary.
+    if bytes.iter().take(8000).any(|&b| b == 0) {
+        return Err(SkipReason::Binary);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Arc::from(text)),
+        Err(_) => Err(SkipReason::NotUtf8),
+    }
+}
+
+fn read_lines(diff: &Diff<'_>, index: usize, change: &mut FileChange) -> Result<(), Error> {
+    let patch = Patch::from_diff(diff, index)
+        .map_err(|e| Error::git("reading the diff of", &change.path, e))?;
+    let Some(patch) = patch else {
+        return Ok(());
+    };
+    if patch.delta().flags().is_binary() {
+        change.skipped = Some(SkipReason::Binary);
+        change.old = None;
+        change.new = None;
+        return Ok(());
+    }
+    for hunk_index in 0..patch.num_hunks() {
+        let Ok((hunk, line_count)) = patch.hunk(hunk_index) else {
+            continue;
+        };
+        let mut summary = Hunk {
+            old_start: hunk.old_start(),
+            old_lines: hunk.old_lines(),
+            new_start: hunk.new_start(),
+            new_lines: hunk.new_lines(),
+            added: 0,
+            removed: 0,
+        };
+        for line_index in 0..line_count {
+            let Ok(line) = patch.line_in_hunk(hunk_index, line_index) else {
+                continue;
+            };
+            match line.origin() {
+                '+' => {
+                    if let Some(number) = line.new_lineno() {
+                        change.added_lines.insert(number);
+                        summary.added += 1;
+                    }
+                }
+                '-' => {
+                    if let Some(number) = line.old_lineno() {
+                        change.removed_lines.insert(number);
+                        summary.removed += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        change.hunks.push(summary);
+    }
+    Ok(())
+}
+
+fn split_message(message: &str) -> (String, String) {
+    let message = message.trim();
+    match message.split_once('\n') {
+        Some((subject, body)) => (subject.trim().to_string(), body.trim().to_string()),
+        None => (message.to_string(), String::new()),
+    }
+}

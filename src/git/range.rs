@@ -1,0 +1,210 @@
+//! Turns what the user typed (`A..B`, `A`, `--commit SHA`, or nothing) into a base and a
+//! head commit, following the forms of DESIGN.md.
+
+use git2::{BranchType, Oid, Repository};
+
+use crate::error::Error;
+
+/// The range forms of the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RangeSpec {
+    /// No argument: the current branch against its upstream or the default branch,
+    /// plus staged and unstaged work.
+    Default,
+    /// `A`: merge-base(A, HEAD)..HEAD.
+    Since(String),
+    /// `A..B`: exactly the commits reachable from B and not from A.
+    Between(String, String),
+    /// `A...B`: merge-base(A, B)..B.
+    Symmetric(String, String),
+    /// `--commit SHA`: one commit against its first parent.
+    Commit(String),
+}
+
+impl RangeSpec {
+    /// Parses the positional RANGE argument. An empty side means HEAD, as in git.
+    pub fn parse(text: &str) -> RangeSpec {
+        let side = |s: &str| {
+            if s.is_empty() {
+                "HEAD".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        if let Some((a, b)) = text.split_once("...") {
+            RangeSpec::Symmetric(side(a), side(b))
+        } else if let Some((a, b)) = text.split_once("..") {
+            RangeSpec::Between(side(a), side(b))
+        } else {
+            RangeSpec::Since(text.to_string())
+        }
+    }
+}
+
+/// A range ready to walk: commits reachable from `head` and not from `base`.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub base: Option<Oid>,
+    pub head: Option<Oid>,
+    /// Diff the range against the work tree (with the index) instead of `head`'s tree.
+    pub include_work_tree: bool,
+}
+
+pub fn resolve(repo: &Repository, spec: &RangeSpec) -> Result<Resolved, Error> {
+    match spec {
+        RangeSpec::Between(a, b) => Ok(Resolved {
+            base: Some(commit_id(repo, a)?),
+            head: Some(commit_id(repo, b)?),
+            include_work_tree: false,
+        }),
+        RangeSpec::Symmetric(a, b) => {
+            let a_id = commit_id(repo, a)?;
+            let b_id = commit_id(repo, b)?;
+            Ok(Resolved {
+                base: Some(merge_base(repo, a, a_id, b, b_id)?),
+                head: Some(b_id),
+                include_work_tree: false,
+            })
+        }
+        RangeSpec::Since(a) => {
+            let a_id = commit_id(repo, a)?;
+            let head_id = commit_id(repo, "HEAD")?;
+            Ok(Resolved {
+                base: Some(merge_base(repo, a, a_id, "HEAD", head_id)?),
+                head: Some(head_id),
+                include_work_tree: false,
+            })
+        }
+        RangeSpec::Commit(sha) => {
+            let id = commit_id(repo, sha)?;
+            let commit = repo
+                .find_commit(id)
+                .map_err(|e| Error::git("reading", sha, e))?;
+            // A root commit is compared with the empty tree.
+            let base = commit.parent_id(0).ok();
+            Ok(Resolved {
+                base,
+                head: Some(id),
+                include_work_tree: false,
+            })
+        }
+        RangeSpec::Default => resolve_default(repo),
+    }
+}
+
+fn resolve_default(repo: &Repository) -> Result<Resolved, Error> {
+    if repo.is_bare() {
+        return Err(Error::BareNeedsRange);
+    }
+    let head = match repo.head() {
+        Ok(reference) => reference.peel_to_commit().ok().map(|c| c.id()),
+        Err(error) if error.code() == git2::ErrorCode::UnbornBranch => None,
+        Err(error) => return Err(Error::git("reading", "HEAD", error)),
+    };
+    let Some(head) = head else {
+        // Nothing committed yet: the whole work tree is the change.
+        return Ok(Resolved {
+            base: None,
+            head: None,
+            include_work_tree: true,
+        });
+    };
+    let Some((name, base_tip)) = default_base(repo) else {
+        return Err(Error::NoDefaultBase);
+    };
+    let base = merge_base(repo, &name, base_tip, "HEAD", head)?;
+    Ok(Resolved {
+        base: Some(base),
+        head: Some(head),
+        include_work_tree: true,
+    })
+}
+
+/// The branch the current one will be merged into: its upstream, else origin/HEAD,
+/// main, master (local, then on origin).
+fn default_base(repo: &Repository) -> Option<(String, Oid)> {
+    if let Ok(head) = repo.head() {
+        if head.is_branch() {
+            if let Ok(name) = head.shorthand() {
+                if let Ok(branch) = repo.find_branch(name, BranchType::Local) {
+                    if let Ok(upstream) = branch.upstream() {
+                        if let (Some(target), Ok(Some(name))) =
+                            (upstream.get().target(), upstream.name())
+                        {
+                            return Some((name.to_string(), target));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let candidates = [
+        "refs/remotes/origin/HEAD",
+        "refs/heads/main",
+        "refs/heads/master",
+        "refs/remotes/origin/main",
+        "refs/remotes/origin/master",
+    ];
+    candidates.iter().find_map(|name| {
+        let reference = repo.find_reference(name).ok()?.resolve().ok()?;
+        let target = reference.peel_to_commit().ok()?.id();
+        let short = name
+            .trim_start_matches("refs/heads/")
+            .trim_start_matches("refs/remotes/");
+        Some((short.to_string(), target))
+    })
+}
+
+fn commit_id(repo: &Repository, spec: &str) -> Result<Oid, Error> {
+    let object = repo.revparse_single(spec).map_err(|error| {
+        if spec == "HEAD" && repo.head().is_err() {
+            Error::UnbornHead
+        } else {
+            Error::UnknownRevision {
+                revision: spec.to_string(),
+                reason: error.message().to_string(),
+            }
+        }
+    })?;
+    object
+        .peel_to_commit()
+        .map(|commit| commit.id())
+        .map_err(|_| Error::NotACommit {
+            revision: spec.to_string(),
+        })
+}
+
+fn merge_base(repo: &Repository, a: &str, a_id: Oid, b: &str, b_id: Oid) -> Result<Oid, Error> {
+    repo.merge_base(a_id, b_id).map_err(|error| {
+        if error.code() == git2::ErrorCode::NotFound {
+            Error::NoMergeBase {
+                a: a.to_string(),
+                b: b.to_string(),
+            }
+        } else {
+            Error::git("finding the merge base of", &format!("{a} and {b}"), error)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RangeSpec;
+
+    #[test]
+    fn range_argument_forms() {
+        assert_eq!(
+            RangeSpec::parse("v1..v2"),
+            RangeSpec::Between("v1".into(), "v2".into())
+        );
+        assert_eq!(
+            RangeSpec::parse("main..."),
+            RangeSpec::Symmetric("main".into(), "HEAD".into())
+        );
+        assert_eq!(
+            RangeSpec::parse("..topic"),
+            RangeSpec::Between("HEAD".into(), "topic".into())
+        );
+        assert_eq!(RangeSpec::parse("main"), RangeSpec::Since("main".into()));
+    }
+}

@@ -1,0 +1,325 @@
+//! ponder reads a Rust change (a branch, a commit range, or the work in progress) and asks
+//! the questions a careful reviewer would ask about it. This crate is the pipeline:
+//! `git` reads the change, `syntax` parses it, `rules` find what to ask, `answers`
+//! matches the answers already written, and `report` renders the result. The library
+//! never prints; `main.rs` does.
+//!
+//! ```no_run
+//! let request = ponder::Request::new(".");
+//! let report = ponder::analyze(&request)?;
+//! for prompt in &report.prompts {
+//!     let _ = (&prompt.rule, &prompt.question);
+//! }
+//! # Ok::<(), ponder::Error>(())
+//! ```
+
+#![warn(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
+
+pub mod answers;
+pub mod change;
+pub mod config;
+mod error;
+pub mod git;
+pub mod report;
+pub mod rules;
+pub mod syntax;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::change::{Change, FileChange, Text};
+use crate::config::Config;
+use crate::git::{ReadOptions, Repo};
+use crate::rules::{render, Context, Finding};
+use crate::syntax::Syntax;
+
+pub use crate::error::Error;
+pub use crate::git::RangeSpec;
+
+/// What to analyse and how.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub repo: PathBuf,
+    pub range: RangeSpec,
+    /// `--config PATH`; otherwise `.ponder.toml` at the repository root.
+    pub config: Option<PathBuf>,
+}
+
+impl Request {
+    /// The no-argument form in `repo`: the branch against its base, plus work in progress.
+    pub fn new(repo: impl Into<PathBuf>) -> Request {
+        Request {
+            repo: repo.into(),
+            range: RangeSpec::Default,
+            config: None,
+        }
+    }
+}
+
+/// One question ponder asks.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Prompt {
+    pub rule: String,
+    /// `None` for commit-level prompts.
+    pub file: Option<String>,
+    /// 1-based, in the new version of `file`.
+    pub line: Option<u32>,
+    pub end_line: Option<u32>,
+    /// The full SHA of the commit the prompt is about, when it is about one.
+    pub commit: Option<String>,
+    pub function: Option<String>,
+    pub question: String,
+    pub evidence: Vec<String>,
+    /// The reason written in an answer comment or trailer, when there is one.
+    pub answer: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitSummary {
+    pub sha: String,
+    pub subject: String,
+}
+
+/// A changed Rust file (or any skipped file) and whether ponder could read its code.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileSummary {
+    pub path: String,
+    pub parsed: bool,
+    /// Why the file was not parsed: a parse error, or why it was skipped.
+    pub note: Option<String>,
+}
+
+/// The result of an analysis: everything the report formats need.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub base: Option<String>,
+    pub head: Option<String>,
+    pub includes_work_tree: bool,
+    pub commits: Vec<CommitSummary>,
+    pub prompts: Vec<Prompt>,
+    pub files: Vec<FileSummary>,
+    /// New versions of the files prompts point at, for snippets.
+    pub sources: BTreeMap<String, Arc<str>>,
+}
+
+impl Report {
+    pub fn unanswered(&self) -> usize {
+        self.prompts.iter().filter(|p| p.answer.is_none()).count()
+    }
+}
+
+/// Runs the whole pipeline. Errors are about the request (no repository, unknown
+/// revision, bad config); anything odd inside the change is reported, not raised.
+pub fn analyze(request: &Request) -> Result<Report, Error> {
+    let repo = Repo::open(&request.repo)?;
+    let rules = rules::registry();
+    let mut change = repo.read_change(&request.range, &ReadOptions::default())?;
+    let config = load_config(&repo, request, &change, &rules)?;
+    drop_skipped_paths(&mut change, &config);
+
+    let mut texts: Vec<Text> = change
+        .files
+        .iter()
+        .filter(|file| file.is_rust())
+        .filter_map(|file| file.new.clone())
+        .collect();
+    for rule in &rules {
+        if let Some(settings) = config.rules.get(&rule.definition().id) {
+            if settings.enabled {
+                texts.extend(rule.extra_texts(&change, settings));
+            }
+        }
+    }
+    let mut syntax = Syntax::default();
+    syntax.parse_all(
+        texts
+            .into_iter()
+            .map(|text| (text.key, text.content))
+            .collect(),
+    );
+
+    let mut prompts = Vec::new();
+    for rule in &rules {
+        let definition = rule.definition();
+        let Some(settings) = config.rules.get(&definition.id) else {
+            continue;
+        };
+        if !settings.enabled {
+            continue;
+        }
+        let context = Context {
+            change: &change,
+            syntax: &syntax,
+            settings,
+        };
+        for finding in rule.check(&context) {
+            prompts.push(to_prompt(&definition.id, finding, settings));
+        }
+    }
+    prompts.extend(rules::custom::check(&config.custom, &change));
+    answers::apply(&mut prompts, &change);
+    sort_prompts(&mut prompts, &change);
+
+    let sources = prompts
+        .iter()
+        .filter_map(|prompt| prompt.file.as_ref())
+        .filter_map(|path| {
+            let file = change.files.iter().find(|f| &f.path == path)?;
+            Some((path.clone(), file.new.as_ref()?.content.clone()))
+        })
+        .collect();
+
+    Ok(Report {
+        base: change.base.clone(),
+        head: change.head.clone(),
+        includes_work_tree: request.range == RangeSpec::Default,
+        commits: change
+            .commits
+            .iter()
+            .map(|c| CommitSummary {
+                sha: c.sha.clone(),
+                subject: c.subject.clone(),
+            })
+            .collect(),
+        files: file_summaries(&change, &syntax),
+        prompts,
+        sources,
+    })
+}
+
+/// `--config PATH`, else `.ponder.toml` from the work tree (no-argument form) or from the
+/// head of the range, so that a range is judged by the configuration it carries.
+fn load_config(
+    repo: &Repo,
+    request: &Request,
+    change: &Change,
+    rules: &[Box<dyn rules::Rule>],
+) -> Result<Config, Error> {
+    if let Some(path) = &request.config {
+        return Config::read(path, rules);
+    }
+    const NAME: &str = ".ponder.toml";
+    if request.range == RangeSpec::Default {
+        if let Some(root) = repo.work_dir() {
+            let path = root.join(NAME);
+            // A symlink could point anywhere on the machine; only a regular file counts.
+            let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+            if regular {
+                return Config::read(&path, rules);
+            }
+            return Ok(Config::defaults(rules));
+        }
+    }
+    match change
+        .head
+        .as_deref()
+        .and_then(|head| repo.file_at(head, NAME))
+    {
+        Some(text) => Config::parse(NAME, &text, rules),
+        None => Ok(Config::defaults(rules)),
+    }
+}
+
+fn drop_skipped_paths(change: &mut Change, config: &Config) {
+    let keep = |file: &FileChange| !config.is_skipped(&file.path);
+    change.files.retain(keep);
+    for commit in &mut change.commits {
+        commit.files.retain(keep);
+    }
+    if let Some(files) = &mut change.work_tree {
+        files.retain(keep);
+    }
+}
+
+fn to_prompt(rule: &str, finding: Finding, settings: &config::RuleSettings) -> Prompt {
+    let template = |table: &BTreeMap<String, String>, key: &str| {
+        table
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| format!("{{{key}}}"))
+    };
+    let question = render(
+        &template(&settings.questions, finding.question.key),
+        &finding.question.variables,
+    );
+    let evidence = finding
+        .evidence
+        .iter()
+        .map(|message| {
+            render(
+                &template(&settings.evidence, message.key),
+                &message.variables,
+            )
+        })
+        .collect();
+    Prompt {
+        rule: rule.to_string(),
+        file: finding.file,
+        line: finding.line,
+        end_line: finding.end_line,
+        commit: finding.commit,
+        function: finding.function,
+        question,
+        evidence,
+        answer: None,
+    }
+}
+
+/// File prompts by path and line, then commit prompts in commit order.
+fn sort_prompts(prompts: &mut [Prompt], change: &Change) {
+    let commit_index = |sha: &Option<String>| {
+        sha.as_ref()
+            .and_then(|sha| change.commits.iter().position(|c| &c.sha == sha))
+            .unwrap_or(usize::MAX)
+    };
+    prompts.sort_by(|a, b| {
+        (
+            a.file.is_none(),
+            &a.file,
+            a.line,
+            commit_index(&a.commit),
+            &a.rule,
+        )
+            .cmp(&(
+                b.file.is_none(),
+                &b.file,
+                b.line,
+                commit_index(&b.commit),
+                &b.rule,
+            ))
+    });
+}
+
+fn file_summaries(change: &Change, syntax: &Syntax) -> Vec<FileSummary> {
+    change
+        .files
+        .iter()
+        .filter(|file| file.is_rust() || file.skipped.is_some())
+        .filter(|file| file.status != change::FileStatus::Deleted)
+        .map(|file| {
+            if let Some(reason) = file.skipped {
+                return FileSummary {
+                    path: file.path.clone(),
+                    parsed: false,
+                    note: Some(format!("skipped: {}", reason.describe())),
+                };
+            }
+            let parsed = file.new.as_ref().and_then(|text| syntax.get(&text.key));
+            match parsed.and_then(|p| p.parse_error.as_ref()) {
+                Some((line, message)) => FileSummary {
+                    path: file.path.clone(),
+                    parsed: false,
+                    note: Some(format!("could not parse (line {line}: {message})")),
+                },
+                None => FileSummary {
+                    path: file.path.clone(),
+                    parsed: parsed.is_some(),
+                    note: None,
+                },
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,227 @@
+//! The default output: each prompt rendered by miette with the snippet of the new version
+//! it points at, grouped by file and then by commit, and a one-line summary at the end.
+//! Text from the analysed repository is stripped of control characters, so a commit
+//! message or a source line cannot move the cursor or recolour the terminal.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
+    SourceCode, SourceSpan,
+};
+
+use super::Style;
+use crate::{Prompt, Report};
+
+pub fn render(report: &Report, style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(1);
+
+    let mut out = String::new();
+    let mut current_group = String::new();
+    for prompt in &report.prompts {
+        let group = group_title(report, prompt);
+        if group != current_group {
+            out.push_str(&format!("── {group}\n\n"));
+            current_group = group;
+        }
+        let diagnostic = PromptDiagnostic::new(report, prompt);
+        let mut rendered = String::new();
+        if handler.render_report(&mut rendered, &diagnostic).is_err() {
+            rendered = format!("{}\n", clean(&prompt.question));
+        }
+        out.push_str(&rendered);
+        out.push('\n');
+    }
+    out.push_str(&summary(report));
+    out
+}
+
+fn group_title(report: &Report, prompt: &Prompt) -> String {
+    if let Some(file) = &prompt.file {
+        return clean(file);
+    }
+    match &prompt.commit {
+        Some(sha) => {
+            let subject = report
+                .commits
+                .iter()
+                .find(|c| &c.sha == sha)
+                .map(|c| c.subject.as_str())
+                .unwrap_or("");
+            format!("commit {} “{}”", short(sha), clean(subject))
+        }
+        None => "this change".to_string(),
+    }
+}
+
+fn short(sha: &str) -> &str {
+    sha.get(..10).unwrap_or(sha)
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
+    }
+}
+
+fn summary(report: &Report) -> String {
+    let mut scope = vec![plural(report.commits.len(), "commit", "commits")];
+    let rust_files = report.files.len();
+    scope.push(plural(
+        rust_files,
+        "changed Rust file",
+        "changed Rust files",
+    ));
+    if report.includes_work_tree {
+        scope.push("work in progress included".to_string());
+    }
+    let mut line = if report.prompts.is_empty() {
+        format!(
+            "ponder has no questions about this change ({}).",
+            scope.join(", ")
+        )
+    } else {
+        let answered = report.prompts.len() - report.unanswered();
+        format!(
+            "ponder asked {} ({} answered) about {}.",
+            plural(report.prompts.len(), "question", "questions"),
+            answered,
+            scope.join(", ")
+        )
+    };
+    let unreadable: Vec<String> = report
+        .files
+        .iter()
+        .filter_map(|f| {
+            f.note
+                .as_ref()
+                .map(|note| format!("{} ({})", clean(&f.path), clean(note)))
+        })
+        .collect();
+    if !unreadable.is_empty() {
+        line.push_str(&format!(
+            "\nNot read as Rust code: {}.",
+            unreadable.join("; ")
+        ));
+    }
+    line.push('\n');
+    line
+}
+
+/// Replaces control characters (escape sequences above all) with U+FFFD.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug)]
+struct PromptDiagnostic {
+    question: String,
+    rule: String,
+    help: Option<String>,
+    source: Option<NamedSource<Arc<str>>>,
+    label: Option<LabeledSpan>,
+}
+
+impl PromptDiagnostic {
+    fn new(report: &Report, prompt: &Prompt) -> PromptDiagnostic {
+        let mut help_lines: Vec<String> = prompt.evidence.iter().map(|e| clean(e)).collect();
+        match &prompt.answer {
+            Some(answer) => help_lines.push(format!("answered: {}", clean(answer))),
+            None => help_lines.push(format!(
+                "answer with `// ponder: {}: <why>` or a `Ponder-Answer: {}: <why>` trailer",
+                prompt.rule, prompt.rule
+            )),
+        }
+        let mut source = None;
+        let mut label = None;
+        if let (Some(path), Some(line)) = (&prompt.file, prompt.line) {
+            if let Some(text) = report.sources.get(path) {
+                let cleaned: Arc<str> = Arc::from(clean(text));
+                if let Some(span) = line_span(&cleaned, line) {
+                    source = Some(NamedSource::new(clean(path), cleaned).with_language("Rust"));
+                    let text = match (&prompt.answer, &prompt.function) {
+                        (Some(_), _) => "answered".to_string(),
+                        (None, Some(function)) => format!("in `{}`", clean(function)),
+                        (None, None) => "here".to_string(),
+                    };
+                    label = Some(LabeledSpan::new_with_span(Some(text), span));
+                }
+            }
+        }
+        PromptDiagnostic {
+            question: clean(&prompt.question),
+            rule: prompt.rule.clone(),
+            help: Some(help_lines.join("\n")),
+            source,
+            label,
+        }
+    }
+}
+
+/// The span of a line's text, leading indentation excluded.
+fn line_span(text: &str, line: u32) -> Option<SourceSpan> {
+    let mut offset = 0usize;
+    for (index, content) in text.split_inclusive('\n').enumerate() {
+        if index as u32 + 1 == line {
+            let trimmed = content.trim_end_matches(['\n', '\r']);
+            let indent = trimmed.len() - trimmed.trim_start().len();
+            let length = trimmed.trim().len().max(1);
+            return Some(SourceSpan::from((offset + indent, length)));
+        }
+        offset += content.len();
+    }
+    None
+}
+
+impl fmt::Display for PromptDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.question)
+    }
+}
+
+impl std::error::Error for PromptDiagnostic {}
+
+impl Diagnostic for PromptDiagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.rule))
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        Some(Severity::Advice)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.label
+            .clone()
+            .map(|l| Box::new(std::iter::once(l)) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+}

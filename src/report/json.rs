@@ -1,0 +1,34 @@
+//! `--format json`: one object, in the shape DESIGN.md promises scripts:
+//! `{"version":1, "base", "head", "commits":[{"sha","subject"}], "prompts":[...], "files":[...]}`.
+
+use serde::Serialize;
+
+use crate::{CommitSummary, FileSummary, Prompt, Report};
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    base: Option<&'a str>,
+    head: Option<&'a str>,
+    includes_work_tree: bool,
+    commits: &'a [CommitSummary],
+    prompts: &'a [Prompt],
+    files: &'a [FileSummary],
+}
+
+pub fn render(report: &Report) -> String {
+    let json = JsonReport {
+        version: 1,
+        base: report.base.as_deref(),
+        head: report.head.as_deref(),
+        includes_work_tree: report.includes_work_tree,
+        commits: &report.commits,
+        prompts: &report.prompts,
+        files: &report.files,
+    };
+    // Serialising plain strings, numbers and options cannot fail; an empty object would
+    // still be valid JSON if it somehow did.
+    let mut text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| "{}".to_string());
+    text.push('\n');
+    text
+}

@@ -1,0 +1,27 @@
+//! Renders a `Report` in each output format. Each format is one file; this module only
+//! chooses. Rendering returns a string, so a report is written whole or not at all.
+
+mod human;
+mod json;
+
+use crate::Report;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// How the human format may decorate its output.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+pub fn render(report: &Report, format: Format, style: Style) -> String {
+    match format {
+        Format::Human => human::render(report, style),
+        Format::Json => json::render(report),
+    }
+}

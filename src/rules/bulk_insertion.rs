@@ -1,0 +1,423 @@
+//! bulk-insertion: one commit (or the uncommitted work) inserts a large block of new
+//! production code with little change to existing code. Moved lines, renames, tests,
+//! generated and vendored files are not counted. Signals of code accepted unread
+//! (narrating comments, doc comments that restate the name, near-identical functions, no
+//! tests) are added to the evidence.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::definition::definition;
+use super::helpers::{is_generated_or_vendored, is_production_rust, is_test_file, location};
+use super::{Context, Finding, Message, Rule};
+use crate::change::{Change, FileChange, Text};
+use crate::config::RuleSettings;
+use crate::syntax::{line_comments, ParsedFile};
+
+pub struct BulkInsertion;
+
+const QUESTION_VARIABLES: &[&str] = &["added", "files", "removed", "largest", "hunk_location"];
+
+impl Rule for BulkInsertion {
+    definition!("bulk-insertion");
+
+    fn variables(&self) -> &'static [(&'static str, &'static [&'static str])] {
+        &[
+            (
+                "questions.commit",
+                &[
+                    "commit",
+                    "subject",
+                    "added",
+                    "files",
+                    "removed",
+                    "largest",
+                    "hunk_location",
+                ],
+            ),
+            ("questions.work_tree", QUESTION_VARIABLES),
+            ("evidence.new_functions", &["count"]),
+            ("evidence.narrating", &["count", "example"]),
+            ("evidence.restating_docs", &["count", "example", "function"]),
+            ("evidence.near_identical", &["count", "names"]),
+            ("evidence.no_tests", &[]),
+            ("evidence.moved", &["count"]),
+        ]
+    }
+
+    /// Only commits big enough by line count alone are parsed, for their signals.
+    fn extra_texts(&self, change: &Change, settings: &RuleSettings) -> Vec<Text> {
+        let floor = (settings.count("min_added_lines") / 2).min(settings.count("min_hunk_lines"));
+        let mut texts = Vec::new();
+        for files in change_sets(change).map(|(_, files)| files) {
+            let added: usize = files
+                .iter()
+                .filter(|f| f.is_rust())
+                .map(FileChange::added_count)
+                .sum();
+            if added >= floor {
+                texts.extend(
+                    files
+                        .iter()
+                        .filter(|f| f.is_rust())
+                        .filter_map(|f| f.new.clone()),
+                );
+            }
+        }
+        texts
+    }
+
+    fn check(&self, context: &Context<'_>) -> Vec<Finding> {
+        change_sets(context.change)
+            .filter_map(|(commit, files)| check_set(context, commit, files))
+            .collect()
+    }
+}
+
+/// Each commit's files, then the work tree's, as (commit, files).
+fn change_sets(
+    change: &Change,
+) -> impl Iterator<Item = (Option<&crate::change::Commit>, &[FileChange])> {
+    change
+        .commits
+        .iter()
+        .filter(|commit| !commit.is_merge)
+        .map(|commit| (Some(commit), commit.files.as_slice()))
+        .chain(
+            change
+                .work_tree
+                .iter()
+                .map(|files| (None, files.as_slice())),
+        )
+}
+
+fn check_set(
+    context: &Context<'_>,
+    commit: Option<&crate::change::Commit>,
+    files: &[FileChange],
+) -> Option<Finding> {
+    let settings = context.settings;
+    let parsed_of = |file: &FileChange| context.parsed_new(file);
+    let production: Vec<&FileChange> = files
+        .iter()
+        .filter(|file| is_production_rust(file, parsed_of(file)))
+        .collect();
+
+    // Lines removed anywhere in the commit (any file, generated ones aside) that come back
+    // as added lines were moved, not written.
+    let mut removed_pool: HashMap<&str, usize> = HashMap::new();
+    for file in files
+        .iter()
+        .filter(|f| f.is_rust() && !is_generated_or_vendored(f))
+    {
+        for line in file.removed_texts() {
+            let line = line.trim();
+            if !line.is_empty() {
+                *removed_pool.entry(line).or_default() += 1;
+            }
+        }
+    }
+
+    let mut added = 0usize;
+    let mut removed = 0usize;
+    let mut moved = 0usize;
+    let mut added_by_file: BTreeMap<&str, usize> = BTreeMap::new();
+    for file in &production {
+        let mut file_added = 0;
+        for line in file.added_texts() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            match removed_pool.get_mut(line) {
+                Some(count) if *count > 0 => {
+                    *count -= 1;
+                    moved += 1;
+                }
+                _ => file_added += 1,
+            }
+        }
+        added += file_added;
+        removed += file
+            .removed_texts()
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .count();
+        added_by_file.insert(file.path.as_str(), file_added);
+    }
+    // Moved lines were counted as removed too; a move is neither.
+    removed = removed.saturating_sub(moved);
+
+    let largest_file = production.iter().max_by_key(|file| {
+        (
+            added_by_file.get(file.path.as_str()).copied(),
+            file.added_count(),
+        )
+    })?;
+    let largest_hunk = largest_file.hunks.iter().max_by_key(|hunk| hunk.added)?;
+    let largest_hunk_in_set = production
+        .iter()
+        .flat_map(|file| file.hunks.iter())
+        .map(|hunk| hunk.added as usize)
+        .max()
+        .unwrap_or(0)
+        .min(added);
+
+    let parsed: Vec<(&FileChange, &ParsedFile)> = production
+        .iter()
+        .filter_map(|file| parsed_of(file).map(|p| (*file, p)))
+        .collect();
+    let new_functions = new_functions(&parsed);
+
+    let min_added = settings.count("min_added_lines");
+    let ratio = if added == 0 {
+        f64::INFINITY
+    } else {
+        removed as f64 / added as f64
+    };
+    let asks = (added >= min_added && ratio <= settings.number("max_deletion_ratio"))
+        || largest_hunk_in_set >= settings.count("min_hunk_lines")
+        || (new_functions.len() >= settings.count("min_new_functions") && added >= min_added / 2);
+    if !asks || added == 0 {
+        return None;
+    }
+
+    let file_count = production.len();
+    let files_text = if file_count == 1 {
+        "1 file".to_string()
+    } else {
+        format!("{file_count} files")
+    };
+    let hunk_location = location(&largest_file.path, largest_hunk.new_start);
+    let question = match commit {
+        Some(commit) => Message::new("commit")
+            .with("commit", commit.short_sha().to_string())
+            .with("subject", commit.subject.clone()),
+        None => Message::new("work_tree"),
+    }
+    .with("added", added.to_string())
+    .with("files", files_text)
+    .with("removed", removed.to_string())
+    .with("largest", largest_hunk.added.to_string())
+    .with("hunk_location", hunk_location);
+
+    let mut finding = Finding::at_line(question, &largest_file.path, largest_hunk.new_start);
+    finding.end_line = Some(largest_hunk.new_start + largest_hunk.new_lines.saturating_sub(1));
+    finding.commit = commit.map(|c| c.sha.clone());
+    finding.evidence = signals(files, &parsed, &new_functions, moved, &parsed_of);
+    Some(finding)
+}
+
+/// Functions of the new versions whose every line is an added line.
+fn new_functions<'a>(
+    parsed: &[(&'a FileChange, &'a ParsedFile)],
+) -> Vec<(&'a FileChange, &'a crate::syntax::Function)> {
+    parsed
+        .iter()
+        .flat_map(|(file, parsed)| {
+            parsed
+                .functions
+                .iter()
+                .filter(|f| !f.is_test)
+                .filter(|f| {
+                    (f.start_line..=f.end_line).all(|line| file.added_lines.contains(&line))
+                })
+                .map(move |f| (*file, f))
+        })
+        .collect()
+}
+
+fn signals<'a>(
+    files: &'a [FileChange],
+    parsed: &[(&FileChange, &ParsedFile)],
+    new_functions: &[(&FileChange, &crate::syntax::Function)],
+    moved: usize,
+    parsed_of: &dyn Fn(&'a FileChange) -> Option<&'a ParsedFile>,
+) -> Vec<Message> {
+    let mut evidence = Vec::new();
+    if !new_functions.is_empty() {
+        evidence.push(Message::new("new_functions").with("count", new_functions.len().to_string()));
+    }
+
+    let narrating: Vec<String> = parsed
+        .iter()
+        .flat_map(|(file, _)| narrating_comments(file))
+        .collect();
+    if let Some(example) = narrating.first() {
+        evidence.push(
+            Message::new("narrating")
+                .with("count", narrating.len().to_string())
+                .with("example", example.clone()),
+        );
+    }
+
+    let restating: Vec<(String, String)> = new_functions
+        .iter()
+        .filter(|(_, f)| doc_restates_name(&f.doc, &f.name))
+        .map(|(_, f)| (format!("/// {}", f.doc.join(" ")), f.qualified_name()))
+        .collect();
+    if let Some((example, function)) = restating.first() {
+        evidence.push(
+            Message::new("restating_docs")
+                .with("count", restating.len().to_string())
+                .with("example", example.clone())
+                .with("function", function.clone()),
+        );
+    }
+
+    let mut shapes: BTreeMap<u64, Vec<String>> = BTreeMap::new();
+    for (_, function) in new_functions {
+        if function.shape.1 >= 25 {
+            shapes
+                .entry(function.shape.0)
+                .or_default()
+                .push(format!("`{}`", function.qualified_name()));
+        }
+    }
+    let similar: Vec<String> = shapes
+        .into_values()
+        .filter(|g| g.len() > 1)
+        .flatten()
+        .collect();
+    if !similar.is_empty() {
+        let mut names: Vec<String> = similar.iter().take(6).cloned().collect();
+        if similar.len() > 6 {
+            names.push("…".to_string());
+        }
+        evidence.push(
+            Message::new("near_identical")
+                .with("count", similar.len().to_string())
+                .with("names", names.join(", ")),
+        );
+    }
+
+    let has_tests = files.iter().any(|file| {
+        file.is_rust()
+            && file.added_count() > 0
+            && (is_test_file(file, parsed_of(file))
+                || parsed_of(file).is_some_and(|p| {
+                    p.functions.iter().any(|f| {
+                        f.is_test
+                            && file
+                                .added_lines
+                                .range(f.start_line..=f.end_line)
+                                .next()
+                                .is_some()
+                    })
+                }))
+    });
+    if !has_tests {
+        evidence.push(Message::new("no_tests"));
+    }
+    if moved > 0 {
+        evidence.push(Message::new("moved").with("count", moved.to_string()));
+    }
+    evidence
+}
+
+const FILLER: &[&str] = &[
+    "a", "an", "the", "this", "that", "of", "to", "for", "and", "is", "it", "in", "on", "with",
+    "new", "returns", "return", "gets", "get", "sets", "set", "creates", "create", "function",
+    "method", "value", "given", "from", "by", "self", "instance",
+];
+
+/// Lower-case words of a comment or an identifier (snake_case and CamelCase split).
+fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for raw in text.split(|c: char| !c.is_alphanumeric()) {
+        let mut current = String::new();
+        let mut previous_lower = false;
+        for c in raw.chars() {
+            if c.is_uppercase() && previous_lower && !current.is_empty() {
+                out.push(current.to_lowercase());
+                current.clear();
+            }
+            previous_lower = c.is_lowercase() || c.is_ascii_digit();
+            current.push(c);
+        }
+        if !current.is_empty() {
+            out.push(current.to_lowercase());
+        }
+    }
+    out
+}
+
+fn same_word(a: &str, b: &str) -> bool {
+    let stem = |w: &str| w.chars().take(5).collect::<String>();
+    a == b || (a.len() >= 4 && b.len() >= 4 && stem(a) == stem(b))
+}
+
+/// A doc comment that says no more than the name: `/// Gets the name.` on `get_name`.
+fn doc_restates_name(doc: &[String], name: &str) -> bool {
+    if doc.is_empty() || doc.len() > 1 {
+        return false;
+    }
+    let name_words = words(name);
+    let doc_words: Vec<String> = words(&doc[0])
+        .into_iter()
+        .filter(|w| !FILLER.contains(&w.as_str()))
+        .collect();
+    !doc_words.is_empty()
+        && doc_words
+            .iter()
+            .all(|w| name_words.iter().any(|n| same_word(w, n)))
+}
+
+/// Added full-line comments whose words are (almost) all in the next line of code:
+/// `// increment the counter` above `counter += 1;`.
+fn narrating_comments(file: &FileChange) -> Vec<String> {
+    let Some(text) = file.new.as_ref() else {
+        return Vec::new();
+    };
+    let lines: Vec<&str> = text.content.lines().collect();
+    let mut found = Vec::new();
+    for (line, comment) in line_comments(&text.content) {
+        if !file.added_lines.contains(&line) {
+            continue;
+        }
+        let Some(next) = lines.get(line as usize) else {
+            continue;
+        };
+        if next.trim_start().starts_with("//") || next.trim().is_empty() {
+            continue;
+        }
+        let comment_words: Vec<String> = words(&comment)
+            .into_iter()
+            .filter(|w| !FILLER.contains(&w.as_str()))
+            .collect();
+        if comment_words.is_empty() || comment_words.len() > 8 {
+            continue;
+        }
+        let code_words = words(next);
+        let matched = comment_words
+            .iter()
+            .filter(|w| code_words.iter().any(|c| same_word(w, c)))
+            .count();
+        if matched * 10 >= comment_words.len() * 7 {
+            found.push(comment);
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{doc_restates_name, words};
+
+    #[test]
+    fn splits_identifiers_into_words() {
+        assert_eq!(words("parseHTTPRequest"), vec!["parse", "httprequest"]);
+        assert_eq!(words("get_user_name"), vec!["get", "user", "name"]);
+    }
+
+    #[test]
+    fn doc_comments_that_only_restate_the_name() {
+        assert!(doc_restates_name(
+            &["Gets the user name.".into()],
+            "get_user_name"
+        ));
+        assert!(!doc_restates_name(
+            &["Returns the name, or the login when no display name is set.".into()],
+            "user_name"
+        ));
+    }
+}

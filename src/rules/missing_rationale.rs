@@ -1,0 +1,302 @@
+//! missing-rationale: a non-trivial commit whose message says at most *what*: a generic
+//! subject, no body, or a body that only lists changes. Whether a message gives a reason is
+//! judged by words of cause, purpose, constraint or consequence. Merges, trivial commits,
+//! version bumps, typo fixes and formatting-only commits are skipped.
+
+use regex::Regex;
+
+use super::definition::definition;
+use super::{Context, Finding, Message, Rule};
+use crate::change::{Commit, FileChange};
+
+pub struct MissingRationale;
+
+const QUESTION_VARIABLES: &[&str] = &["commit", "subject", "size"];
+
+impl Rule for MissingRationale {
+    definition!("missing-rationale");
+
+    fn variables(&self) -> &'static [(&'static str, &'static [&'static str])] {
+        &[
+            ("questions.generic_subject", QUESTION_VARIABLES),
+            ("questions.no_body", QUESTION_VARIABLES),
+            ("questions.no_reason", QUESTION_VARIABLES),
+            ("evidence.files", &["files"]),
+        ]
+    }
+
+    fn check(&self, context: &Context<'_>) -> Vec<Finding> {
+        let Ok(patterns) = Patterns::new() else {
+            return Vec::new();
+        };
+        let trivial_max = context.settings.count("trivial_max_lines");
+        let min_for_reason = context.settings.count("min_lines_for_reason");
+        let mut findings = Vec::new();
+        for commit in context.change.commits.iter().filter(|c| !c.is_merge) {
+            let counted: Vec<&FileChange> = commit
+                .files
+                .iter()
+                .filter(|f| !is_lockfile(&f.path))
+                .collect();
+            let size: usize = counted
+                .iter()
+                .map(|f| f.added_count() + f.removed_count())
+                .sum();
+            if size <= trivial_max || is_trivial(commit, &counted, size, &patterns) {
+                continue;
+            }
+            let body = without_trailers(&commit.body);
+            let key = if patterns.is_generic(&commit.subject) {
+                "generic_subject"
+            } else if size < min_for_reason || patterns.gives_reason(&commit.subject) {
+                continue;
+            } else if body.is_empty() {
+                "no_body"
+            } else if patterns.gives_reason(&body) {
+                continue;
+            } else {
+                "no_reason"
+            };
+            let size_text = format!(
+                "{} in {}",
+                super::helpers::lines(size),
+                if counted.len() == 1 {
+                    "1 file".to_string()
+                } else {
+                    format!("{} files", counted.len())
+                }
+            );
+            let question = Message::new(key)
+                .with("commit", commit.short_sha().to_string())
+                .with("subject", commit.subject.clone())
+                .with("size", size_text);
+            let mut finding = Finding::at_commit(question, &commit.sha);
+            let mut names: Vec<String> = counted
+                .iter()
+                .take(6)
+                .map(|f| format!("{} (+{} −{})", f.path, f.added_count(), f.removed_count()))
+                .collect();
+            if counted.len() > 6 {
+                names.push(format!("and {} more", counted.len() - 6));
+            }
+            finding
+                .evidence
+                .push(Message::new("files").with("files", names.join(", ")));
+            findings.push(finding);
+        }
+        findings
+    }
+}
+
+struct Patterns {
+    reason: Regex,
+    typo: Regex,
+    version_file: Regex,
+}
+
+/// Words that, alone or together, say nothing about a change.
+const VAGUE_WORDS: &[&str] = &[
+    "update",
+    "updates",
+    "updated",
+    "fix",
+    "fixes",
+    "fixed",
+    "wip",
+    "refactor",
+    "refactored",
+    "refactoring",
+    "change",
+    "changes",
+    "changed",
+    "cleanup",
+    "clean",
+    "up",
+    "misc",
+    "tweak",
+    "tweaks",
+    "stuff",
+    "more",
+    "minor",
+    "small",
+    "some",
+    "various",
+    "bug",
+    "bugs",
+    "code",
+    "improvements",
+    "improve",
+    "improved",
+    "work",
+    "temp",
+    "tmp",
+    "things",
+    "it",
+    "this",
+    "the",
+    "a",
+    "files",
+    "file",
+    "commit",
+    "save",
+    "progress",
+    "edit",
+    "edits",
+    "modify",
+    "modified",
+    "again",
+    "final",
+    "review",
+    "feedback",
+    "address",
+    "comments",
+    "pr",
+    "other",
+    "few",
+    "quick",
+    "and",
+    "stuff",
+    "done",
+    "test",
+    "tests",
+    "asdf",
+    "x",
+    "cont",
+    "continued",
+];
+
+impl Patterns {
+    fn new() -> Result<Patterns, regex::Error> {
+        Ok(Patterns {
+            reason: Regex::new(
+                r"(?ix)\b(
+                    because | since | so\s+that | so\s+as | so | in\s+order\s+to | otherwise
+                  | to\s+(avoid|allow|prevent|ensure|support|keep|let|stop|make\s+sure|match|handle|fix|reduce)
+                  | instead | rather\s+than | previously | was | were | wasn't | weren't
+                  | caused | causes | cause | fails | failed | failing | failure | broke | broken | breaks
+                  | bug | crash(es|ed)? | panic(s|ked)? | regression | issue | needed | needs | required
+                  | requires | without | reason | why | which\s+means | this\s+means | now\s+that
+                  | prevents | allows | avoids | ensures | can't | cannot | couldn't | didn't
+                  | doesn't | unable | slow | faster | leak(s|ed)? | race | deadlock | hang(s)?
+                )\b|(fixes|closes|resolves|refs?)\s+\S*\#\d+",
+            )?,
+            typo: Regex::new(r"(?i)\b(typos?|spelling|misspell\w*)\b")?,
+            version_file: Regex::new(
+                r"(?i)(^|/)(cargo\.toml|cargo\.lock|changelog[^/]*|changes\.md|release[^/]*\.md)$",
+            )?,
+        })
+    }
+
+    fn gives_reason(&self, text: &str) -> bool {
+        self.reason.is_match(text)
+    }
+
+    /// "update", "fix bug", "WIP", "refactor: misc changes" ...
+    fn is_generic(&self, subject: &str) -> bool {
+        // Conventional-commit prefixes (`fix(parser):`) carry no reason either.
+        let text = match subject.split_once(':') {
+            Some((prefix, rest)) if !prefix.contains(' ') && prefix.len() <= 20 => rest,
+            _ => subject,
+        };
+        let words: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        !words.is_empty()
+            && words.len() <= 4
+            && words.iter().all(|w| VAGUE_WORDS.contains(&w.as_str()))
+    }
+}
+
+fn is_lockfile(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.ends_with(".lock") || name == "package-lock.json" || name == "pnpm-lock.yaml"
+}
+
+fn is_trivial(commit: &Commit, files: &[&FileChange], size: usize, patterns: &Patterns) -> bool {
+    let version_bump = !files.is_empty()
+        && commit
+            .files
+            .iter()
+            .all(|f| patterns.version_file.is_match(&f.path));
+    let typo_fix = patterns.typo.is_match(&commit.subject) && size <= 10;
+    version_bump || typo_fix || formatting_only(files)
+}
+
+/// Every changed file has the same text once whitespace is removed.
+fn formatting_only(files: &[&FileChange]) -> bool {
+    let squeeze = |text: &str| {
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+    };
+    !files.is_empty()
+        && files.iter().all(|file| match (&file.old, &file.new) {
+            (Some(old), Some(new)) => squeeze(&old.content) == squeeze(&new.content),
+            _ => false,
+        })
+}
+
+/// The body without trailers (`Signed-off-by:`, `Ponder-Answer:`, ...), which say nothing
+/// about why.
+fn without_trailers(body: &str) -> String {
+    body.lines()
+        .filter(|line| {
+            let Some((key, _)) = line.split_once(':') else {
+                return true;
+            };
+            let key = key.trim();
+            key.is_empty()
+                || key.contains(' ')
+                || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                || !key.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{without_trailers, Patterns};
+
+    #[test]
+    fn generic_subjects() {
+        let patterns = Patterns::new().expect("patterns compile");
+        for subject in [
+            "update",
+            "Fix bug",
+            "WIP",
+            "refactor: misc changes",
+            "more fixes",
+        ] {
+            assert!(patterns.is_generic(subject), "{subject}");
+        }
+        for subject in [
+            "Fix panic on empty config",
+            "Add retry to upload",
+            "update tokio to 1.40",
+        ] {
+            assert!(!patterns.is_generic(subject), "{subject}");
+        }
+    }
+
+    #[test]
+    fn reasons_and_lists() {
+        let patterns = Patterns::new().expect("patterns compile");
+        assert!(patterns.gives_reason("Retry on 503 because the CDN sheds load"));
+        assert!(patterns.gives_reason("Fixes #123"));
+        assert!(!patterns.gives_reason("- add retry\n- rename upload to send\n- bump timeout"));
+    }
+
+    #[test]
+    fn trailers_are_not_a_body() {
+        assert_eq!(without_trailers("Signed-off-by: A <a@b.c>"), "");
+        assert_eq!(
+            without_trailers("Keeps the cache warm.\n\nCo-authored-by: B <b@c.d>"),
+            "Keeps the cache warm."
+        );
+    }
+}

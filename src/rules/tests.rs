@@ -1,0 +1,141 @@
+//! Consistency of the rules' four places: registry, detection module, TOML, fixtures.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::{placeholders, registry, render};
+
+#[test]
+fn every_definition_parses_and_its_id_is_its_file_name() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut ids = BTreeSet::new();
+    for rule in registry() {
+        let definition = rule.definition();
+        assert!(
+            root.join("rules")
+                .join(format!("{}.toml", definition.id))
+                .is_file(),
+            "rules/{}.toml is missing",
+            definition.id
+        );
+        assert!(
+            root.join("src/rules")
+                .join(format!("{}.rs", definition.id.replace('-', "_")))
+                .is_file(),
+            "src/rules/{}.rs is missing",
+            definition.id.replace('-', "_")
+        );
+        let fixtures = root.join("fixtures").join(&definition.id);
+        let cases: Vec<String> = std::fs::read_dir(&fixtures)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(
+            cases.iter().any(|c| c.starts_with("asks-"))
+                && cases.iter().any(|c| c.starts_with("quiet-")),
+            "fixtures/{} needs asks-… and quiet-… cases",
+            definition.id
+        );
+        let kebab = definition
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        assert!(kebab, "{} is not kebab-case", definition.id);
+        assert!(
+            ids.insert(definition.id.clone()),
+            "{} registered twice",
+            definition.id
+        );
+    }
+    // Every TOML in rules/ belongs to a registered rule.
+    for entry in std::fs::read_dir(root.join("rules")).expect("rules/ exists") {
+        let name = entry.expect("readable entry").file_name();
+        let name = name.to_string_lossy();
+        if let Some(id) = name.strip_suffix(".toml") {
+            assert!(ids.contains(id), "rules/{name} is not in the registry");
+        }
+    }
+}
+
+#[test]
+fn templates_use_exactly_the_variables_their_rule_supplies() {
+    for rule in registry() {
+        let definition = rule.definition();
+        let declared: BTreeSet<&str> = rule.variables().iter().map(|(key, _)| *key).collect();
+        let mut written = BTreeSet::new();
+        for (table, templates) in [
+            ("questions", &definition.questions),
+            ("evidence", &definition.evidence),
+        ] {
+            for (key, template) in templates {
+                let full = format!("{table}.{key}");
+                let Some((_, variables)) = rule.variables().iter().find(|(k, _)| *k == full) else {
+                    panic!(
+                        "{}: template {full} is not declared by the rule",
+                        definition.id
+                    );
+                };
+                let used: BTreeSet<String> = placeholders(template).into_iter().collect();
+                let supplied: BTreeSet<String> = variables.iter().map(|v| v.to_string()).collect();
+                assert_eq!(
+                    used, supplied,
+                    "{}: {full} placeholders differ from what the rule supplies",
+                    definition.id
+                );
+                written.insert(full);
+            }
+        }
+        let declared: BTreeSet<String> = declared.into_iter().map(str::to_string).collect();
+        assert_eq!(
+            declared, written,
+            "{}: declared templates missing from the TOML",
+            definition.id
+        );
+    }
+}
+
+#[test]
+fn prompts_never_use_the_words_of_a_verdict() {
+    for rule in registry() {
+        let definition = rule.definition();
+        for template in definition
+            .questions
+            .values()
+            .chain(definition.evidence.values())
+        {
+            let lower = template.to_lowercase();
+            for word in [
+                "error",
+                "violation",
+                "bad ",
+                "ai-generated",
+                "you must",
+                "you should",
+            ] {
+                assert!(
+                    !lower.contains(word),
+                    "{}: `{word}` in {template:?}",
+                    definition.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn rendering_fills_placeholders_and_keeps_literal_braces() {
+    let filled = render(
+        "`{function}` in {{braces}} at {location}",
+        &[
+            ("function", "load".into()),
+            ("location", "src/a.rs:3".into()),
+        ],
+    );
+    assert_eq!(filled, "`load` in {braces} at src/a.rs:3");
+    assert_eq!(render("{missing}", &[]), "{missing}");
+    assert_eq!(render("dangling {", &[]), "dangling {");
+}

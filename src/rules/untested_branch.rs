@@ -1,0 +1,194 @@
+//! untested-branch: a production function gains a branch (if/else, match arm, early
+//! return, guarded break/continue, let-else) and no test function added or changed in the
+//! same change names the function, its type or its module.
+//!
+//! "Names" is by identifier: the test's name or body contains the function's name, the
+//! method's type, or the module's name. One prompt per function, at its first new branch.
+
+use std::collections::BTreeSet;
+
+use super::definition::definition;
+use super::helpers::{
+    changed_production_functions, changed_test_functions, file_module, is_production_rust,
+    is_test_file, location,
+};
+use super::{Context, Finding, Message, Rule};
+use crate::syntax::{Branch, Function, SiteKind};
+
+pub struct UntestedBranch;
+
+const QUESTION_VARIABLES: &[&str] = &["function", "code", "location", "names"];
+
+impl Rule for UntestedBranch {
+    definition!("untested-branch");
+
+    fn variables(&self) -> &'static [(&'static str, &'static [&'static str])] {
+        &[
+            ("questions.condition", QUESTION_VARIABLES),
+            ("questions.match_arm", QUESTION_VARIABLES),
+            ("questions.early_exit", QUESTION_VARIABLES),
+            ("evidence.branches", &["count", "function", "lines"]),
+            ("evidence.tests_elsewhere", &["tests", "names"]),
+        ]
+    }
+
+    fn check(&self, context: &Context<'_>) -> Vec<Finding> {
+        let tests = changed_tests(context);
+        let max_listed = context.settings.count("max_listed_branches");
+        let mut findings = Vec::new();
+        for file in &context.change.files {
+            let Some(parsed) = context.parsed_new(file) else {
+                continue;
+            };
+            if !is_production_rust(file, Some(parsed)) {
+                continue;
+            }
+            let module = file_module(&file.path);
+            for changed in changed_production_functions(file, parsed) {
+                let branches: Vec<_> = changed
+                    .added_sites
+                    .iter()
+                    .filter_map(|site| match site.kind {
+                        SiteKind::Branch(branch) => Some((*site, branch)),
+                        _ => None,
+                    })
+                    .collect();
+                let Some((first, first_branch)) = branches.first().copied() else {
+                    continue;
+                };
+                let function = changed.function;
+                let names = names_for(function, module.as_deref());
+                if tests
+                    .iter()
+                    .any(|test| test.names_any(&matching_names(function, &names)))
+                {
+                    continue;
+                }
+                let name = function.qualified_name();
+                let names_text = or_list(&names);
+                let question = Message::new(question_key(first_branch))
+                    .with("function", name.clone())
+                    .with("code", first.code.clone())
+                    .with("location", location(&file.path, first.line))
+                    .with("names", names_text.clone());
+                let mut finding = Finding::at_line(question, &file.path, first.line);
+                finding.function = Some(name.clone());
+                let lines: BTreeSet<u32> = branches.iter().map(|(site, _)| site.line).collect();
+                finding.end_line = lines.last().copied();
+                if lines.len() > 1 {
+                    let mut listed: Vec<String> =
+                        lines.iter().take(max_listed).map(u32::to_string).collect();
+                    if lines.len() > max_listed {
+                        listed.push("…".to_string());
+                    }
+                    finding.evidence.push(
+                        Message::new("branches")
+                            .with("count", lines.len().to_string())
+                            .with("function", name)
+                            .with("lines", listed.join(", ")),
+                    );
+                }
+                if !tests.is_empty() {
+                    let test_names: Vec<String> = tests
+                        .iter()
+                        .take(5)
+                        .map(|t| format!("`{}`", t.name))
+                        .collect();
+                    finding.evidence.push(
+                        Message::new("tests_elsewhere")
+                            .with("tests", test_names.join(", "))
+                            .with("names", names_text),
+                    );
+                }
+                findings.push(finding);
+            }
+        }
+        findings
+    }
+}
+
+fn question_key(branch: Branch) -> &'static str {
+    match branch {
+        Branch::If | Branch::Else => "condition",
+        Branch::MatchArm => "match_arm",
+        Branch::EarlyReturn | Branch::GuardedBreak | Branch::GuardedContinue | Branch::LetElse => {
+            "early_exit"
+        }
+    }
+}
+
+/// A test function the change added or edited, with what it names.
+struct ChangedTest {
+    name: String,
+    identifiers: BTreeSet<String>,
+}
+
+impl ChangedTest {
+    fn names_any(&self, names: &[String]) -> bool {
+        names.iter().any(|name| {
+            self.identifiers.contains(name)
+                || self.name == *name
+                || self.name.starts_with(&format!("{name}_"))
+                || self.name.ends_with(&format!("_{name}"))
+                || self.name.contains(&format!("_{name}_"))
+        })
+    }
+}
+
+fn changed_tests(context: &Context<'_>) -> Vec<ChangedTest> {
+    let mut tests = Vec::new();
+    for file in &context.change.files {
+        if !file.is_rust() {
+            continue;
+        }
+        let Some(parsed) = context.parsed_new(file) else {
+            continue;
+        };
+        let whole_file = is_test_file(file, Some(parsed));
+        for function in changed_test_functions(file, parsed, whole_file) {
+            tests.push(ChangedTest {
+                name: function.name.clone(),
+                identifiers: function.identifiers.clone(),
+            });
+        }
+    }
+    tests
+}
+
+/// What a test could name to count as testing `function`: the function, its type, its
+/// inline module and its file's module.
+fn names_for(function: &Function, file_module: Option<&str>) -> Vec<String> {
+    let mut names = vec![function.name.clone()];
+    names.extend(function.owner.clone());
+    names.extend(function.modules.last().cloned());
+    if function.modules.is_empty() {
+        names.extend(file_module.map(str::to_string));
+    }
+    names
+}
+
+/// Method names such as `new` or `get` appear in almost every test; for a method only a
+/// distinctive name counts on its own, otherwise the test must name the type or module.
+fn matching_names(function: &Function, names: &[String]) -> Vec<String> {
+    const COMMON: &[&str] = &[
+        "new", "default", "from", "into", "run", "get", "set", "len", "build", "parse", "fmt",
+        "clone", "next", "drop", "call", "with", "push", "pop", "insert", "remove", "contains",
+        "is_empty", "as_str", "iter", "eq", "cmp", "hash", "deref",
+    ];
+    names
+        .iter()
+        .filter(|name| {
+            function.owner.is_none() || **name != function.name || !COMMON.contains(&name.as_str())
+        })
+        .cloned()
+        .collect()
+}
+
+fn or_list(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
