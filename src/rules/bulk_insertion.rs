@@ -153,11 +153,13 @@ fn check_set(
             file.added_count(),
         )
     })?;
-    let largest_hunk = largest_file.hunks.iter().max_by_key(|hunk| hunk.added)?;
+    let largest_hunk = largest_file
+        .hunks
+        .iter()
+        .max_by_key(|hunk| written_lines(largest_file, hunk))?;
     let largest_hunk_in_set = production
         .iter()
-        .flat_map(|file| file.hunks.iter())
-        .map(|hunk| hunk.added as usize)
+        .flat_map(|file| file.hunks.iter().map(|hunk| written_lines(file, hunk)))
         .max()
         .unwrap_or(0)
         .min(added);
@@ -197,7 +199,10 @@ fn check_set(
     .with("added", added.to_string())
     .with("files", files_text)
     .with("removed", removed.to_string())
-    .with("largest", largest_hunk.added.to_string())
+    .with(
+        "largest",
+        written_lines(largest_file, largest_hunk).to_string(),
+    )
     .with("hunk_location", hunk_location);
 
     let mut finding = Finding::at_line(question, &largest_file.path, largest_hunk.new_start);
@@ -205,6 +210,23 @@ fn check_set(
     finding.commit = commit.map(|c| c.sha.clone());
     finding.evidence = signals(files, &parsed, &new_functions, moved, &parsed_of);
     Some(finding)
+}
+
+/// Non-blank added lines of one hunk: blank lines are not code anyone reasoned about.
+fn written_lines(file: &FileChange, hunk: &crate::change::Hunk) -> usize {
+    let Some(text) = &file.new else {
+        return hunk.added as usize;
+    };
+    let start = hunk.new_start.max(1) as usize - 1;
+    text.content
+        .lines()
+        .skip(start)
+        .take(hunk.new_lines as usize)
+        .enumerate()
+        .filter(|(offset, line)| {
+            file.added_lines.contains(&((start + offset) as u32 + 1)) && !line.trim().is_empty()
+        })
+        .count()
 }
 
 /// Functions of the new versions whose every line is an added line.

@@ -73,6 +73,7 @@ pub fn collect_sites(block: &syn::Block) -> Vec<Site> {
         sites: Vec::new(),
         conditional_depth: 0,
         loop_depths: Vec::new(),
+        conditions: Vec::new(),
     };
     let last = block.stmts.len().saturating_sub(1);
     for (index, statement) in block.stmts.iter().enumerate() {
@@ -101,6 +102,8 @@ struct SiteFinder {
     conditional_depth: usize,
     /// `conditional_depth` at the entry of each enclosing loop.
     loop_depths: Vec<usize>,
+    /// The conditions (if conditions, match patterns) around the current expression.
+    conditions: Vec<String>,
 }
 
 fn line_of(span: Span) -> u32 {
@@ -109,7 +112,16 @@ fn line_of(span: Span) -> u32 {
 
 fn code_of(node: &impl Spanned) -> String {
     let text = node.span().source_text().unwrap_or_default();
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Join a multi-line expression as it would be written on one line: a method chain's
+    // `.call()` continues the previous line without a space.
+    let mut collapsed = String::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let glued = line.starts_with(['.', ')', ']', '?']) || collapsed.ends_with(['(', '[']);
+        if !collapsed.is_empty() && !glued {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(&line.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
     if collapsed.chars().count() > 90 {
         let cut: String = collapsed.chars().take(87).collect();
         format!("{cut}...")
@@ -379,6 +391,22 @@ impl SiteFinder {
         self.conditional_depth -= 1;
     }
 
+    /// Visits a body that runs only when `condition` holds, so that an exit inside it can
+    /// say which condition leads there.
+    fn guarded_by<F: FnOnce(&mut Self)>(&mut self, condition: String, body: F) {
+        self.conditions.push(condition);
+        self.conditional(body);
+        self.conditions.pop();
+    }
+
+    /// `code`, followed by the innermost condition that leads to it.
+    fn with_condition(&self, code: String) -> String {
+        match self.conditions.last() {
+            Some(condition) => format!("{code} (when {condition})"),
+            None => code,
+        }
+    }
+
     fn guarded_in_loop(&self) -> bool {
         self.loop_depths
             .last()
@@ -486,14 +514,22 @@ impl<'ast> Visit<'ast> for SiteFinder {
             }
         }
         self.visit_expr(&expr.cond);
-        self.conditional(|finder| finder.visit_block(&expr.then_branch));
+        let condition = code_of(&expr.cond);
+        self.guarded_by(condition.clone(), |finder| {
+            finder.visit_block(&expr.then_branch)
+        });
         if let Some((else_token, else_branch)) = &expr.else_branch {
+            let code = match else_branch.as_ref() {
+                Expr::If(next) => format!("else if {}", code_of(&next.cond)),
+                _ => format!("else (of if {})", code_of(&expr.cond)),
+            };
             self.push(
                 line_of(else_token.span),
                 SiteKind::Branch(Branch::Else),
-                "else".to_string(),
+                code,
             );
-            self.conditional(|finder| finder.visit_expr(else_branch));
+            let negated = format!("not {condition}");
+            self.guarded_by(negated, |finder| finder.visit_expr(else_branch));
         }
     }
 
@@ -512,13 +548,14 @@ impl<'ast> Visit<'ast> for SiteFinder {
                 SiteKind::Branch(Branch::MatchArm),
                 code_of(&arm.pat),
             );
-            self.conditional(|finder| finder.visit_arm(arm));
+            self.guarded_by(code_of(&arm.pat), |finder| finder.visit_arm(arm));
         }
     }
 
     fn visit_expr_return(&mut self, expr: &'ast syn::ExprReturn) {
         let line = line_of(expr.return_token.span);
-        self.push(line, SiteKind::Branch(Branch::EarlyReturn), code_of(expr));
+        let code = self.with_condition(code_of(expr));
+        self.push(line, SiteKind::Branch(Branch::EarlyReturn), code);
         if let Some(value) = &expr.expr {
             self.note_returned_failure(value, expr.return_token.span);
         }
@@ -530,7 +567,7 @@ impl<'ast> Visit<'ast> for SiteFinder {
             self.push(
                 line_of(expr.break_token.span),
                 SiteKind::Branch(Branch::GuardedBreak),
-                code_of(expr),
+                self.with_condition(code_of(expr)),
             );
         }
         visit::visit_expr_break(self, expr);
@@ -541,7 +578,7 @@ impl<'ast> Visit<'ast> for SiteFinder {
             self.push(
                 line_of(expr.continue_token.span),
                 SiteKind::Branch(Branch::GuardedContinue),
-                code_of(expr),
+                self.with_condition(code_of(expr)),
             );
         }
         visit::visit_expr_continue(self, expr);
@@ -570,24 +607,24 @@ impl<'ast> Visit<'ast> for SiteFinder {
     fn visit_expr_closure(&mut self, expr: &'ast syn::ExprClosure) {
         // A closure's `return`, `break` and `?` belong to the closure, not to the loops
         // or the function around it.
-        let saved = std::mem::take(&mut self.loop_depths);
+        let saved_loops = std::mem::take(&mut self.loop_depths);
+        let saved_conditions = std::mem::take(&mut self.conditions);
         self.conditional(|finder| visit::visit_expr_closure(finder, expr));
-        self.loop_depths = saved;
+        self.loop_depths = saved_loops;
+        self.conditions = saved_conditions;
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
         if let Some(init) = &local.init {
             if let Some((_, diverge)) = &init.diverge {
                 let line = line_of(local.let_token.span);
-                self.push(line, SiteKind::Branch(Branch::LetElse), code_of(&local.pat));
-                self.push(
-                    line,
-                    SiteKind::Handling(Handling::LetElse),
-                    code_of(&local.pat),
-                );
+                let code = format!("let {} = {} else", code_of(&local.pat), code_of(&init.expr));
+                self.push(line, SiteKind::Branch(Branch::LetElse), code.clone());
+                self.push(line, SiteKind::Handling(Handling::LetElse), code);
                 self.visit_pat(&local.pat);
                 self.visit_expr(&init.expr);
-                self.conditional(|finder| finder.visit_expr(diverge));
+                let unmatched = format!("{} does not match", code_of(&local.pat));
+                self.guarded_by(unmatched, |finder| finder.visit_expr(diverge));
                 return;
             }
             if let Pat::Wild(_) = &local.pat {

@@ -106,3 +106,18 @@ fn unparsable_text_reports_the_error_line_and_never_panics() {
         let _ = parse(text);
     }
 }
+
+#[test]
+fn let_else_is_shown_whole() {
+    let source = "fn f(vars: Vec<String>) {\n    for name in vars {\n        let Some(key) = name.strip_prefix(P) else {\n            continue;\n        };\n    }\n}\n";
+    let parsed = parse(source);
+    let codes: Vec<&str> = parsed.functions[0]
+        .sites
+        .iter()
+        .map(|s| s.code.as_str())
+        .collect();
+    assert!(
+        codes.contains(&"let Some(key) = name.strip_prefix(P) else"),
+        "{codes:?}"
+    );
+}
