@@ -31,6 +31,10 @@ impl RuleSettings {
         }
     }
 
+    pub fn flag(&self, key: &str) -> bool {
+        matches!(self.thresholds.get(key), Some(toml::Value::Boolean(true)))
+    }
+
     pub fn count(&self, key: &str) -> usize {
         match self.thresholds.get(key) {
             Some(toml::Value::Integer(value)) => usize::try_from(*value).unwrap_or(0),

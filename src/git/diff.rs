@@ -27,6 +27,9 @@ pub fn read(repo: &Repository, range: &Resolved, options: &ReadOptions) -> Resul
     let mut commits = Vec::new();
     if let Some(head) = range.head {
         commits = reader.commits(range.base, head)?;
+        if range.single_commit {
+            commits.retain(|commit| commit.sha == head.to_string());
+        }
     }
 
     let (files, work_tree) = if range.include_work_tree {

@@ -48,6 +48,9 @@ pub struct Resolved {
     pub head: Option<Oid>,
     /// Diff the range against the work tree (with the index) instead of `head`'s tree.
     pub include_work_tree: bool,
+    /// `--commit`: the range is that one commit, even when it is a merge whose other
+    /// parents bring in commits of their own.
+    pub single_commit: bool,
 }
 
 pub fn resolve(repo: &Repository, spec: &RangeSpec) -> Result<Resolved, Error> {
@@ -56,6 +59,7 @@ pub fn resolve(repo: &Repository, spec: &RangeSpec) -> Result<Resolved, Error> {
             base: Some(commit_id(repo, a)?),
             head: Some(commit_id(repo, b)?),
             include_work_tree: false,
+            single_commit: false,
         }),
         RangeSpec::Symmetric(a, b) => {
             let a_id = commit_id(repo, a)?;
@@ -64,6 +68,7 @@ pub fn resolve(repo: &Repository, spec: &RangeSpec) -> Result<Resolved, Error> {
                 base: Some(merge_base(repo, a, a_id, b, b_id)?),
                 head: Some(b_id),
                 include_work_tree: false,
+                single_commit: false,
             })
         }
         RangeSpec::Since(a) => {
@@ -73,6 +78,7 @@ pub fn resolve(repo: &Repository, spec: &RangeSpec) -> Result<Resolved, Error> {
                 base: Some(merge_base(repo, a, a_id, "HEAD", head_id)?),
                 head: Some(head_id),
                 include_work_tree: false,
+                single_commit: false,
             })
         }
         RangeSpec::Commit(sha) => {
@@ -86,6 +92,7 @@ pub fn resolve(repo: &Repository, spec: &RangeSpec) -> Result<Resolved, Error> {
                 base,
                 head: Some(id),
                 include_work_tree: false,
+                single_commit: true,
             })
         }
         RangeSpec::Default => resolve_default(repo),
@@ -107,6 +114,7 @@ fn resolve_default(repo: &Repository) -> Result<Resolved, Error> {
             base: None,
             head: None,
             include_work_tree: true,
+            single_commit: false,
         });
     };
     let Some((name, base_tip)) = default_base(repo) else {
@@ -117,6 +125,7 @@ fn resolve_default(repo: &Repository) -> Result<Resolved, Error> {
         base: Some(base),
         head: Some(head),
         include_work_tree: true,
+        single_commit: false,
     })
 }
 

@@ -119,11 +119,12 @@ fn summary(report: &Report) -> String {
     line
 }
 
-/// Replaces control characters (escape sequences above all) with U+FFFD.
+/// Replaces control characters (escape sequences above all) with U+FFFD; line breaks and
+/// tabs stay.
 pub fn clean(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
+            if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
                 '\u{fffd}'
             } else {
                 c

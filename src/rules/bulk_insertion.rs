@@ -229,7 +229,8 @@ fn written_lines(file: &FileChange, hunk: &crate::change::Hunk) -> usize {
         .count()
 }
 
-/// Functions of the new versions whose every line is an added line.
+/// Functions of the new versions whose every line is an added line. Accessors and other
+/// one-liners (under 20 tokens) are not counted: many of them are routine, not bulk.
 fn new_functions<'a>(
     parsed: &[(&'a FileChange, &'a ParsedFile)],
 ) -> Vec<(&'a FileChange, &'a crate::syntax::Function)> {
@@ -239,7 +240,7 @@ fn new_functions<'a>(
             parsed
                 .functions
                 .iter()
-                .filter(|f| !f.is_test)
+                .filter(|f| !f.is_test && f.shape.1 >= 20)
                 .filter(|f| {
                     (f.start_line..=f.end_line).all(|line| file.added_lines.contains(&line))
                 })

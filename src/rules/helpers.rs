@@ -1,9 +1,11 @@
 //! Predicates the rules share: is this file test code, generated or vendored; which
 //! production functions a change touched; what module a function belongs to.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::change::FileChange;
 use crate::syntax::test_code::is_test_path;
-use crate::syntax::{Function, ParsedFile, Site};
+use crate::syntax::{Function, ParsedFile, Site, SiteKind};
 
 /// A file no rule should judge as hand-written code.
 pub fn is_generated_or_vendored(file: &FileChange) -> bool {
@@ -46,10 +48,108 @@ pub struct ChangedFunction<'a> {
     pub added_sites: Vec<&'a Site>,
 }
 
-/// Production functions that contain added lines, each with the sites on those lines.
+/// Lines the change removed, whitespace collapsed, to tell a new site from an old one
+/// that was only re-indented, moved, or edited elsewhere on its line.
+pub struct RemovedCode {
+    /// Removed lines of each file, as one text.
+    by_file: HashMap<String, String>,
+    /// Every removed line of the change (moves between files), when it is small enough
+    /// to search.
+    everywhere: HashSet<String>,
+}
+
+/// Above this many removed lines, only same-file rewrites are recognised.
+const MAX_GLOBAL_REMOVED_LINES: usize = 200_000;
+
+fn collapse(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl RemovedCode {
+    pub fn of(files: &[FileChange]) -> RemovedCode {
+        let mut by_file = HashMap::new();
+        let mut everywhere = HashSet::new();
+        let total: usize = files.iter().map(FileChange::removed_count).sum();
+        for file in files.iter().filter(|f| f.is_rust()) {
+            let removed = file.removed_texts();
+            if removed.is_empty() {
+                continue;
+            }
+            let collapsed: Vec<String> = removed.iter().map(|l| collapse(l)).collect();
+            if total <= MAX_GLOBAL_REMOVED_LINES {
+                everywhere.extend(collapsed.iter().filter(|l| l.len() > 3).cloned());
+            }
+            by_file.insert(file.path.clone(), collapsed.join("\n"));
+        }
+        RemovedCode {
+            by_file,
+            everywhere,
+        }
+    }
+
+    /// The site was there before: its whole line was removed somewhere in the change
+    /// (a move or re-indentation), or its code was removed from the same file (the line
+    /// around it was edited).
+    pub fn had_before(&self, file: &FileChange, site: &Site) -> bool {
+        if let Some(line) = file.new_line(site.line) {
+            let line = collapse(line);
+            if line.len() > 3 && self.everywhere.contains(&line) {
+                return true;
+            }
+        }
+        if matches!(site.kind, SiteKind::Branch(_)) && self.rewrites_branch(file, site.line) {
+            return true;
+        }
+        let code = site.code.split(" (when ").next().unwrap_or("");
+        let searchable = code.len() >= 8 && !code.ends_with("...");
+        searchable
+            && [Some(file.path.as_str()), file.old_path.as_deref()]
+                .into_iter()
+                .flatten()
+                .filter_map(|path| self.by_file.get(path))
+                .any(|removed| removed.contains(code))
+    }
+}
+
+impl RemovedCode {
+    /// The added line opens a branch with the same keyword as a line its hunk removed:
+    /// an existing `if`, `else`, `return`, `break` or `continue` that was rewritten.
+    fn rewrites_branch(&self, file: &FileChange, line: u32) -> bool {
+        let Some(added) = file.new_line(line) else {
+            return false;
+        };
+        let Some(keyword) = branch_keyword(added) else {
+            return false;
+        };
+        let Some(hunk) = file
+            .hunks
+            .iter()
+            .find(|h| (h.new_start..h.new_start + h.new_lines).contains(&line))
+        else {
+            return false;
+        };
+        let old = file.old.as_ref().map(|t| t.content.as_ref()).unwrap_or("");
+        old.lines()
+            .skip(hunk.old_start.saturating_sub(1) as usize)
+            .take(hunk.old_lines as usize)
+            .any(|removed| branch_keyword(removed) == Some(keyword))
+    }
+}
+
+/// The keyword a line's branch starts with, `} else if` and `} else` included.
+fn branch_keyword(line: &str) -> Option<&'static str> {
+    let line = line.trim_start().trim_start_matches('}').trim_start();
+    ["else if ", "else", "if ", "return", "break", "continue"]
+        .into_iter()
+        .find(|keyword| line.starts_with(keyword))
+}
+
+/// Production functions that contain added lines, each with the sites on those lines
+/// that are new (not rewritten or moved, see `RemovedCode`).
 pub fn changed_production_functions<'a>(
     file: &FileChange,
     parsed: &'a ParsedFile,
+    removed: &RemovedCode,
 ) -> Vec<ChangedFunction<'a>> {
     parsed
         .functions
@@ -67,6 +167,7 @@ pub fn changed_production_functions<'a>(
                 .sites
                 .iter()
                 .filter(|site| file.added_lines.contains(&site.line))
+                .filter(|site| !removed.had_before(file, site))
                 // A site inside a nested function is that function's, not this one's.
                 .filter(|site| {
                     parsed

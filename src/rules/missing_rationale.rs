@@ -31,6 +31,7 @@ impl Rule for MissingRationale {
         };
         let trivial_max = context.settings.count("trivial_max_lines");
         let min_for_reason = context.settings.count("min_lines_for_reason");
+        let references_count = context.settings.flag("references_count_as_reason");
         let mut findings = Vec::new();
         for commit in context.change.commits.iter().filter(|c| !c.is_merge) {
             let counted: Vec<&FileChange> = commit
@@ -46,9 +47,12 @@ impl Rule for MissingRationale {
                 continue;
             }
             let body = without_trailers(&commit.body);
+            let message = format!("{}\n{}", commit.subject, body);
+            let referenced = references_count && patterns.reference.is_match(&message);
             let key = if patterns.is_generic(&commit.subject) {
                 "generic_subject"
-            } else if size < min_for_reason || patterns.gives_reason(&commit.subject) {
+            } else if size < min_for_reason || patterns.gives_reason(&commit.subject) || referenced
+            {
                 continue;
             } else if body.is_empty() {
                 "no_body"
@@ -90,8 +94,11 @@ impl Rule for MissingRationale {
 
 struct Patterns {
     reason: Regex,
+    /// An issue or pull request reference: where the discussion of why lives.
+    reference: Regex,
     typo: Regex,
-    version_file: Regex,
+    changelog: Regex,
+    version_line: Regex,
 }
 
 /// Words that, alone or together, say nothing about a change.
@@ -178,12 +185,18 @@ impl Patterns {
                   | requires | without | reason | why | which\s+means | this\s+means | now\s+that
                   | prevents | allows | avoids | ensures | can't | cannot | couldn't | didn't
                   | doesn't | unable | slow | faster | leak(s|ed)? | race | deadlock | hang(s)?
+                  | due\s+to | revert\w* | re-?lands? | follow-?up | workaround | in\s+preparation
+                  | so\s+we | motivation | context | background
                 )\b|(fixes|closes|resolves|refs?)\s+\S*\#\d+",
             )?,
-            typo: Regex::new(r"(?i)\b(typos?|spelling|misspell\w*)\b")?,
-            version_file: Regex::new(
-                r"(?i)(^|/)(cargo\.toml|cargo\.lock|changelog[^/]*|changes\.md|release[^/]*\.md)$",
+            reference: Regex::new(
+                r"\#\d+\b|\b[A-Z][A-Z0-9]+-\d+\b|https?://\S+/(issues|pull|merge_requests)/\d+",
             )?,
+            typo: Regex::new(r"(?i)\b(typos?|spelling|misspell\w*)\b")?,
+            changelog: Regex::new(
+                r"(?i)(^|/)(changelog|changes|history|news|releases?)[^/]*$|\.cff$",
+            )?,
+            version_line: Regex::new(r"(?i)version|\d+\.\d+\.\d+|\d{4}-\d{2}-\d{2}")?,
         })
     }
 
@@ -215,11 +228,17 @@ fn is_lockfile(path: &str) -> bool {
 }
 
 fn is_trivial(commit: &Commit, files: &[&FileChange], size: usize, patterns: &Patterns) -> bool {
-    let version_bump = !files.is_empty()
-        && commit
-            .files
-            .iter()
-            .all(|f| patterns.version_file.is_match(&f.path));
+    // A release: changelogs aside, every changed line names a version or a date.
+    let version_bump = !commit.files.is_empty()
+        && commit.files.iter().all(|f| {
+            patterns.changelog.is_match(&f.path)
+                || is_lockfile(&f.path)
+                || (f.skipped.is_none()
+                    && f.added_texts()
+                        .into_iter()
+                        .chain(f.removed_texts())
+                        .all(|l| l.trim().is_empty() || patterns.version_line.is_match(l)))
+        });
     let typo_fix = patterns.typo.is_match(&commit.subject) && size <= 10;
     version_bump || typo_fix || formatting_only(files)
 }

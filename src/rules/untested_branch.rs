@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use super::definition::definition;
 use super::helpers::{
     changed_production_functions, changed_test_functions, file_module, is_production_rust,
-    is_test_file, location,
+    is_test_file, location, RemovedCode,
 };
 use super::{Context, Finding, Message, Rule};
 use crate::syntax::{Branch, Function, SiteKind};
@@ -35,6 +35,12 @@ impl Rule for UntestedBranch {
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
         let tests = changed_tests(context);
         let max_listed = context.settings.count("max_listed_branches");
+        let removed = RemovedCode::of(&context.change.files);
+        let snapshot_roots = if context.settings.flag("snapshots_count_as_tests") {
+            changed_expectation_roots(context)
+        } else {
+            Vec::new()
+        };
         let mut findings = Vec::new();
         for file in &context.change.files {
             let Some(parsed) = context.parsed_new(file) else {
@@ -44,7 +50,7 @@ impl Rule for UntestedBranch {
                 continue;
             }
             let module = file_module(&file.path);
-            for changed in changed_production_functions(file, parsed) {
+            for changed in changed_production_functions(file, parsed, &removed) {
                 let branches: Vec<_> = changed
                     .added_sites
                     .iter()
@@ -62,6 +68,9 @@ impl Rule for UntestedBranch {
                     .iter()
                     .any(|test| test.names_any(&matching_names(function, &names)))
                 {
+                    continue;
+                }
+                if snapshot_roots.contains(&package_root(&file.path)) {
                     continue;
                 }
                 let name = function.qualified_name();
@@ -153,6 +162,40 @@ fn changed_tests(context: &Context<'_>) -> Vec<ChangedTest> {
         }
     }
     tests
+}
+
+/// The package a path belongs to: everything before its `src/` (empty at the top).
+fn package_root(path: &str) -> String {
+    match path.find("src/") {
+        Some(0) | None => String::new(),
+        Some(index) => path[..index].to_string(),
+    }
+}
+
+/// Packages whose recorded test expectations (snapshots, expected outputs under a test
+/// directory) changed: their tests ran the changed code and saw its output change.
+fn changed_expectation_roots(context: &Context<'_>) -> Vec<String> {
+    context
+        .change
+        .files
+        .iter()
+        .filter(|file| !file.is_rust() && file.status != crate::change::FileStatus::Deleted)
+        .filter(|file| {
+            let in_test_directory = file.path.split('/').any(|segment| {
+                matches!(
+                    segment,
+                    "tests" | "test" | "testdata" | "snapshots" | "fixtures"
+                )
+            });
+            in_test_directory || file.path.ends_with(".snap")
+        })
+        .map(
+            |file| match file.path.find("tests/").or_else(|| file.path.find("src/")) {
+                Some(index) => file.path[..index].to_string(),
+                None => String::new(),
+            },
+        )
+        .collect()
 }
 
 /// What a test could name to count as testing `function`: the function, its type, its

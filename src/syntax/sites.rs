@@ -326,6 +326,13 @@ fn only_literals(expr: &Expr) -> bool {
     }
 }
 
+/// A value computed from literals alone by an operation that does not depend on the
+/// machine: `"8080".parse()` fails on every run or on none. Reading a file or the
+/// environment with a literal argument still depends on where the program runs.
+fn deterministic(expr: &Expr) -> bool {
+    only_literals(expr) && !matches!(operation_of(expr), Operation::Io | Operation::Environment)
+}
+
 /// A mutex or RwLock guard: `lock()`, `read()`, `write()` without arguments.
 fn is_lock(expr: &Expr) -> bool {
     matches!(expr, Expr::MethodCall(call)
@@ -415,7 +422,7 @@ impl SiteFinder {
 
     fn discarded(&mut self, expr: &Expr, line: u32) {
         let operation = operation_of(expr);
-        if operation != Operation::Other && operation != Operation::Lookup && !only_literals(expr) {
+        if operation != Operation::Other && operation != Operation::Lookup && !deterministic(expr) {
             self.push(
                 line,
                 SiteKind::Failure(Failure::Discarded(operation)),
@@ -430,7 +437,7 @@ impl<'ast> Visit<'ast> for SiteFinder {
         let name = call.method.to_string();
         let line = line_of(call.method.span());
         match name.as_str() {
-            "unwrap" | "expect" if !is_lock(&call.receiver) && !only_literals(&call.receiver) => {
+            "unwrap" | "expect" if !is_lock(&call.receiver) && !deterministic(&call.receiver) => {
                 let operation = operation_of(&call.receiver);
                 let failure = if name == "unwrap" {
                     Failure::Unwrap(operation)

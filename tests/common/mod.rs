@@ -66,6 +66,13 @@ impl TestRepo {
         std::fs::write(full, content).expect("write");
     }
 
+    /// Writes raw bytes (binary or non-UTF-8 content) into the work tree.
+    pub fn write_bytes(&self, path: &str, content: &[u8]) {
+        let full = self.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, content).expect("write");
+    }
+
     /// Copies every file under `from` into the work tree, replacing what is there.
     pub fn copy_tree(&self, from: &Path) {
         copy_dir(from, self.path());
