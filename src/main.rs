@@ -68,7 +68,7 @@ enum OutputFormat {
     Json,
 }
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let mut arguments: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // `cargo ponder ARGS` runs `cargo-ponder ponder ARGS`.
     if arguments.get(1).is_some_and(|a| a == "ponder") {

@@ -49,7 +49,6 @@ impl Rule for UntestedBranch {
             if !is_production_rust(file, Some(parsed)) {
                 continue;
             }
-            let module = file_module(&file.path);
             for changed in changed_production_functions(file, parsed, &removed) {
                 let branches: Vec<_> = changed
                     .added_sites
@@ -63,7 +62,7 @@ impl Rule for UntestedBranch {
                     continue;
                 };
                 let function = changed.function;
-                let names = names_for(function, module.as_deref());
+                let names = names_for(function, &file.path);
                 if tests
                     .iter()
                     .any(|test| test.names_any(&matching_names(function, &names)))
@@ -130,12 +129,16 @@ fn question_key(branch: Branch) -> &'static str {
 struct ChangedTest {
     name: String,
     identifiers: BTreeSet<String>,
+    /// Words of an integration test file's name (`io_mem_stream` for
+    /// tests/io_mem_stream.rs): test files are named after the module they test.
+    file_words: BTreeSet<String>,
 }
 
 impl ChangedTest {
     fn names_any(&self, names: &[String]) -> bool {
         names.iter().any(|name| {
             self.identifiers.contains(name)
+                || self.file_words.contains(name)
                 || self.name == *name
                 || self.name.starts_with(&format!("{name}_"))
                 || self.name.ends_with(&format!("_{name}"))
@@ -154,10 +157,21 @@ fn changed_tests(context: &Context<'_>) -> Vec<ChangedTest> {
             continue;
         };
         let whole_file = is_test_file(file, Some(parsed));
+        let file_words: BTreeSet<String> = if whole_file {
+            let stem = file_module(&file.path).unwrap_or_default();
+            stem.split(['_', '-'])
+                .map(str::to_string)
+                .chain(std::iter::once(stem.clone()))
+                .filter(|w| !w.is_empty())
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
         for function in changed_test_functions(file, parsed, whole_file) {
             tests.push(ChangedTest {
                 name: function.name.clone(),
                 identifiers: function.identifiers.clone(),
+                file_words: file_words.clone(),
             });
         }
     }
@@ -200,12 +214,22 @@ fn changed_expectation_roots(context: &Context<'_>) -> Vec<String> {
 
 /// What a test could name to count as testing `function`: the function, its type, its
 /// inline module and its file's module.
-fn names_for(function: &Function, file_module: Option<&str>) -> Vec<String> {
+fn names_for(function: &Function, path: &str) -> Vec<String> {
     let mut names = vec![function.name.clone()];
     names.extend(function.owner.clone());
     names.extend(function.modules.last().cloned());
     if function.modules.is_empty() {
-        names.extend(file_module.map(str::to_string));
+        names.extend(file_module(path));
+    }
+    // The module the file's directory forms (`blocking` for src/runtime/blocking/pool.rs):
+    // tests of a subsystem often exercise its internals through it.
+    let mut directories: Vec<&str> = path.split('/').collect();
+    directories.pop();
+    if let Some(parent) = directories.last() {
+        let parent = parent.to_string();
+        if parent != "src" && !names.contains(&parent) {
+            names.push(parent);
+        }
     }
     names
 }

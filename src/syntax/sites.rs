@@ -333,11 +333,19 @@ fn deterministic(expr: &Expr) -> bool {
     only_literals(expr) && !matches!(operation_of(expr), Operation::Io | Operation::Environment)
 }
 
-/// A mutex or RwLock guard: `lock()`, `read()`, `write()` without arguments.
+/// A mutex, RwLock or Condvar result, whose only failure is poisoning by a panic in
+/// another thread: `lock()`, `read()`, `write()` without arguments, and `Condvar::wait*`.
 fn is_lock(expr: &Expr) -> bool {
-    matches!(expr, Expr::MethodCall(call)
-        if call.args.is_empty()
-            && matches!(call.method.to_string().as_str(), "lock" | "read" | "write"))
+    let Expr::MethodCall(call) = expr else {
+        return false;
+    };
+    matches!(
+        (call.method.to_string().as_str(), call.args.len()),
+        ("lock" | "read" | "write", 0)
+            | ("wait", 1)
+            | ("wait_timeout" | "wait_while", 2)
+            | ("wait_timeout_while", 3)
+    )
 }
 
 fn names_failure_variant(pat: &Pat) -> bool {
@@ -549,12 +557,16 @@ impl<'ast> Visit<'ast> for SiteFinder {
                 code_of(&expr.expr),
             );
         }
+        // A match with one arm destructures; it does not choose between paths.
+        let branches = expr.arms.len() > 1;
         for arm in &expr.arms {
-            self.push(
-                line_of(arm.pat.span()),
-                SiteKind::Branch(Branch::MatchArm),
-                code_of(&arm.pat),
-            );
+            if branches {
+                self.push(
+                    line_of(arm.pat.span()),
+                    SiteKind::Branch(Branch::MatchArm),
+                    code_of(&arm.pat),
+                );
+            }
             self.guarded_by(code_of(&arm.pat), |finder| finder.visit_arm(arm));
         }
     }

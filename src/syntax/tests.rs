@@ -121,3 +121,12 @@ fn let_else_is_shown_whole() {
         "{codes:?}"
     );
 }
+
+#[test]
+fn one_arm_match_and_condvar_poisoning_are_not_sites() {
+    let source = "fn f(inner: &Inner, cv: &Condvar, g: Guard) {\n    match inner {\n        Inner::Locked(l) => l.run(),\n    }\n    let _g = cv.wait_timeout(g, D).unwrap();\n    let _c = child.wait().unwrap();\n}\n";
+    assert_eq!(
+        kinds(source, "f"),
+        vec![(6, SiteKind::Failure(Failure::Unwrap(Operation::Io)))]
+    );
+}
