@@ -49,7 +49,16 @@ pub fn trailer_answer(message: &str, rule: &str) -> Option<String> {
 pub fn apply(prompts: &mut [Prompt], change: &Change) {
     for prompt in prompts.iter_mut() {
         if let (Some(path), Some(line)) = (&prompt.file, prompt.line) {
-            let file = change.files.iter().find(|f| &f.path == path);
+            // A prompt about one commit points into that commit's version of the file.
+            let files = match &prompt.commit {
+                Some(sha) => change
+                    .commits
+                    .iter()
+                    .find(|c| &c.sha == sha)
+                    .map_or(&[][..], |c| c.files.as_slice()),
+                None => change.files.as_slice(),
+            };
+            let file = files.iter().find(|f| &f.path == path);
             let text = file.and_then(|f| f.new.as_ref());
             if let Some(text) = text {
                 let lines: Vec<&str> = text.content.lines().collect();

@@ -101,8 +101,18 @@ pub struct Report {
     pub commits: Vec<CommitSummary>,
     pub prompts: Vec<Prompt>,
     pub files: Vec<FileSummary>,
-    /// New versions of the files prompts point at, for snippets.
+    /// New versions of the files prompts point at, for snippets, by `source_key`.
     pub sources: BTreeMap<String, Arc<str>>,
+}
+
+/// Which text a prompt's `file`/`line` refer to: the commit's version for a prompt about
+/// one commit, the head of the range (or the work tree) otherwise.
+pub fn source_key(prompt: &Prompt) -> String {
+    format!(
+        "{}:{}",
+        prompt.commit.as_deref().unwrap_or(""),
+        prompt.file.as_deref().unwrap_or("")
+    )
 }
 
 impl Report {
@@ -165,10 +175,19 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
 
     let sources = prompts
         .iter()
-        .filter_map(|prompt| prompt.file.as_ref())
-        .filter_map(|path| {
-            let file = change.files.iter().find(|f| &f.path == path)?;
-            Some((path.clone(), file.new.as_ref()?.content.clone()))
+        .filter_map(|prompt| {
+            let path = prompt.file.as_ref()?;
+            // A prompt about one commit points into that commit's version of the file.
+            let files = match &prompt.commit {
+                Some(sha) => change
+                    .commits
+                    .iter()
+                    .find(|c| &c.sha == sha)
+                    .map(|c| c.files.as_slice())?,
+                None => change.files.as_slice(),
+            };
+            let file = files.iter().find(|f| &f.path == path)?;
+            Some((source_key(prompt), file.new.as_ref()?.content.clone()))
         })
         .collect();
 

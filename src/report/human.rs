@@ -155,7 +155,7 @@ impl PromptDiagnostic {
         let mut source = None;
         let mut label = None;
         if let (Some(path), Some(line)) = (&prompt.file, prompt.line) {
-            if let Some(text) = report.sources.get(path) {
+            if let Some(text) = report.sources.get(&crate::source_key(prompt)) {
                 let cleaned: Arc<str> = Arc::from(clean(text));
                 if let Some(span) = line_span(&cleaned, line) {
                     source = Some(NamedSource::new(clean(path), cleaned).with_language("Rust"));

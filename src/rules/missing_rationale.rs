@@ -186,7 +186,8 @@ impl Patterns {
                   | prevents | allows | avoids | ensures | can't | cannot | couldn't | didn't
                   | doesn't | unable | slow | faster | leak(s|ed)? | race | deadlock | hang(s)?
                   | due\s+to | revert\w* | re-?lands? | follow-?up | workaround | in\s+preparation
-                  | so\s+we | motivation | context | background
+                  | so\s+we | motivation | context | background | incorrect | wrong | outdated
+                  | obsolete | stale | unused | redundant | misleading | confusing | flaky | unnecessary
                 )\b|(fixes|closes|resolves|refs?)\s+\S*\#\d+",
             )?,
             reference: Regex::new(
