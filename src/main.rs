@@ -149,6 +149,7 @@ fn terminal_width() -> usize {
 /// Writes the whole output at once; a closed pipe (`ponder | head`) is not an error.
 fn write_stdout(text: &str) {
     let mut stdout = std::io::stdout().lock();
+    // ponder: unhandled-failure: a reader that closed the pipe (`ponder | head`) has all it wants; there is no one left to tell
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
 }

@@ -1455,3 +1455,84 @@ fn control_characters_from_the_repository_are_not_echoed_raw() {
     let flagged_line = prompt_for(&report, "unhandled-failure", "quantity")["line"].clone();
     assert!(flagged_line.is_u64(), "{report:#}");
 }
+
+// ─── Prompts about one commit point into that commit's version ─────────────────────────
+
+/// A 320-line module of small, distinct functions: enough for bulk-insertion by default.
+fn bulk_module(header: &str) -> String {
+    let mut text = String::from(header);
+    for i in 0..80 {
+        text.push_str(&format!(
+            "pub fn rate_{i}(amount: u64) -> u64 {{\n    let scaled = amount * {m};\n    scaled / {d}\n}}\n",
+            m = i + 3,
+            d = i + 7
+        ));
+    }
+    text
+}
+
+#[test]
+fn bulk_insertion_answers_are_read_from_the_commit_that_inserted_the_code() {
+    let mut repo = TestRepo::new();
+    repo.write("Cargo.toml", CARGO_TOML);
+    repo.write("src/lib.rs", "pub mod rates;\n");
+    repo.write("src/rates.rs", "\n");
+    repo.commit_all("Start the rates module\n\nSo that later commits have a home for the tables.");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+
+    // The answer sits above the first line of the inserted block, in that commit.
+    let answered = bulk_module(
+        "// ponder: bulk-insertion: generated from the tariff sheet and checked row by row\n",
+    );
+    repo.write("src/rates.rs", &answered);
+    repo.commit_all("Add the tariff rates\n\nBecause billing needs every tariff as a function.");
+    // A later commit replaces that line, so the range head no longer holds the answer.
+    repo.write(
+        "src/rates.rs",
+        &answered.replacen("// ponder: bulk-insertion:", "// Rates:", 1),
+    );
+    repo.commit_all("Reword the rates header\n\nSo that it reads as documentation, not a note.");
+
+    let report = json_in(repo.path(), &["main"]);
+    let bulk = prompts_of(&report, "bulk-insertion");
+    assert_eq!(bulk.len(), 1, "{report:#}");
+    assert_eq!(bulk[0]["file"], "src/rates.rs");
+    assert_eq!(bulk[0]["line"], 1);
+    assert_eq!(
+        bulk[0]["answer"],
+        "generated from the tariff sheet and checked row by row"
+    );
+    assert!(is_full_sha(&bulk[0]["commit"]));
+
+    // The human snippet shows the commit's line, not the head's.
+    let human = run_in(repo.path(), &["main"]);
+    human.assert_ok();
+    assert!(
+        human
+            .stdout
+            .contains("// ponder: bulk-insertion: generated"),
+        "{human:?}"
+    );
+}
+
+#[test]
+fn bulk_insertion_is_answered_by_a_trailer_of_its_commit() {
+    let mut repo = TestRepo::new();
+    repo.write("Cargo.toml", CARGO_TOML);
+    repo.write("src/lib.rs", "pub mod rates;\n");
+    repo.write("src/rates.rs", "\n");
+    repo.commit_all("Start the rates module\n\nSo that later commits have a home for the tables.");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("src/rates.rs", &bulk_module("//! Tariff rates.\n"));
+    repo.commit_all(
+        "Add the tariff rates\n\nBecause billing needs every tariff as a function.\n\n\
+         Ponder-Answer: bulk-insertion: generated from the tariff sheet by tools/rates.py",
+    );
+    let report = json_in(repo.path(), &["main"]);
+    let bulk = prompts_of(&report, "bulk-insertion");
+    assert_eq!(bulk.len(), 1, "{report:#}");
+    assert_eq!(
+        bulk[0]["answer"],
+        "generated from the tariff sheet by tools/rates.py"
+    );
+}

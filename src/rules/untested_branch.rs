@@ -63,17 +63,14 @@ impl Rule for UntestedBranch {
                 };
                 let function = changed.function;
                 let names = names_for(function, &file.path);
-                if tests
-                    .iter()
-                    .any(|test| test.names_any(&matching_names(function, &names)))
-                {
+                if tests.iter().any(|test| test.names(&names, function)) {
                     continue;
                 }
                 if snapshot_roots.contains(&package_root(&file.path)) {
                     continue;
                 }
                 let name = function.qualified_name();
-                let names_text = or_list(&names);
+                let names_text = or_list(&names.all());
                 let question = Message::new(question_key(first_branch))
                     .with("function", name.clone())
                     .with("code", first.code.clone())
@@ -135,15 +132,19 @@ struct ChangedTest {
 }
 
 impl ChangedTest {
-    fn names_any(&self, names: &[String]) -> bool {
-        names.iter().any(|name| {
-            self.identifiers.contains(name)
-                || self.file_words.contains(name)
+    /// The test names the function, its type or its module in its body, its file name or
+    /// its own name; the parent module only in its body or file name, since a test called
+    /// `rules_are_listed` says nothing about a `rules/` directory.
+    fn names(&self, names: &Names, function: &Function) -> bool {
+        let in_body =
+            |name: &String| self.identifiers.contains(name) || self.file_words.contains(name);
+        matching_names(function, &names.direct).iter().any(|name| {
+            in_body(name)
                 || self.name == *name
                 || self.name.starts_with(&format!("{name}_"))
                 || self.name.ends_with(&format!("_{name}"))
                 || self.name.contains(&format!("_{name}_"))
-        })
+        }) || names.parent.as_ref().is_some_and(in_body)
     }
 }
 
@@ -214,24 +215,38 @@ fn changed_expectation_roots(context: &Context<'_>) -> Vec<String> {
 
 /// What a test could name to count as testing `function`: the function, its type, its
 /// inline module and its file's module.
-fn names_for(function: &Function, path: &str) -> Vec<String> {
-    let mut names = vec![function.name.clone()];
-    names.extend(function.owner.clone());
-    names.extend(function.modules.last().cloned());
-    if function.modules.is_empty() {
-        names.extend(file_module(path));
+struct Names {
+    /// The function, its type, its module.
+    direct: Vec<String>,
+    /// The module the file's directory forms (`blocking` for src/runtime/blocking/pool.rs):
+    /// tests of a subsystem often exercise its internals through it.
+    parent: Option<String>,
+}
+
+impl Names {
+    fn all(&self) -> Vec<String> {
+        self.direct
+            .iter()
+            .chain(self.parent.iter())
+            .cloned()
+            .collect()
     }
-    // The module the file's directory forms (`blocking` for src/runtime/blocking/pool.rs):
-    // tests of a subsystem often exercise its internals through it.
+}
+
+fn names_for(function: &Function, path: &str) -> Names {
+    let mut direct = vec![function.name.clone()];
+    direct.extend(function.owner.clone());
+    direct.extend(function.modules.last().cloned());
+    if function.modules.is_empty() {
+        direct.extend(file_module(path));
+    }
     let mut directories: Vec<&str> = path.split('/').collect();
     directories.pop();
-    if let Some(parent) = directories.last() {
-        let parent = parent.to_string();
-        if parent != "src" && !names.contains(&parent) {
-            names.push(parent);
-        }
-    }
-    names
+    let parent = directories
+        .last()
+        .map(|parent| parent.to_string())
+        .filter(|parent| parent != "src" && !direct.contains(parent));
+    Names { direct, parent }
 }
 
 /// Method names such as `new` or `get` appear in almost every test; for a method only a
@@ -257,5 +272,55 @@ fn or_list(names: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::{names_for, ChangedTest};
+    use crate::syntax::parse;
+
+    fn function(source: &str) -> crate::syntax::Function {
+        parse(source).functions.remove(0)
+    }
+
+    fn test(name: &str, identifiers: &[&str], file_words: &[&str]) -> ChangedTest {
+        ChangedTest {
+            name: name.to_string(),
+            identifiers: identifiers.iter().map(|s| s.to_string()).collect(),
+            file_words: file_words
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<BTreeSet<_>>(),
+        }
+    }
+
+    #[test]
+    fn names_for_a_method_in_a_nested_file() {
+        let method = function("impl Queue { fn push(&self) {} }");
+        let names = names_for(&method, "src/runtime/blocking/queue_impl.rs");
+        assert_eq!(names.direct, vec!["push", "Queue", "queue_impl"]);
+        assert_eq!(names.parent.as_deref(), Some("blocking"));
+        assert_eq!(names_for(&method, "src/queue.rs").parent, None);
+    }
+
+    #[test]
+    fn common_method_names_alone_do_not_name_a_method() {
+        let method = function("impl Queue { fn push(&self) {} }");
+        let names = names_for(&method, "src/queue_impl.rs");
+        assert!(!test("pushes", &["push", "Vec"], &[]).names(&names, &method));
+        assert!(test("pushes", &["push", "Queue"], &[]).names(&names, &method));
+        assert!(test("queue_impl_push_order", &[], &[]).names(&names, &method));
+    }
+
+    #[test]
+    fn the_parent_module_counts_in_bodies_and_file_names_only() {
+        let free = function("fn drain() {}");
+        let names = names_for(&free, "src/blocking/pool.rs");
+        assert!(test("spawns", &[], &["loom", "blocking"]).names(&names, &free));
+        assert!(test("spawns", &["blocking"], &[]).names(&names, &free));
+        assert!(!test("blocking_flag_is_listed", &[], &["cli"]).names(&names, &free));
     }
 }
