@@ -14,6 +14,15 @@
 //! ```
 
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 pub mod answers;
 pub mod change;

@@ -2,6 +2,13 @@
 //! error, and chooses the exit status (0: the analysis ran; 1: `--require-answers` and a
 //! prompt is unanswered; 2: usage, repository or configuration error).
 
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -371,11 +371,11 @@ fn same_word(a: &str, b: &str) -> bool {
 
 /// A doc comment that says no more than the name: `/// Gets the name.` on `get_name`.
 fn doc_restates_name(doc: &[String], name: &str) -> bool {
-    if doc.is_empty() || doc.len() > 1 {
+    let [line] = doc else {
         return false;
-    }
+    };
     let name_words = words(name);
-    let doc_words: Vec<String> = words(&doc[0])
+    let doc_words: Vec<String> = words(line)
         .into_iter()
         .filter(|w| !FILLER.contains(&w.as_str()))
         .collect();

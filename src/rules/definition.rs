@@ -35,6 +35,7 @@ pub struct Docs {
 impl RuleDefinition {
     /// Parses an embedded definition. The embedded files are checked by the test suite
     /// (`rules::tests`), so a failure here means a broken build, not bad user input.
+    #[allow(clippy::panic)]
     pub fn embedded(text: &'static str) -> RuleDefinition {
         match toml::from_str(text) {
             Ok(definition) => definition,
