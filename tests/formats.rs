@@ -109,6 +109,9 @@ const HOSTILE_SUBJECT: &str = "Update ::error::pwned %0A::set-output name=x::y @
 /// A path with a comma and a colon, which end a property in a workflow command.
 const HOSTILE_PATH: &str = "src/we,ird:name.rs";
 
+/// A path that would mention a team, open HTML and make a link in a markdown comment.
+const MARKUP_PATH: &str = "src/@org/<details>[x](y)_#.rs";
+
 const STORE_BASE: &str = "pub fn noop() {}\n";
 
 /// Four functions: an answered unwrap, an unanswered `expect` whose message is a workflow
@@ -138,7 +141,9 @@ pub fn spelled(counts: &[u32]) -> u32 {
 }
 "#;
 
-const WEIRD: &str = "pub fn first(bytes: &[u8]) -> u8 {\n    *bytes.first().unwrap()\n}\n";
+/// Its `expect` message holds a real terminal escape (ESC), not the text `\x1b`.
+const WEIRD: &str =
+    "pub fn first(bytes: &[u8]) -> u8 {\n    *bytes.first().expect(\"\u{1b}[31mempty\")\n}\n";
 
 /// Test code whose string literal holds an answer comment: data, not an answer.
 const SNIPPETS: &str = r##"const SNIPPET: &str = r#"
@@ -178,6 +183,10 @@ fn review_repo() -> Review {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.write("src/store.rs", STORE);
     repo.write(HOSTILE_PATH, WEIRD);
+    repo.write(
+        MARKUP_PATH,
+        "pub fn last(bytes: &[u8]) -> u8 {\n    *bytes.last().unwrap()\n}\n",
+    );
     repo.write("tests/snippets.rs", SNIPPETS);
     let hostile_commit = repo.commit_all(HOSTILE_SUBJECT);
     repo.write("src/limits.rs", LIMITS);
@@ -192,6 +201,19 @@ fn review_repo() -> Review {
 }
 
 // ─── SARIF ──────────────────────────────────────────────────────────────────────────────
+
+/// A path as a relative URI reference: bytes other than unreserved ones and `/` as `%XX`.
+fn percent_encoded(path: &str) -> String {
+    path.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
 
 fn sarif_schema() -> jsonschema::Validator {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sarif-schema-2.1.0.json");
@@ -305,7 +327,7 @@ fn sarif_is_valid_and_carries_every_prompt() {
         match prompt["file"].as_str() {
             Some(file) => {
                 let location = &result["locations"][0]["physicalLocation"];
-                let expected_uri = file.replace(',', "%2C").replace(':', "%3A");
+                let expected_uri = percent_encoded(file);
                 assert_eq!(location["artifactLocation"]["uri"], expected_uri.as_str());
                 assert_eq!(location["region"]["startLine"], prompt["line"]);
                 assert_eq!(location["region"]["endLine"], prompt["end_line"]);
@@ -328,6 +350,10 @@ fn sarif_is_valid_and_carries_every_prompt() {
     );
     assert!(results.iter().any(|r| {
         r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "src/we%2Cird%3Aname.rs"
+    }));
+    assert!(results.iter().any(|r| {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            == "src/%40org/%3Cdetails%3E%5Bx%5D%28y%29_%23.rs"
     }));
 
     // Answers are suppressions: in the source for a comment, external for a trailer.
@@ -543,6 +569,9 @@ fn github_commands_are_notices_that_repository_text_cannot_escape() {
     assert!(commands
         .iter()
         .any(|c| property(c, "file") == Some(HOSTILE_PATH)));
+    assert!(commands
+        .iter()
+        .any(|c| property(c, "file") == Some(MARKUP_PATH)));
     // The expect message full of commands is data, decoded back to what the code says.
     let banner = commands
         .iter()
@@ -601,6 +630,10 @@ fn rdjson_has_a_diagnostic_per_line_prompt_and_stale_answer() {
         1,
         "one JSON document per line"
     );
+    assert!(
+        !output.stdout.contains("\\u001b"),
+        "no terminal escape: {output:?}"
+    );
     let result: Value = serde_json::from_str(&output.stdout).expect("rdjson is JSON");
 
     assert_eq!(result["source"]["name"], "ponder");
@@ -627,16 +660,85 @@ fn rdjson_has_a_diagnostic_per_line_prompt_and_stale_answer() {
             diagnostic["location"]["range"]["end"]["line"],
             prompt["end_line"]
         );
-        let message = diagnostic["message"].as_str().expect("message");
-        assert!(message.starts_with(&visible(&prompt["question"])));
+        let markdown = diagnostic["message"].as_str().expect("message");
+        let items = pulldown_cmark::Parser::new(markdown)
+            .filter(|e| matches!(e, pulldown_cmark::Event::Start(pulldown_cmark::Tag::Item)))
+            .count();
+        let paragraphs = pulldown_cmark::Parser::new(markdown)
+            .filter(|e| {
+                matches!(
+                    e,
+                    pulldown_cmark::Event::Start(pulldown_cmark::Tag::Paragraph)
+                )
+            })
+            .count();
+        let evidence = prompt["evidence"].as_array().expect("evidence").len();
+        assert_eq!(items, evidence, "one list item per evidence: {markdown}");
+        assert_eq!(
+            paragraphs, 2,
+            "the question and the answer line: {markdown}"
+        );
+        let message = rendered(markdown);
+        assert!(
+            message.starts_with(&visible(&prompt["question"])),
+            "{message}"
+        );
         match prompt["answer"].as_str() {
-            Some(answer) => assert!(message.ends_with(&format!("Answered: {answer}"))),
+            Some(answer) => assert!(message.ends_with(&format!("\nAnswered: {answer}"))),
             None => assert!(message.contains("Answer with `// ponder:")),
         }
     }
     assert!(diagnostics
         .iter()
         .any(|d| d["location"]["path"] == HOSTILE_PATH));
+
+    // reviewdog posts messages as markdown: nothing from the repository may render as
+    // HTML, a link or a heading, or mention anyone; code spans stay code.
+    for diagnostic in diagnostics {
+        let message = diagnostic["message"].as_str().expect("message");
+        let mut text = String::new();
+        for event in pulldown_cmark::Parser::new(message) {
+            use pulldown_cmark::{Event, Tag};
+            match event {
+                Event::Html(html) | Event::InlineHtml(html) => {
+                    panic!("HTML {html:?} in {message:?}")
+                }
+                Event::Start(
+                    tag @ (Tag::Link { .. } | Tag::Heading { .. } | Tag::Image { .. }),
+                ) => {
+                    panic!("{tag:?} in {message:?}")
+                }
+                Event::Text(t) => text.push_str(&t),
+                Event::Code(code) => {
+                    text.push('`');
+                    text.push_str(&code);
+                    text.push('`');
+                }
+                _ => {}
+            }
+        }
+        let outside_code: String = text.split('`').step_by(2).collect();
+        assert!(!outside_code.contains("@o"), "a mention in {message:?}");
+    }
+    let markup = diagnostics
+        .iter()
+        .find(|d| d["location"]["path"] == MARKUP_PATH)
+        .expect("the prompt in the markup path");
+    let message = markup["message"].as_str().expect("message");
+    assert!(
+        message.contains("`bytes.last().unwrap()`"),
+        "code spans are kept: {message}"
+    );
+    let rendered: String = pulldown_cmark::Parser::new(message)
+        .filter_map(|event| match event {
+            pulldown_cmark::Event::Text(t) => Some(t.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        rendered.contains("(src/@\u{200b}org/<details>[x](y)_#.rs:2)"),
+        "the path reads as itself: {rendered}"
+    );
     let stale: Vec<&Value> = diagnostics
         .iter()
         .filter(|d| d["code"]["value"] == "stale-answer")
@@ -646,6 +748,26 @@ fn rdjson_has_a_diagnostic_per_line_prompt_and_stale_answer() {
         .as_str()
         .expect("message")
         .contains("`unhandled-failur` is not a rule ponder knows"));
+}
+
+/// What a markdown reader sees of `message`: its text, code spans in backticks, with the
+/// zero-width spaces that break mentions taken out.
+fn rendered(message: &str) -> String {
+    use pulldown_cmark::Event;
+    let mut text = String::new();
+    for event in pulldown_cmark::Parser::new(message) {
+        match event {
+            Event::Text(t) => text.push_str(&t),
+            Event::Code(code) => text.push_str(&format!("`{code}`")),
+            Event::SoftBreak | Event::HardBreak => text.push('\n'),
+            Event::Start(pulldown_cmark::Tag::Item) => text.push_str("- "),
+            Event::End(pulldown_cmark::TagEnd::Item | pulldown_cmark::TagEnd::Paragraph) => {
+                text.push('\n')
+            }
+            _ => {}
+        }
+    }
+    text.trim_end().replace('\u{200b}', "")
 }
 
 // ─── Fingerprints ───────────────────────────────────────────────────────────────────────
@@ -807,4 +929,58 @@ fn a_custom_rule_id_is_known_to_answers() {
         .expect("the custom result");
     assert_eq!(result["ruleIndex"], 4);
     assert_eq!(result["suppressions"][0]["kind"], "inSource");
+}
+
+#[test]
+fn commit_prompts_name_their_commit_when_an_overridden_question_does_not() {
+    let mut repo = TestRepo::new();
+    repo.write("src/lib.rs", STORE_BASE);
+    repo.write(
+        ".ponder.toml",
+        "[rules.missing-rationale.questions]\ngeneric_subject = \"Why?\"\nno_body = \"Why?\"\nno_reason = \"Why?\"\n",
+    );
+    repo.commit_all("Start\n\nA place to begin.");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("src/limits.rs", LIMITS);
+    repo.write("src/store.rs", STORE);
+    let sha = repo.commit_all("Add limits for @org/team");
+    let short = &sha[..10];
+
+    let github = run(repo.path(), &["main", "--format", "github"]);
+    let command = github
+        .stdout
+        .lines()
+        .filter_map(parse_command)
+        .find(|c| property(c, "title").is_some_and(|t| t.contains("missing-rationale")))
+        .expect("a missing-rationale notice");
+    assert_eq!(
+        property(&command, "title"),
+        Some(format!("ponder missing-rationale (commit {short})").as_str())
+    );
+    assert!(
+        command.data.starts_with(&format!(
+            "Commit {short} (“Add limits for @org/team”): Why?"
+        )),
+        "{command:?}"
+    );
+
+    let sarif = run(repo.path(), &["main", "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&sarif.stdout).expect("SARIF is JSON");
+    let result = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "missing-rationale")
+        .expect("a missing-rationale result");
+    assert!(result["message"]["text"]
+        .as_str()
+        .expect("text")
+        .starts_with(&format!(
+            "Commit {short} (“Add limits for @org/team”): Why?"
+        )));
+    assert_eq!(result["properties"]["commit"], sha.as_str());
+    assert_eq!(
+        result["properties"]["commitSubject"],
+        "Add limits for @org/team"
+    );
 }

@@ -40,7 +40,10 @@ fn prompt_command(report: &Report, prompt: &Prompt) -> String {
     if let (None, Some(sha)) = (&prompt.file, &prompt.commit) {
         let short = sha.get(..10).unwrap_or(sha);
         title.push_str(&format!(" (commit {short})"));
-        if let Some(summary) = report.commits.iter().find(|c| &c.sha == sha) {
+        // The rules' questions name their commit; a template overridden in .ponder.toml
+        // may not, and the annotation must still say which commit it is about.
+        let summary = report.commits.iter().find(|c| &c.sha == sha);
+        if let (Some(summary), false) = (summary, message.contains(short)) {
             message = format!("Commit {short} (“{}”): {message}", summary.subject);
         }
     }

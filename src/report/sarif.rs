@@ -276,8 +276,9 @@ fn result(report: &Report, prompt: &Prompt, rules: &[Descriptor]) -> SarifResult
         properties.insert("commit".into(), sha.clone().into());
         if let Some(summary) = report.commits.iter().find(|c| &c.sha == sha) {
             properties.insert("commitSubject".into(), clean(&summary.subject).into());
-            if prompt.file.is_none() {
-                let short = sha.get(..10).unwrap_or(sha);
+            // The rules' questions name their commit; an overridden template may not.
+            let short = sha.get(..10).unwrap_or(sha);
+            if prompt.file.is_none() && !text.contains(short) {
                 text = format!("Commit {short} (“{}”): {text}", clean(&summary.subject));
             }
         }

@@ -7,27 +7,46 @@ use crate::{Prompt, StaleAnswer};
 
 /// The question, its evidence as a list, then the answer or how to write one.
 pub fn prompt_message(prompt: &Prompt) -> String {
-    let mut text = clean(&prompt.question);
-    for evidence in &prompt.evidence {
-        text.push_str(&format!("\n- {}", clean(evidence)));
+    let parts = prompt_parts(prompt);
+    let mut text = parts.question;
+    for evidence in &parts.evidence {
+        text.push_str(&format!("\n- {evidence}"));
     }
-    match (&prompt.answer, &prompt.file, &prompt.commit) {
-        (Some(answer), _, _) => text.push_str(&format!("\nAnswered: {}", clean(answer))),
-        (None, Some(_), None) => text.push_str(&format!(
-            "\nAnswer with `// ponder: {}: <why>` on this line or the line above it.",
+    text.push('\n');
+    text.push_str(&parts.closing);
+    text
+}
+
+/// The pieces of a prompt's message, for a format that lays them out itself.
+pub struct Parts {
+    pub question: String,
+    pub evidence: Vec<String>,
+    /// "Answered: reason", or how to answer.
+    pub closing: String,
+}
+
+pub fn prompt_parts(prompt: &Prompt) -> Parts {
+    let closing = match (&prompt.answer, &prompt.file, &prompt.commit) {
+        (Some(answer), _, _) => format!("Answered: {}", clean(answer)),
+        (None, Some(_), None) => format!(
+            "Answer with `// ponder: {}: <why>` on this line or the line above it.",
             prompt.rule
-        )),
-        (None, Some(_), Some(_)) => text.push_str(&format!(
-            "\nAnswer with `// ponder: {0}: <why>` on this line or the line above it, or a \
+        ),
+        (None, Some(_), Some(_)) => format!(
+            "Answer with `// ponder: {0}: <why>` on this line or the line above it, or a \
              `Ponder-Answer: {0}: <why>` trailer in the commit message.",
             prompt.rule
-        )),
-        (None, None, _) => text.push_str(&format!(
-            "\nAnswer with a `Ponder-Answer: {}: <why>` trailer in the commit message.",
+        ),
+        (None, None, _) => format!(
+            "Answer with a `Ponder-Answer: {}: <why>` trailer in the commit message.",
             prompt.rule
-        )),
+        ),
+    };
+    Parts {
+        question: clean(&prompt.question),
+        evidence: prompt.evidence.iter().map(|e| clean(e)).collect(),
+        closing,
     }
-    text
 }
 
 /// Why an answer comment answers nothing, and what to do about it.
