@@ -71,7 +71,9 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum OutputFormat {
+    /// Each prompt with the code it points at, for a terminal
     Human,
+    /// One JSON object, for scripts
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF readers
     Sarif,
