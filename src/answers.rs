@@ -133,16 +133,28 @@ pub fn apply(prompts: &mut [Prompt], change: &Change) {
 }
 
 /// Answer comments on added lines of the change that match no prompt: none of `rules`
-/// has the comment's id, or no prompt of that rule sits on the comment's line or the line
-/// below it. A comment with an empty reason next to its prompt is not stale — the prompt
-/// shows as unanswered, which says enough. Text inside string literals (a test's Rust
-/// snippet, say) is not a comment and is never reported.
+/// has the comment's id, or the code it answers (its own line, or the line below a comment
+/// alone on its line) is new in this change and no prompt of that rule is there. An answer
+/// next to code the change did not add is about a question an earlier change raised, which
+/// this run cannot judge, so it is left alone. A comment with an empty reason next to its
+/// prompt is not stale — the prompt shows as unanswered, which says enough. Text inside
+/// string literals (a test's Rust snippet, say) is not a comment, and files other than
+/// Rust ones are looked at only when a `[[custom]]` rule asked something in them (a README
+/// that shows the answer syntax answers nothing).
 pub fn stale(prompts: &[Prompt], change: &Change, rules: &BTreeSet<String>) -> Vec<StaleAnswer> {
     let mut stale = Vec::new();
     for file in &change.files {
         let Some(text) = &file.new else {
             continue;
         };
+        let asked_here = || {
+            prompts
+                .iter()
+                .any(|p| p.file.as_deref() == Some(file.path.as_str()))
+        };
+        if !file.is_rust() && !asked_here() {
+            continue;
+        }
         let candidates: Vec<(u32, usize, String, String)> = text
             .content
             .lines()
@@ -151,8 +163,17 @@ pub fn stale(prompts: &[Prompt], change: &Change, rules: &BTreeSet<String>) -> V
             .filter(|(number, _)| file.added_lines.contains(number))
             .filter_map(|(number, line)| {
                 let (start, rule, reason) = comment_in(line)?;
-                let column = line.get(..start).map_or(0, |code| code.chars().count());
-                Some((number, column, rule, reason))
+                let code = line.get(..start).unwrap_or("");
+                let answered_line = if code.trim().is_empty() {
+                    number + 1
+                } else {
+                    number
+                };
+                let known = rules.contains(&rule);
+                if known && !file.added_lines.contains(&answered_line) {
+                    return None;
+                }
+                Some((number, code.chars().count(), rule, reason))
             })
             .collect();
         if candidates.is_empty() {

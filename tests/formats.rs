@@ -883,6 +883,31 @@ fn answers_on_lines_the_change_did_not_add_are_not_stale() {
     );
     let human = run(repo.path(), &["main"]);
     assert!(!human.stdout.contains("match no question"), "{human:?}");
+
+    // Answers written later for code an earlier change added, and a README that shows the
+    // syntax, are not stale; an unknown rule id is, wherever it is.
+    let retrofitted = format!("{STORE}\npub fn more() {{}}\n")
+        .replace(
+            "    std::env::var(\"BANNER\")",
+            "    // ponder: unhandled-failure: the service file always sets BANNER\n    std::env::var(\"BANNER\")",
+        )
+        .replace(
+            "    counts.iter().sum()",
+            "    // ponder: unhandled-failures: the rule id has a typo here\n    counts.iter().sum()",
+        );
+    repo.write("src/store.rs", &retrofitted);
+    repo.write(
+        "README.md",
+        "Answer like this:\n\n    // ponder: unhandled-failure: the path was checked above\n",
+    );
+    repo.commit_all("Answer old questions\n\nReviewers asked about them because they panic.");
+    let report = json(repo.path(), &["main"]);
+    assert_eq!(
+        report["stale_answers"],
+        serde_json::json!([{"file": "src/store.rs", "line": 17, "rule": "unhandled-failures",
+            "reason": "the rule id has a typo here", "known_rule": false}]),
+        "{report:#}"
+    );
 }
 
 #[test]
