@@ -120,6 +120,10 @@ pub struct Report {
     pub stale_answers: Vec<StaleAnswer>,
     /// New versions of the files prompts point at, for snippets, by `source_key`.
     pub sources: BTreeMap<String, Arc<str>>,
+    /// Each commit's first changed file that still exists after it, by SHA: where a format
+    /// that needs a file for every finding (SARIF for code scanning) anchors a question
+    /// about the commit itself.
+    pub commit_anchors: BTreeMap<String, String>,
 }
 
 /// Which text a prompt's `file`/`line` refer to: the commit's version for a prompt about
@@ -222,6 +226,17 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
         })
         .collect();
     fingerprint::assign(&mut prompts, &sources, &commits);
+    let commit_anchors = change
+        .commits
+        .iter()
+        .filter_map(|commit| {
+            let file = commit
+                .files
+                .iter()
+                .find(|f| f.status != change::FileStatus::Deleted)?;
+            Some((commit.sha.clone(), file.path.clone()))
+        })
+        .collect();
 
     Ok(Report {
         base: change.base.clone(),
@@ -232,6 +247,7 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
         prompts,
         stale_answers,
         sources,
+        commit_anchors,
     })
 }
 

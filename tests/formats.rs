@@ -333,8 +333,21 @@ fn sarif_is_valid_and_carries_every_prompt() {
                 assert_eq!(location["region"]["endLine"], prompt["end_line"]);
             }
             None => {
-                assert!(result.get("locations").is_none(), "{result:#}");
-                assert_eq!(result["properties"]["commit"], prompt["commit"]);
+                // Anchored at line 1 of the commit's first changed file, as git lists them.
+                let sha = prompt["commit"].as_str().expect("a commit prompt");
+                let listed =
+                    review
+                        .repo
+                        .git(&["diff-tree", "--no-commit-id", "--name-only", "-r", sha]);
+                let first = listed.lines().next().expect("the commit changes files");
+                let location = &result["locations"][0]["physicalLocation"];
+                assert_eq!(
+                    location["artifactLocation"]["uri"],
+                    percent_encoded(first).as_str()
+                );
+                assert_eq!(location["region"]["startLine"], 1);
+                assert_eq!(result["properties"]["commit"], sha);
+                assert_eq!(result["properties"]["commitLevel"], true);
             }
         }
     }

@@ -7,11 +7,12 @@
 //!   message, the flagged lines as the region, the function as a logical location, and
 //!   its fingerprint under `partialFingerprints["ponder/v1"]`, so that an upload after a
 //!   push that moved the lines matches the alert it already has.
-//! - A prompt about a commit has no lines to point at, so its result has no location:
-//!   its message names the commit and `properties` carry its SHA and subject. (Pointing at
-//!   the commit's first changed file would put a question about a commit message on a line
-//!   of code it says nothing about.) Code scanning may not show a result without a location;
-//!   the markdown, JSON and human reports do.
+//! - A prompt about a commit has no lines of its own. GitHub code scanning refuses a whole
+//!   upload with a result that has no location, so the result points at line 1 of the
+//!   commit's first changed file (in path order, deleted files skipped); its message names
+//!   the commit, and `properties` carry its SHA and subject and `commitLevel: true`, so
+//!   that a reader can tell the file is only an anchor. A commit that only deletes files
+//!   has no such file, and its result no location.
 //! - An answered prompt carries a suppression with the reason as its justification:
 //!   `inSource` for an answer comment, `external` for a commit trailer.
 //! - Stale answers are `toolExecutionNotifications` of the invocation: they are about how
@@ -283,8 +284,19 @@ fn result(report: &Report, prompt: &Prompt, rules: &[Descriptor]) -> SarifResult
             }
         }
     }
-    let locations = match (&prompt.file, prompt.line) {
-        (Some(file), Some(line)) => vec![Location {
+    let anchor = match (&prompt.file, &prompt.commit) {
+        (None, Some(sha)) => report.commit_anchors.get(sha),
+        _ => None,
+    };
+    if anchor.is_some() {
+        properties.insert("commitLevel".into(), true.into());
+    }
+    let locations = match (&prompt.file, prompt.line, anchor) {
+        (None, _, Some(file)) => vec![Location {
+            physical_location: physical(file, 1, 1),
+            logical_locations: Vec::new(),
+        }],
+        (Some(file), Some(line), _) => vec![Location {
             physical_location: physical(file, line, prompt.end_line.unwrap_or(line)),
             logical_locations: prompt
                 .function
