@@ -1022,3 +1022,32 @@ fn commit_prompts_name_their_commit_when_an_overridden_question_does_not() {
         "Add limits for @org/team"
     );
 }
+
+#[test]
+fn stale_answers_in_uncommitted_work_are_reported() {
+    let mut repo = TestRepo::new();
+    repo.write("src/store.rs", STORE_BASE);
+    repo.commit_all("Start the store\n\nThe shop needs a place for its prices.");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write(
+        "src/store.rs",
+        "pub fn noop() {}\n\npub fn count(items: &[u32]) -> usize {\n    // ponder: unhandled-failure: the list is never empty here\n    items.len()\n}\n",
+    );
+    let report = json(repo.path(), &[]);
+    assert_eq!(report["includes_work_tree"], true);
+    assert_eq!(
+        report["stale_answers"],
+        serde_json::json!([{"file": "src/store.rs", "line": 4, "rule": "unhandled-failure",
+            "reason": "the list is never empty here", "known_rule": true}]),
+        "{report:#}"
+    );
+    let github = run(repo.path(), &["--format", "github"]);
+    let command = github
+        .stdout
+        .lines()
+        .filter_map(parse_command)
+        .find(|c| property(c, "title") == Some("ponder stale answer (unhandled-failure)"))
+        .expect("a stale-answer notice");
+    assert_eq!(property(&command, "file"), Some("src/store.rs"));
+    assert_eq!(property(&command, "line"), Some("4"));
+}
