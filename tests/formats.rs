@@ -109,6 +109,9 @@ const HOSTILE_SUBJECT: &str = "Update ::error::pwned %0A::set-output name=x::y @
 /// A path with a comma and a colon, which end a property in a workflow command.
 const HOSTILE_PATH: &str = "src/we,ird:name.rs";
 
+/// A path with a real line feed and carriage return, each followed by a workflow command.
+const NEWLINE_PATH: &str = "src/line\n::error::pwned\r::warning::x.rs";
+
 /// A path that would mention a team, open HTML and make a link in a markdown comment.
 const MARKUP_PATH: &str = "src/@org/<details>[x](y)_#.rs";
 
@@ -183,6 +186,10 @@ fn review_repo() -> Review {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.write("src/store.rs", STORE);
     repo.write(HOSTILE_PATH, WEIRD);
+    repo.write(
+        NEWLINE_PATH,
+        "pub fn third(bytes: &[u8]) -> u8 {\n    *bytes.get(2).unwrap()\n}\n",
+    );
     repo.write(
         MARKUP_PATH,
         "pub fn last(bytes: &[u8]) -> u8 {\n    *bytes.last().unwrap()\n}\n",
@@ -585,6 +592,11 @@ fn github_commands_are_notices_that_repository_text_cannot_escape() {
     assert!(commands
         .iter()
         .any(|c| property(c, "file") == Some(MARKUP_PATH)));
+    let newline = commands
+        .iter()
+        .find(|c| property(c, "file") == Some(NEWLINE_PATH))
+        .expect("the prompt in the path with line breaks");
+    assert!(newline.data.contains(&format!("({NEWLINE_PATH}:2)")));
     // The expect message full of commands is data, decoded back to what the code says.
     let banner = commands
         .iter()
@@ -692,10 +704,8 @@ fn rdjson_has_a_diagnostic_per_line_prompt_and_stale_answer() {
             "the question and the answer line: {markdown}"
         );
         let message = rendered(markdown);
-        assert!(
-            message.starts_with(&visible(&prompt["question"])),
-            "{message}"
-        );
+        let question = visible(&prompt["question"]).replace(['\r', '\n'], " ");
+        assert!(message.starts_with(&question), "{message}");
         match prompt["answer"].as_str() {
             Some(answer) => assert!(message.ends_with(&format!("\nAnswered: {answer}"))),
             None => assert!(message.contains("Answer with `// ponder:")),

@@ -194,6 +194,8 @@ fn escape_outside_code(text: &str, out: &mut String) {
                 out.push(c);
             }
             '@' => out.push_str("@\u{200b}"),
+            // A line break in a path or a name would end the paragraph or start a block.
+            '\r' | '\n' => out.push(' '),
             c => out.push(c),
         }
     }
