@@ -1061,3 +1061,25 @@ fn stale_answers_in_uncommitted_work_are_reported() {
     assert_eq!(property(&command, "file"), Some("src/store.rs"));
     assert_eq!(property(&command, "line"), Some("4"));
 }
+
+#[test]
+fn require_answers_gates_every_format_and_still_prints_the_report() {
+    let review = review_repo();
+    for format in ["sarif", "github", "rdjson"] {
+        let output = ponder()
+            .current_dir(review.repo.path())
+            .args(["main", "--require-answers", "--format", format])
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .expect("the binary runs");
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{format}: unanswered prompts"
+        );
+        let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+        assert!(stdout.contains("unhandled-failure"), "{format}: {stdout}");
+        assert!(output.stderr.is_empty(), "{format}");
+    }
+}
