@@ -71,8 +71,16 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum OutputFormat {
+    /// Each prompt with the code it points at, for a terminal
     Human,
+    /// One JSON object, for scripts
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF readers
+    Sarif,
+    /// GitHub Actions workflow commands (`::notice`), one annotation per prompt
+    Github,
+    /// reviewdog's rdjson, for `reviewdog -f=rdjson`
+    Rdjson,
 }
 
 pub fn main() -> ExitCode {
@@ -132,6 +140,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     let format = match cli.format {
         OutputFormat::Human => Format::Human,
         OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Github => Format::Github,
+        OutputFormat::Rdjson => Format::Rdjson,
     };
     let stdout = std::io::stdout();
     let style = Style {

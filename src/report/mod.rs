@@ -1,8 +1,12 @@
 //! Renders a `Report` in each output format. Each format is one file; this module only
 //! chooses. Rendering returns a string, so a report is written whole or not at all.
 
+mod github;
 mod human;
 mod json;
+mod rdjson;
+mod sarif;
+mod text;
 
 use crate::Report;
 
@@ -10,6 +14,9 @@ use crate::Report;
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
+    Rdjson,
 }
 
 /// How the human format may decorate its output.
@@ -23,5 +30,8 @@ pub fn render(report: &Report, format: Format, style: Style) -> String {
     match format {
         Format::Human => human::render(report, style),
         Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+        Format::Rdjson => rdjson::render(report),
     }
 }
