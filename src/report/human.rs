@@ -136,15 +136,31 @@ fn summary(report: &Report) -> String {
 /// Replaces control characters (escape sequences above all) with U+FFFD; line breaks and
 /// tabs stay.
 pub fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        // A CR that ends a CRLF line is harmless; a lone one returns the cursor and lets
+        // repository text overwrite what ponder printed on that line.
+        let line_break = c == '\r' && chars.peek() == Some(&'\n');
+        if c.is_control() && !matches!(c, '\n' | '\t') && !line_break {
+            out.push('\u{fffd}');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn control_characters_are_neutralised_but_line_breaks_stay() {
+        assert_eq!(clean("a\r\nb\tc\n"), "a\r\nb\tc\n");
+        assert_eq!(clean("ok\rfake"), "ok\u{fffd}fake");
+        assert_eq!(clean("\u{1b}[31mred"), "\u{fffd}[31mred");
+    }
 }
 
 #[derive(Debug)]
