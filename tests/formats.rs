@@ -87,17 +87,19 @@ fn prompt_in<'a>(report: &'a Value, rule: &str, function: &str) -> &'a Value {
 /// A JSON string as the machine formats show it: control characters (terminal escapes)
 /// replaced with U+FFFD, line breaks and tabs kept.
 fn visible(text: &Value) -> String {
-    text.as_str()
-        .expect("a string")
-        .chars()
-        .map(|c| {
-            if c.is_control() && !matches!(c, '\n' | '\t' | '\r') {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect()
+    let text = text.as_str().expect("a string");
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        // Only a CR that ends a CRLF line survives; a lone one could overwrite the line.
+        let line_break = c == '\r' && chars.peek() == Some(&'\n');
+        if c.is_control() && !matches!(c, '\n' | '\t') && !line_break {
+            out.push('\u{fffd}');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 // ─── The repository under review ────────────────────────────────────────────────────────
