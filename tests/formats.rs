@@ -598,7 +598,9 @@ fn github_commands_are_notices_that_repository_text_cannot_escape() {
         .iter()
         .find(|c| property(c, "file") == Some(NEWLINE_PATH))
         .expect("the prompt in the path with line breaks");
-    assert!(newline.data.contains(&format!("({NEWLINE_PATH}:2)")));
+    assert!(newline
+        .data
+        .contains(&format!("({}:2)", visible(&Value::from(NEWLINE_PATH)))));
     // The expect message full of commands is data, decoded back to what the code says.
     let banner = commands
         .iter()

@@ -80,12 +80,15 @@ fn command(properties: &[(&str, String)], message: &str) -> String {
 /// the Unicode line separators are made harmless.
 fn escape_data(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in clean(text).chars() {
+    // CR and LF are percent-escaped (so a path keeps them exactly) before any other
+    // control character is made harmless.
+    for c in text.chars() {
         match c {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
             '\u{2028}' | '\u{2029}' => out.push(' '),
+            c if c.is_control() && c != '\t' => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
