@@ -73,6 +73,8 @@ enum Command {
 enum OutputFormat {
     Human,
     Json,
+    /// A pull request comment and reviewer's checklist
+    Markdown,
 }
 
 pub fn main() -> ExitCode {
@@ -132,6 +134,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     let format = match cli.format {
         OutputFormat::Human => Format::Human,
         OutputFormat::Json => Format::Json,
+        OutputFormat::Markdown => Format::Markdown,
     };
     let stdout = std::io::stdout();
     let style = Style {

@@ -3,6 +3,7 @@
 
 mod human;
 mod json;
+pub mod markdown;
 
 use crate::Report;
 
@@ -10,6 +11,7 @@ use crate::Report;
 pub enum Format {
     Human,
     Json,
+    Markdown,
 }
 
 /// How the human format may decorate its output.
@@ -23,5 +25,6 @@ pub fn render(report: &Report, format: Format, style: Style) -> String {
     match format {
         Format::Human => human::render(report, style),
         Format::Json => json::render(report),
+        Format::Markdown => markdown::render(report),
     }
 }
