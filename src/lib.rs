@@ -29,6 +29,8 @@ pub mod change;
 pub mod config;
 mod error;
 pub mod git;
+pub mod github;
+pub mod hook;
 pub mod report;
 pub mod rules;
 pub mod syntax;
