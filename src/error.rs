@@ -89,7 +89,7 @@ pub enum Error {
     #[error("`{revision}` is not in this shallow clone")]
     #[diagnostic(
         code(ponder::git::shallow_missing),
-        help("the clone has only part of the history (actions/checkout fetches one commit unless told otherwise): run `{fetch}` before ponder, or set `fetch-depth: 0` in actions/checkout")
+        help("the clone has only part of the history (actions/checkout fetches one commit unless told otherwise): set `fetch-depth: 0` in actions/checkout, or run `{fetch}` before ponder")
     )]
     ShallowMissing { revision: String, fetch: String },
 

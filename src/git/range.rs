@@ -234,10 +234,13 @@ fn missing_revision(repo: &Repository, revision: &str, reason: &str) -> Error {
             reason: reason.to_string(),
         };
     }
+    // The base alone is not enough: the history that joins it to HEAD is missing too, so
+    // the fix deepens the clone as it fetches. (actions/checkout's remote maps every
+    // branch to `origin/BRANCH`, so this also creates the ref ponder looks for.)
     let fetch = if let Some(branch) = revision.strip_prefix("origin/") {
-        format!("git fetch origin {branch}")
+        format!("git fetch --unshallow origin {branch}")
     } else if revision.len() >= 7 && revision.chars().all(|c| c.is_ascii_hexdigit()) {
-        format!("git fetch origin {revision}")
+        format!("git fetch --unshallow origin {revision}")
     } else {
         "git fetch --unshallow".to_string()
     };
