@@ -367,10 +367,15 @@ impl Job {
 
     fn command(&self, repo: &Path, server: &FakeGitHub, args: &[&str]) -> Command {
         let mut command = ponder();
+        command.args(["post", "github"]).args(args);
+        self.environment(&mut command, repo, server);
+        command
+    }
+
+    /// The step's environment, and nothing else from the test's own.
+    fn environment(&self, command: &mut Command, repo: &Path, server: &FakeGitHub) {
         command
             .current_dir(repo)
-            .args(["post", "github"])
-            .args(args)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", repo)
@@ -383,7 +388,6 @@ impl Job {
             .env("GITHUB_STEP_SUMMARY", &self.summary)
             .env("GITHUB_API_URL", server.api_url())
             .env("GITHUB_SERVER_URL", &server.address);
-        command
     }
 }
 
@@ -774,4 +778,95 @@ fn in_a_pull_request_job_the_range_defaults_to_the_base_branch() {
         "{body}"
     );
     assert_eq!(checkboxes(body).len(), 2, "{body}");
+}
+
+// ─── The composite action ───────────────────────────────────────────────────────────────
+
+/// `bash action/run.sh`, as action.yml's step runs it, with ponder on the PATH.
+fn action_step(job: &Job, repo: &Path, server: &FakeGitHub, inputs: &[(&str, &str)]) -> Run {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut command = Command::new("bash");
+    command.arg(root.join("action/run.sh"));
+    job.environment(&mut command, repo, server);
+    let bin = Path::new(env!("CARGO_BIN_EXE_ponder"))
+        .parent()
+        .expect("bin dir");
+    let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .expect("PATH");
+    command.env("PATH", path);
+    for (name, value) in inputs {
+        command.env(name, value);
+    }
+    run(command)
+}
+
+#[test]
+fn the_action_prints_the_report_posts_it_and_then_gates() {
+    let repo = repository();
+    let server = FakeGitHub::start(Mode::Normal, "", 100);
+    let job = Job::new();
+    let inputs = [
+        ("PONDER_RANGE", "main..topic"),
+        ("PONDER_FORMAT", "markdown"),
+        ("PONDER_POST", "true"),
+        ("PONDER_REQUIRE_ANSWERS", "true"),
+    ];
+    let result = action_step(&job, repo.path(), &server, &inputs);
+    assert_eq!(result.code, Some(1), "the gate fails the step: {result:?}");
+    assert!(result.stdout.starts_with(MARKER), "{result:?}");
+    assert!(
+        result.stderr.contains("commented on the pull request"),
+        "posted before the gate: {result:?}"
+    );
+    assert!(result.stderr.contains("unanswered"), "{result:?}");
+    assert_eq!(server.comments().len(), 1);
+
+    // Without post and gate: the log only, and success.
+    server.clear_requests();
+    let result = action_step(
+        &job,
+        repo.path(),
+        &server,
+        &[("PONDER_RANGE", "main..topic"), ("PONDER_FORMAT", "human")],
+    );
+    assert_eq!(result.code, Some(0), "{result:?}");
+    assert!(result.stdout.contains("unhandled-failure"), "{result:?}");
+    assert!(server.requests().is_empty());
+
+    // A mistyped flag input is an error, not a silent `false`.
+    let result = action_step(&job, repo.path(), &server, &[("PONDER_POST", "yes")]);
+    assert_eq!(result.code, Some(2), "{result:?}");
+    assert!(
+        result.stderr.contains("input 'post' must be true or false"),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn action_yml_declares_each_input_and_hands_it_to_the_script() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let action = std::fs::read_to_string(root.join("action.yml")).expect("action.yml");
+    let script = std::fs::read_to_string(root.join("action/run.sh")).expect("run.sh");
+    for (input, variable) in [
+        ("range", "PONDER_RANGE"),
+        ("format", "PONDER_FORMAT"),
+        ("post", "PONDER_POST"),
+        ("require-answers", "PONDER_REQUIRE_ANSWERS"),
+    ] {
+        assert!(
+            action.contains(&format!("\n  {input}:\n")),
+            "input {input} declared"
+        );
+        assert!(
+            action.contains(&format!("{variable}: ${{{{ inputs.{input} }}}}")),
+            "input {input} passed as {variable}"
+        );
+        assert!(script.contains(variable), "run.sh reads {variable}");
+        // Inputs are never spliced into shell code.
+        assert!(!script.contains(&format!("inputs.{input}")));
+    }
+    assert!(action.contains("cargo install --locked --quiet --path \"$GITHUB_ACTION_PATH\""));
+    assert!(action.contains("run: bash \"$GITHUB_ACTION_PATH/action/run.sh\""));
 }
