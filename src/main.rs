@@ -253,7 +253,11 @@ fn post_github(post: PostGithub) -> Result<ExitCode, Error> {
             max_bytes: Some(COMMENT_BUDGET),
         },
     );
-    let posted = github::post(&target, &markdown).map_err(|e| Error::GitHub(Box::new(e)))?;
+    // A pull request ponder has nothing to ask about gets no new comment; an old one is
+    // still updated, so that it does not keep asking.
+    let create = !report.prompts.is_empty();
+    let posted =
+        github::post(&target, &markdown, create).map_err(|e| Error::GitHub(Box::new(e)))?;
     let counts = format!(
         "{} questions, {} answered",
         report.prompts.len(),
@@ -262,6 +266,9 @@ fn post_github(post: PostGithub) -> Result<ExitCode, Error> {
     match posted {
         github::Posted::Created { url } => eprintln!("ponder: commented on the pull request ({counts}): {url}"),
         github::Posted::Updated { url } => eprintln!("ponder: updated its pull request comment ({counts}): {url}"),
+        github::Posted::NothingToPost => {
+            eprintln!("ponder: no questions about this change; the pull request gets no comment")
+        }
         github::Posted::StepSummary { path, reason } => eprintln!(
             "ponder: this token may not comment on the pull request (GitHub: {reason}), as for a pull request from a fork; \
              the report ({counts}) is in the job summary instead ({})",

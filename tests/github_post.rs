@@ -870,3 +870,40 @@ fn action_yml_declares_each_input_and_hands_it_to_the_script() {
     assert!(action.contains("cargo install --locked --quiet --path \"$GITHUB_ACTION_PATH\""));
     assert!(action.contains("run: bash \"$GITHUB_ACTION_PATH/action/run.sh\""));
 }
+
+#[test]
+fn a_change_without_questions_gets_no_new_comment_but_an_old_one_is_updated() {
+    let repo = repository();
+    let server = FakeGitHub::start(Mode::Normal, "", 100);
+    let job = Job::new();
+    // `main` against itself: nothing to ask.
+    let quiet = run(job.command(repo.path(), &server, &["main..main"]));
+    assert_eq!(quiet.code, Some(0), "{quiet:?}");
+    assert!(quiet.stderr.contains("gets no comment"), "{quiet:?}");
+    assert!(server.comments().is_empty());
+    assert_eq!(
+        server.methods(),
+        vec!["GET /repos/o/r/issues/7/comments?per_page=100".to_string()]
+    );
+
+    // Once asked, the comment is kept current, down to "no questions".
+    let asked = run(job.command(repo.path(), &server, &["main..topic"]));
+    assert_eq!(asked.code, Some(0), "{asked:?}");
+    let quiet = run(job.command(repo.path(), &server, &["main..main"]));
+    assert_eq!(quiet.code, Some(0), "{quiet:?}");
+    assert!(
+        quiet
+            .stderr
+            .contains("updated its pull request comment (0 questions"),
+        "{quiet:?}"
+    );
+    let comments = server.comments();
+    assert_eq!(comments.len(), 1);
+    assert!(
+        comments[0]
+            .1
+            .contains("ponder has no questions about this change"),
+        "{}",
+        comments[0].1
+    );
+}

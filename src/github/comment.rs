@@ -30,6 +30,8 @@ pub enum Posted {
         path: PathBuf,
         reason: String,
     },
+    /// Nothing to ask and no earlier comment to update: the pull request is left alone.
+    NothingToPost,
 }
 
 /// A pull request with more comments than this is not searched further; ponder then adds
@@ -37,10 +39,11 @@ pub enum Posted {
 const MAX_PAGES: usize = 50;
 
 /// Creates or updates ponder's comment on the pull request with `body`, which must start
-/// with the marker line.
-pub fn post(target: &Target, body: &str) -> Result<Posted, GitHubError> {
+/// with the marker line. With `create` false an existing comment is still updated (so
+/// that questions answered or gone do not linger), but none is added.
+pub fn post(target: &Target, body: &str, create: bool) -> Result<Posted, GitHubError> {
     let client = Client::new(target);
-    match post_comment(&client, target, body) {
+    match post_comment(&client, target, body, create) {
         Err(GitHubError::Forbidden { message, .. }) if is_read_only(&message) => {
             let Some(path) = target.step_summary.clone() else {
                 return Err(GitHubError::ReadOnly { message });
@@ -61,7 +64,12 @@ fn is_read_only(message: &str) -> bool {
         || message.contains("Resource not accessible by personal access token")
 }
 
-fn post_comment(client: &Client, target: &Target, body: &str) -> Result<Posted, GitHubError> {
+fn post_comment(
+    client: &Client,
+    target: &Target,
+    body: &str,
+    create: bool,
+) -> Result<Posted, GitHubError> {
     let issue = format!(
         "{}/repos/{}/{}/issues/{}",
         target.api_url, target.owner, target.name, target.pull_request
@@ -78,6 +86,7 @@ fn post_comment(client: &Client, target: &Target, body: &str) -> Result<Posted, 
                 url: html_url(&answer.body).unwrap_or(url),
             })
         }
+        None if !create => Ok(Posted::NothingToPost),
         None => {
             let url = format!("{issue}/comments");
             let answer = client.send(Method::Post, &url, Some(&payload), "comment")?;
