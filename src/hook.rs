@@ -95,6 +95,13 @@ if ! command -v "$ponder" >/dev/null 2>&1; then
     exit 0
 fi
 remote="$1"
+# What the remote already has: its remote-tracking branches (all of them when pushing to
+# a URL rather than to a named remote).
+if git remote get-url "$remote" >/dev/null 2>&1; then
+    known="--remotes=$remote"
+else
+    known="--remotes"
+fi
 zero=$(git hash-object --stdin </dev/null | tr '0-9a-f' '0')
 status=0
 while read -r local_ref local_sha remote_ref remote_sha; do
@@ -102,7 +109,10 @@ while read -r local_ref local_sha remote_ref remote_sha; do
     if [ "$remote_sha" != "$zero" ] && git cat-file -e "$remote_sha^{{commit}}" 2>/dev/null; then
         range="$remote_sha...$local_sha"
     else
-        base=$(git rev-list --boundary "$local_sha" --not --remotes="$remote" | sed -n 's/^-//p' | head -n 1)
+        if [ -z "$(git rev-list --max-count=1 "$local_sha" --not "$known")" ]; then
+            continue
+        fi
+        base=$(git rev-list --boundary "$local_sha" --not "$known" | sed -n 's/^-//p' | head -n 1)
         if [ -z "$base" ]; then
             echo "pre-push: $local_ref shares no history with $remote; not asking about it" >&2
             continue

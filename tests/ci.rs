@@ -466,6 +466,24 @@ fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
         all.contains("no questions"),
         "only the new commit is read: {run:?}"
     );
+
+    // A new branch with nothing the remote lacks: nothing to ask, nothing said.
+    git_ok(&work, &["branch", "copy-of-main", "main"]);
+    let run = push(&work, &["-q", "origin", "copy-of-main"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(!run.stderr.contains("pre-push"), "{run:?}");
+
+    // Pushing to a URL instead of a named remote: every remote branch counts as known.
+    git_ok(&work, &["checkout", "-q", "-b", "other", "main"]);
+    add_unwrap(&work, false);
+    let url = git_ok(&work, &["remote", "get-url", "origin"]);
+    let run = push(&work, &["-q", &url, "other"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        all.contains("unhandled-failure") && all.contains("1 commit"),
+        "{run:?}"
+    );
 }
 
 #[test]
