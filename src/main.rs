@@ -26,8 +26,8 @@ use ponder::{analyze, github, hook, Error, RangeSpec, Request};
     about = "Asks the questions a careful reviewer would ask about a Rust change",
     long_about = "Asks the questions a careful reviewer would ask about a Rust change.\n\n\
         With no RANGE: the current branch against its upstream (or origin/HEAD, main, master), \
-        plus staged and unstaged work. RANGE `A..B`: exactly those commits. RANGE `A`: \
-        merge-base(A, HEAD)..HEAD.",
+        plus staged and unstaged work; in GitHub Actions on a pull request, its base...HEAD. \
+        RANGE `A..B`: exactly those commits. RANGE `A`: merge-base(A, HEAD)..HEAD.",
     args_conflicts_with_subcommands = true
 )]
 struct Cli {
@@ -77,8 +77,11 @@ enum Command {
 
 #[derive(Subcommand)]
 enum PostTarget {
-    /// Create or update ponder's one comment on a GitHub pull request (the markdown
-    /// report); with a read-only token (a fork's pull request), write the job summary
+    /// Create or update ponder's one comment on a GitHub pull request
+    ///
+    /// The comment is the markdown report; ponder finds its earlier comment by the marker
+    /// on its first line. With a read-only token (a fork's pull request) the report goes
+    /// to the job summary (GITHUB_STEP_SUMMARY) instead.
     Github(PostGithub),
 }
 
