@@ -474,8 +474,24 @@ fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
     assert!(!run.stderr.contains("pre-push"), "{run:?}");
 
     // Pushing to a URL instead of a named remote: every remote branch counts as known.
+    // (A commit of its own: the same change as on `topic` in the same second would be
+    // the same commit, which the remote already has.)
     git_ok(&work, &["checkout", "-q", "-b", "other", "main"]);
-    add_unwrap(&work, false);
+    std::fs::write(
+        work.join("src/other.rs"),
+        "pub fn port(text: &str) -> u16 {\n    text.parse().unwrap()\n}\n",
+    )
+    .expect("write");
+    git_ok(&work, &["add", "-A"]);
+    git_ok(
+        &work,
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "Read the port\n\nThe server takes it from the command line.",
+        ],
+    );
     let url = git_ok(&work, &["remote", "get-url", "origin"]);
     let run = push(&work, &["-q", &url, "other"]);
     assert_eq!(run.code, Some(0), "{run:?}");
