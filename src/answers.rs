@@ -2,13 +2,41 @@
 //! comment on the flagged line or the line above it, or, for prompts about a commit, a
 //! `Ponder-Answer: RULE-ID: reason` trailer in its message. A reason must say something:
 //! an empty or one-word reason does not answer.
+//!
+//! It also finds stale answers: an answer comment on an added line that matches no prompt
+//! (the code it answered changed, the rule no longer asks, or the rule id is misspelt), as
+//! ast-grep reports unused ignore comments.
 
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use regex::Regex;
+use serde::Serialize;
 
-use crate::change::Change;
+use crate::change::{Change, FileChange};
 use crate::Prompt;
+
+/// Where a prompt's answer was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnswerSource {
+    /// A `// ponder: RULE-ID: reason` comment in the code.
+    Comment,
+    /// A `Ponder-Answer: RULE-ID: reason` trailer in a commit message.
+    Trailer,
+}
+
+/// An answer comment, written on an added line, that answers no prompt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaleAnswer {
+    pub file: String,
+    /// 1-based, in the new version of `file`.
+    pub line: u32,
+    pub rule: String,
+    pub reason: String,
+    /// False when no rule (built-in or `[[custom]]`) has this id.
+    pub known_rule: bool,
+}
 
 fn comment_pattern() -> Option<&'static Regex> {
     static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
@@ -28,6 +56,24 @@ fn trailer_pattern() -> Option<&'static Regex> {
 pub fn is_meaningful(reason: &str) -> bool {
     let reason = reason.trim();
     reason.chars().count() >= 10 && reason.split_whitespace().count() >= 2
+}
+
+/// The rule id and the reason (possibly empty) of the answer comment in `line`, and the
+/// byte offset where the comment starts.
+fn comment_in(line: &str) -> Option<(usize, String, String)> {
+    let captures = comment_pattern()?.captures(line)?;
+    let start = captures.get(0)?.start();
+    let rule = captures.get(1)?.as_str().to_string();
+    let reason = captures.get(2)?.as_str().trim().to_string();
+    Some((start, rule, reason))
+}
+
+/// `line` without its answer comment, if it has one: the code an answer is about.
+pub fn without_answer_comment(line: &str) -> &str {
+    match comment_in(line).and_then(|(start, _, _)| line.get(..start)) {
+        Some(code) => code,
+        None => line,
+    }
 }
 
 /// The reason of an answer comment for `rule` in `line`, if it has one.
@@ -68,21 +114,151 @@ pub fn apply(prompts: &mut [Prompt], change: &Change) {
                     .filter(|n| **n >= 1)
                     .filter_map(|n| lines.get(*n as usize - 1))
                     .find_map(|l| comment_answer(l, &prompt.rule));
+                if prompt.answer.is_some() {
+                    prompt.answered_by = Some(AnswerSource::Comment);
+                }
             }
         }
         if prompt.answer.is_none() {
             if let Some(sha) = &prompt.commit {
                 if let Some(commit) = change.commits.iter().find(|c| &c.sha == sha) {
                     prompt.answer = trailer_answer(&commit.body, &prompt.rule);
+                    if prompt.answer.is_some() {
+                        prompt.answered_by = Some(AnswerSource::Trailer);
+                    }
                 }
             }
         }
     }
 }
 
+/// Answer comments on added lines of the change that match no prompt: none of `rules`
+/// has the comment's id, or the code it answers (its own line, or the line below a comment
+/// alone on its line) is new in this change and no prompt of that rule is there. An answer
+/// next to code the change did not add is about a question an earlier change raised, which
+/// this run cannot judge, so it is left alone. A comment with an empty reason next to its
+/// prompt is not stale — the prompt shows as unanswered, which says enough. Text inside
+/// string literals (a test's Rust snippet, say) is not a comment, and files other than
+/// Rust ones are looked at only when a `[[custom]]` rule asked something in them (a README
+/// that shows the answer syntax answers nothing).
+pub fn stale(prompts: &[Prompt], change: &Change, rules: &BTreeSet<String>) -> Vec<StaleAnswer> {
+    let mut stale = Vec::new();
+    for file in &change.files {
+        let Some(text) = &file.new else {
+            continue;
+        };
+        let asked_here = || {
+            prompts
+                .iter()
+                .any(|p| p.file.as_deref() == Some(file.path.as_str()))
+        };
+        if !file.is_rust() && !asked_here() {
+            continue;
+        }
+        let candidates: Vec<(u32, usize, String, String)> = text
+            .content
+            .lines()
+            .enumerate()
+            .map(|(index, line)| (index as u32 + 1, line))
+            .filter(|(number, _)| file.added_lines.contains(number))
+            .filter_map(|(number, line)| {
+                let (start, rule, reason) = comment_in(line)?;
+                let code = line.get(..start).unwrap_or("");
+                let answered_line = if code.trim().is_empty() {
+                    number + 1
+                } else {
+                    number
+                };
+                let known = rules.contains(&rule);
+                if known && !file.added_lines.contains(&answered_line) {
+                    return None;
+                }
+                Some((number, code.chars().count(), rule, reason))
+            })
+            .collect();
+        if candidates.is_empty() {
+            continue;
+        }
+        let in_literal = if file.is_rust() {
+            let positions: Vec<(u32, usize)> =
+                candidates.iter().map(|(l, c, _, _)| (*l, *c)).collect();
+            crate::syntax::in_string_literal(&text.content, &positions)
+        } else {
+            vec![false; candidates.len()]
+        };
+        for ((line, _, rule, reason), literal) in candidates.into_iter().zip(in_literal) {
+            if literal {
+                continue;
+            }
+            let known_rule = rules.contains(&rule);
+            if known_rule && answers_a_prompt(prompts, change, file, line, &rule, &reason) {
+                continue;
+            }
+            stale.push(StaleAnswer {
+                file: file.path.clone(),
+                line,
+                rule,
+                reason,
+                known_rule,
+            });
+        }
+    }
+    stale
+}
+
+/// Whether the comment (`rule`, `reason`) at `line` of the range's version of `file`
+/// belongs to a prompt. A prompt about one commit points into that commit's version of
+/// the file, where the comment may sit on another line: there it must be the same comment
+/// on the prompt's line or the line above.
+fn answers_a_prompt(
+    prompts: &[Prompt],
+    change: &Change,
+    file: &FileChange,
+    line: u32,
+    rule: &str,
+    reason: &str,
+) -> bool {
+    prompts
+        .iter()
+        .filter(|p| p.rule == rule && p.file.as_deref() == Some(file.path.as_str()))
+        .any(|prompt| {
+            let Some(prompt_line) = prompt.line else {
+                return false;
+            };
+            let Some(sha) = &prompt.commit else {
+                return prompt_line == line || prompt_line == line + 1;
+            };
+            let version = change
+                .commits
+                .iter()
+                .find(|c| &c.sha == sha)
+                .and_then(|c| c.files.iter().find(|f| f.path == file.path));
+            let Some(version) = version else {
+                return false;
+            };
+            [prompt_line, prompt_line.saturating_sub(1)]
+                .into_iter()
+                .filter_map(|n| version.new_line(n))
+                .filter_map(comment_in)
+                .any(|(_, r, s)| r == rule && s == reason)
+        })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{comment_answer, trailer_answer};
+    use super::{comment_answer, trailer_answer, without_answer_comment};
+
+    #[test]
+    fn the_code_of_a_line_leaves_its_answer_comment_out() {
+        assert_eq!(
+            without_answer_comment("x.unwrap(); // ponder: unhandled-failure: never empty here"),
+            "x.unwrap(); "
+        );
+        assert_eq!(
+            without_answer_comment("x.unwrap(); // a note"),
+            "x.unwrap(); // a note"
+        );
+    }
 
     #[test]
     fn answer_comments_need_the_rule_and_a_reason() {

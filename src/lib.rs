@@ -28,6 +28,7 @@ pub mod answers;
 pub mod change;
 pub mod config;
 mod error;
+pub mod fingerprint;
 pub mod git;
 pub mod github;
 pub mod hook;
@@ -35,7 +36,7 @@ pub mod report;
 pub mod rules;
 pub mod syntax;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -47,6 +48,7 @@ use crate::git::{ReadOptions, Repo};
 use crate::rules::{render, Context, Finding};
 use crate::syntax::Syntax;
 
+pub use crate::answers::{AnswerSource, StaleAnswer};
 pub use crate::error::Error;
 pub use crate::git::RangeSpec;
 
@@ -86,6 +88,10 @@ pub struct Prompt {
     pub evidence: Vec<String>,
     /// The reason written in an answer comment or trailer, when there is one.
     pub answer: Option<String>,
+    /// Whether `answer` came from a comment or a commit trailer.
+    pub answered_by: Option<AnswerSource>,
+    /// Stays the same when the prompt's lines move (see `fingerprint`): 16 hex digits.
+    pub fingerprint: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -112,8 +118,14 @@ pub struct Report {
     pub commits: Vec<CommitSummary>,
     pub prompts: Vec<Prompt>,
     pub files: Vec<FileSummary>,
+    /// Answer comments on added lines that answer no prompt.
+    pub stale_answers: Vec<StaleAnswer>,
     /// New versions of the files prompts point at, for snippets, by `source_key`.
     pub sources: BTreeMap<String, Arc<str>>,
+    /// Each commit's first changed file that still exists after it, by SHA: where a format
+    /// that needs a file for every finding (SARIF for code scanning) anchors a question
+    /// about the commit itself.
+    pub commit_anchors: BTreeMap<String, String>,
 }
 
 /// Which text a prompt's `file`/`line` refer to: the commit's version for a prompt about
@@ -183,8 +195,14 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
     prompts.extend(rules::custom::check(&config.custom, &change));
     answers::apply(&mut prompts, &change);
     sort_prompts(&mut prompts, &change);
+    let rule_ids: BTreeSet<String> = rules
+        .iter()
+        .map(|rule| rule.definition().id.clone())
+        .chain(config.custom.iter().map(|rule| rule.id.clone()))
+        .collect();
+    let stale_answers = answers::stale(&prompts, &change, &rule_ids);
 
-    let sources = prompts
+    let sources: BTreeMap<String, Arc<str>> = prompts
         .iter()
         .filter_map(|prompt| {
             let path = prompt.file.as_ref()?;
@@ -201,22 +219,37 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
             Some((source_key(prompt), file.new.as_ref()?.content.clone()))
         })
         .collect();
+    let commits: Vec<CommitSummary> = change
+        .commits
+        .iter()
+        .map(|c| CommitSummary {
+            sha: c.sha.clone(),
+            subject: c.subject.clone(),
+        })
+        .collect();
+    fingerprint::assign(&mut prompts, &sources, &commits);
+    let commit_anchors = change
+        .commits
+        .iter()
+        .filter_map(|commit| {
+            let file = commit
+                .files
+                .iter()
+                .find(|f| f.status != change::FileStatus::Deleted)?;
+            Some((commit.sha.clone(), file.path.clone()))
+        })
+        .collect();
 
     Ok(Report {
         base: change.base.clone(),
         head: change.head.clone(),
         includes_work_tree: request.range == RangeSpec::Default,
-        commits: change
-            .commits
-            .iter()
-            .map(|c| CommitSummary {
-                sha: c.sha.clone(),
-                subject: c.subject.clone(),
-            })
-            .collect(),
+        commits,
         files: file_summaries(&change, &syntax),
         prompts,
+        stale_answers,
         sources,
+        commit_anchors,
     })
 }
 
@@ -295,6 +328,8 @@ fn to_prompt(rule: &str, finding: Finding, settings: &config::RuleSettings) -> P
         question,
         evidence,
         answer: None,
+        answered_by: None,
+        fingerprint: String::new(),
     }
 }
 

@@ -142,10 +142,18 @@ enum HookCommand {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum OutputFormat {
+    /// Each prompt with the code it points at, for a terminal
     Human,
+    /// One JSON object, for scripts
     Json,
     /// A pull request comment and reviewer's checklist
     Markdown,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF readers
+    Sarif,
+    /// GitHub Actions workflow commands (`::notice`), one annotation per prompt
+    Github,
+    /// reviewdog's rdjson, for `reviewdog -f=rdjson`
+    Rdjson,
 }
 
 pub fn main() -> ExitCode {
@@ -207,6 +215,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         OutputFormat::Human => Format::Human,
         OutputFormat::Json => Format::Json,
         OutputFormat::Markdown => Format::Markdown,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Github => Format::Github,
+        OutputFormat::Rdjson => Format::Rdjson,
     };
     let stdout = std::io::stdout();
     let style = Style {

@@ -1536,3 +1536,119 @@ fn bulk_insertion_is_answered_by_a_trailer_of_its_commit() {
         "generated from the tariff sheet by tools/rates.py"
     );
 }
+
+// ─── Configuration changes what is asked ────────────────────────────────────────────────
+
+/// `main` carries `config` as .ponder.toml; `feature` adds a library file that prints and
+/// unwraps a file read, and a test file that prints.
+fn configured_repo(config: &str) -> TestRepo {
+    let mut repo = TestRepo::new();
+    repo.write("Cargo.toml", CARGO_TOML);
+    repo.write("src/lib.rs", LIB_RS);
+    repo.write(".ponder.toml", config);
+    repo.commit_all(MSG_IMPORT);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("src/config.rs", CONFIG_RS);
+    repo.write(
+        "src/report.rs",
+        "pub fn report(total: u32) {\n    println!(\"total: {total}\");\n}\n",
+    );
+    repo.write(
+        "tests/report.rs",
+        "#[test]\nfn prints() {\n    println!(\"checking\");\n}\n",
+    );
+    repo.commit_all(
+        "Load the config and print the report\n\nSo that the CLI can show totals to operators.",
+    );
+    repo
+}
+
+#[test]
+fn custom_rules_ask_about_added_lines_in_their_paths_only() {
+    let repo = configured_repo(
+        "[[custom]]\nid = \"println-in-library\"\npattern = 'println!\\('\npaths = [\"src/**\"]\nquestion = \"Who reads this output?\"\n",
+    );
+    let report = json_in(repo.path(), &["main"]);
+    let custom = prompts_of(&report, "println-in-library");
+    assert_eq!(custom.len(), 1, "{report:#}");
+    assert_eq!(custom[0]["file"], "src/report.rs");
+    assert_eq!(custom[0]["line"], 2);
+    assert_eq!(custom[0]["question"], "Who reads this output?");
+    // The built-in rules still run beside it.
+    assert_eq!(
+        prompts_of(&report, "unhandled-failure").len(),
+        1,
+        "{report:#}"
+    );
+}
+
+#[test]
+fn skip_disable_and_question_overrides_take_effect() {
+    let baseline = json_in(configured_repo("").path(), &["main"]);
+    assert_eq!(
+        prompts_of(&baseline, "unhandled-failure").len(),
+        1,
+        "{baseline:#}"
+    );
+
+    let skipped = json_in(
+        configured_repo("skip = [\"src/config.rs\"]\n").path(),
+        &["main"],
+    );
+    assert!(
+        prompts_of(&skipped, "unhandled-failure").is_empty(),
+        "{skipped:#}"
+    );
+    assert!(!prompted_files(&skipped).contains("src/config.rs"));
+
+    let disabled = json_in(
+        configured_repo("[rules.unhandled-failure]\nenabled = false\n").path(),
+        &["main"],
+    );
+    assert!(
+        prompts_of(&disabled, "unhandled-failure").is_empty(),
+        "{disabled:#}"
+    );
+
+    let reworded = json_in(
+        configured_repo(
+            "[rules.unhandled-failure.questions]\nio = \"Is `{code}` in `{function}` safe to unwrap?\"\n",
+        )
+        .path(),
+        &["main"],
+    );
+    let prompt = prompt_for(&reworded, "unhandled-failure", "load_config");
+    assert_eq!(
+        prompt["question"],
+        "Is `fs::read_to_string(path).unwrap()` in `load_config` safe to unwrap?"
+    );
+}
+
+#[test]
+fn thresholds_from_the_config_change_when_a_rule_asks() {
+    // 40 lines of new code: quiet by default, a bulk insertion at min_added_lines = 30.
+    let body: String = (0..10)
+        .map(|i| {
+            format!("pub fn scale_{i}(x: u64) -> u64 {{\n    let y = x * {i};\n    y + {i}\n}}\n")
+        })
+        .collect();
+    for (config, expected) in [
+        ("", 0),
+        ("[rules.bulk-insertion]\nmin_added_lines = 30\n", 1),
+    ] {
+        let mut repo = TestRepo::new();
+        repo.write("Cargo.toml", CARGO_TOML);
+        repo.write("src/lib.rs", LIB_RS);
+        repo.write(".ponder.toml", config);
+        repo.commit_all(MSG_IMPORT);
+        repo.git(&["checkout", "-q", "-b", "feature"]);
+        repo.write("src/scale.rs", &body);
+        repo.commit_all("Add the scaling table\n\nBecause the pricing page needs every factor.");
+        let report = json_in(repo.path(), &["main"]);
+        assert_eq!(
+            prompts_of(&report, "bulk-insertion").len(),
+            expected,
+            "config {config:?}: {report:#}"
+        );
+    }
+}

@@ -115,6 +115,20 @@ fn summary(report: &Report) -> String {
             unreadable.join("; ")
         ));
     }
+    if !report.stale_answers.is_empty() {
+        let stale: Vec<String> = report
+            .stale_answers
+            .iter()
+            .map(|s| {
+                let why = if s.known_rule { "" } else { ", no such rule" };
+                format!("{}:{} `{}`{why}", clean(&s.file), s.line, clean(&s.rule))
+            })
+            .collect();
+        line.push_str(&format!(
+            "\nAnswers that match no question (remove or move them): {}.",
+            stale.join("; ")
+        ));
+    }
     line.push('\n');
     line
 }

@@ -1,9 +1,10 @@
 //! `--format json`: one object, in the shape DESIGN.md promises scripts:
-//! `{"version":1, "base", "head", "commits":[{"sha","subject"}], "prompts":[...], "files":[...]}`.
+//! `{"version":1, "base", "head", "commits":[{"sha","subject"}], "prompts":[...], "files":[...]}`,
+//! plus `stale_answers`: answer comments on added lines that answer no prompt.
 
 use serde::Serialize;
 
-use crate::{CommitSummary, FileSummary, Prompt, Report};
+use crate::{CommitSummary, FileSummary, Prompt, Report, StaleAnswer};
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -14,6 +15,7 @@ struct JsonReport<'a> {
     commits: &'a [CommitSummary],
     prompts: &'a [Prompt],
     files: &'a [FileSummary],
+    stale_answers: &'a [StaleAnswer],
 }
 
 pub fn render(report: &Report) -> String {
@@ -25,6 +27,7 @@ pub fn render(report: &Report) -> String {
         commits: &report.commits,
         prompts: &report.prompts,
         files: &report.files,
+        stale_answers: &report.stale_answers,
     };
     // Serialising plain strings, numbers and options cannot fail; an empty object would
     // still be valid JSON if it somehow did.

@@ -33,7 +33,7 @@ pub fn render(report: &Report) -> String {
 
 pub fn render_with(report: &Report, options: &MarkdownOptions) -> String {
     let mut head = format!("{MARKER}\n{}\n\n{}\n", title(report), scope_line(report));
-    let mut tail = String::new();
+    let mut tail = stale_answers(report);
     let unread = unread_files(report);
     if !unread.is_empty() {
         let _ = write!(tail, "\nNot read as Rust code: {}.\n", unread.join("; "));
@@ -88,6 +88,36 @@ pub fn render_with(report: &Report, options: &MarkdownOptions) -> String {
     head.push_str(&body);
     head.push_str(&tail);
     head
+}
+
+/// Stale answers listed at most; the rest are counted.
+const MAX_STALE_SHOWN: usize = 30;
+
+/// Answer comments that answer no question, so that a reviewer can ask for them to be
+/// moved or removed.
+fn stale_answers(report: &Report) -> String {
+    if report.stale_answers.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n#### Answers that answer nothing\n\n");
+    for stale in report.stale_answers.iter().take(MAX_STALE_SHOWN) {
+        let _ = writeln!(
+            out,
+            "- {} **{}**: {} (“{}”)",
+            code(&format!("{}#L{}", stale.file, stale.line)),
+            text(&stale.rule),
+            question(&super::text::stale_message(stale)),
+            text(&stale.reason)
+        );
+    }
+    if report.stale_answers.len() > MAX_STALE_SHOWN {
+        let _ = writeln!(
+            out,
+            "- …and {} more",
+            report.stale_answers.len() - MAX_STALE_SHOWN
+        );
+    }
+    out
 }
 
 /// Room kept for the "…and N more" line when a budget applies.
@@ -165,6 +195,13 @@ fn scope_line(report: &Report) -> String {
     ];
     if report.includes_work_tree {
         parts.push("work in progress included".to_string());
+    }
+    if !report.stale_answers.is_empty() {
+        parts.push(plural(
+            report.stale_answers.len(),
+            "stale answer",
+            "stale answers",
+        ));
     }
     parts.join(" · ")
 }

@@ -1,9 +1,13 @@
 //! Renders a `Report` in each output format. Each format is one file; this module only
 //! chooses. Rendering returns a string, so a report is written whole or not at all.
 
+mod github;
 mod human;
 mod json;
 pub mod markdown;
+mod rdjson;
+mod sarif;
+mod text;
 
 use crate::Report;
 
@@ -12,6 +16,9 @@ pub enum Format {
     Human,
     Json,
     Markdown,
+    Sarif,
+    Github,
+    Rdjson,
 }
 
 /// How the human format may decorate its output.
@@ -26,5 +33,8 @@ pub fn render(report: &Report, format: Format, style: Style) -> String {
         Format::Human => human::render(report, style),
         Format::Json => json::render(report),
         Format::Markdown => markdown::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+        Format::Rdjson => rdjson::render(report),
     }
 }

@@ -42,6 +42,8 @@ pub fn check(rules: &[CustomRule], change: &Change) -> Vec<Prompt> {
                     question: rule.question.clone(),
                     evidence: vec![format!("`{}`", line.trim())],
                     answer: None,
+                    answered_by: None,
+                    fingerprint: String::new(),
                 });
             }
         }

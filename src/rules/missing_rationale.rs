@@ -241,7 +241,29 @@ fn is_trivial(commit: &Commit, files: &[&FileChange], size: usize, patterns: &Pa
                         .all(|l| l.trim().is_empty() || patterns.version_line.is_match(l)))
         });
     let typo_fix = patterns.typo.is_match(&commit.subject) && size <= 10;
-    version_bump || typo_fix || formatting_only(files)
+    version_bump || typo_fix || formatting_only(files) || moves_only(files)
+}
+
+/// Every added line was removed elsewhere in the commit: functions reordered or moved
+/// between files, whose reason is plain from the diff itself.
+fn moves_only(files: &[&FileChange]) -> bool {
+    let mut removed: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for line in files.iter().flat_map(|f| f.removed_texts()) {
+        *removed.entry(line.trim()).or_default() += 1;
+    }
+    let mut added_any = false;
+    for line in files.iter().flat_map(|f| f.added_texts()) {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        added_any = true;
+        match removed.get_mut(line) {
+            Some(count) if *count > 0 => *count -= 1,
+            _ => return false,
+        }
+    }
+    added_any
 }
 
 /// Every changed file has the same text once whitespace is removed.
@@ -309,6 +331,42 @@ mod tests {
         assert!(patterns.gives_reason("Retry on 503 because the CDN sheds load"));
         assert!(patterns.gives_reason("Fixes #123"));
         assert!(!patterns.gives_reason("- add retry\n- rename upload to send\n- bump timeout"));
+    }
+
+    #[test]
+    fn a_commit_that_only_moves_lines_is_trivial() {
+        use crate::change::{FileChange, FileStatus, Text, TextKey};
+        let file = |old: &str, new: &str, removed: &[u32], added: &[u32]| FileChange {
+            path: "src/a.rs".into(),
+            old_path: None,
+            status: FileStatus::Modified,
+            old: Some(Text {
+                key: TextKey("old".into()),
+                content: old.into(),
+            }),
+            new: Some(Text {
+                key: TextKey("new".into()),
+                content: new.into(),
+            }),
+            skipped: None,
+            hunks: Vec::new(),
+            added_lines: added.iter().copied().collect(),
+            removed_lines: removed.iter().copied().collect(),
+        };
+        let moved = file(
+            "fn a() {}\nfn b() {}\n",
+            "fn b() {}\nfn a() {}\n",
+            &[1],
+            &[2],
+        );
+        assert!(super::moves_only(&[&moved]));
+        let edited = file(
+            "fn a() {}\nfn b() {}\n",
+            "fn b() {}\nfn a() { x() }\n",
+            &[1],
+            &[2],
+        );
+        assert!(!super::moves_only(&[&edited]));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! functions: rules then fall back to what they can tell from lines alone.
 
 mod functions;
+mod literals;
 mod sites;
 pub mod test_code;
 
@@ -17,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::change::TextKey;
 
+pub use literals::in_string_literal;
 pub use sites::{Branch, Failure, Handling, Operation, Site, SiteKind};
 
 /// What ponder knows about one version of one Rust file.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::{render, render_with, MarkdownOptions, MARKER};
-use crate::{CommitSummary, FileSummary, Prompt, Report};
+use crate::{CommitSummary, FileSummary, Prompt, Report, StaleAnswer};
 
 const HEAD: &str = "5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80";
 const BASE: &str = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
@@ -23,6 +23,8 @@ fn prompt(rule: &str, file: Option<&str>, line: Option<u32>, question: &str) -> 
         question: question.to_string(),
         evidence: Vec::new(),
         answer: None,
+        answered_by: None,
+        fingerprint: "0123456789abcdef".to_string(),
     }
 }
 
@@ -41,7 +43,9 @@ fn report(prompts: Vec<Prompt>, subject: &str) -> Report {
             parsed: true,
             note: None,
         }],
+        stale_answers: Vec::new(),
         sources: BTreeMap::new(),
+        commit_anchors: BTreeMap::new(),
     }
 }
 
@@ -406,5 +410,39 @@ fn links_point_at_the_prompts_commit_or_the_head() {
             format!("https://ghe.example/o/r/blob/{HEAD}/src/lib.rs#L7"),
         ],
         "{markdown}"
+    );
+}
+
+#[test]
+fn stale_answers_are_listed_with_their_place_and_reason() {
+    let mut with_stale = report(Vec::new(), "Move code");
+    with_stale.stale_answers = vec![
+        StaleAnswer {
+            file: "src/lib.rs".to_string(),
+            line: 12,
+            rule: "unhandled-failure".to_string(),
+            reason: "@org/team said </details> is fine".to_string(),
+            known_rule: true,
+        },
+        StaleAnswer {
+            file: "src/lib.rs".to_string(),
+            line: 30,
+            rule: "no-such-rule".to_string(),
+            reason: "checked by hand".to_string(),
+            known_rule: false,
+        },
+    ];
+    let markdown = render(&with_stale);
+    let events = events(&markdown);
+    assert_only_ponder_markup(&markdown, &events);
+    assert!(checkboxes(&events).is_empty(), "not questions: {markdown}");
+    let text = visible(&events).replace('\u{200d}', "");
+    assert!(text.contains("2 stale answers"), "{text}");
+    assert!(text.contains("Answers that answer nothing"), "{text}");
+    assert!(text.contains("src/lib.rs#L12"), "{text}");
+    assert!(text.contains("@org/team said </details> is fine"), "{text}");
+    assert!(
+        text.contains("no-such-rule is not a rule ponder knows"),
+        "{text}"
     );
 }

@@ -1,0 +1,114 @@
+//! `--format github`: one GitHub Actions workflow command per prompt,
+//! `::notice file=…,line=…,endLine=…,title=…::message`, which the runner turns into an
+//! annotation on the pull request's diff. Prompts about a commit have no `file`.
+//!
+//! The runner reads workflow commands from any line of a step's output, so repository text
+//! (commit messages, code, paths) must never start a line or end a property: the message is
+//! escaped as GitHub requires (`%`, CR, LF), properties also escape `:` and `,`, control
+//! characters become U+FFFD, and Unicode line and paragraph separators become spaces. Every
+//! line this format prints starts with `::notice `.
+//!
+//! Answered prompts stay notices, with "answered" in the title and the reason in the
+//! message. Stale answers are notices too, on the comment's line.
+
+use super::human::clean;
+use super::text::{prompt_message, stale_message};
+use crate::{Prompt, Report, StaleAnswer};
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for prompt in &report.prompts {
+        out.push_str(&prompt_command(report, prompt));
+    }
+    for stale in &report.stale_answers {
+        out.push_str(&stale_command(stale));
+    }
+    out
+}
+
+fn prompt_command(report: &Report, prompt: &Prompt) -> String {
+    let mut properties = Vec::new();
+    if let Some(file) = &prompt.file {
+        properties.push(("file", file.clone()));
+        if let Some(line) = prompt.line {
+            properties.push(("line", line.to_string()));
+            properties.push(("endLine", prompt.end_line.unwrap_or(line).to_string()));
+        }
+    }
+    let mut title = format!("ponder {}", prompt.rule);
+    let mut message = prompt_message(prompt);
+    if let (None, Some(sha)) = (&prompt.file, &prompt.commit) {
+        let short = sha.get(..10).unwrap_or(sha);
+        title.push_str(&format!(" (commit {short})"));
+        // The rules' questions name their commit; a template overridden in .ponder.toml
+        // may not, and the annotation must still say which commit it is about.
+        let summary = report.commits.iter().find(|c| &c.sha == sha);
+        if let (Some(summary), false) = (summary, message.contains(short)) {
+            message = format!("Commit {short} (“{}”): {message}", summary.subject);
+        }
+    }
+    if prompt.answer.is_some() {
+        title.push_str(" (answered)");
+    }
+    properties.push(("title", title));
+    command(&properties, &message)
+}
+
+fn stale_command(stale: &StaleAnswer) -> String {
+    let properties = [
+        ("file", stale.file.clone()),
+        ("line", stale.line.to_string()),
+        ("endLine", stale.line.to_string()),
+        ("title", format!("ponder stale answer ({})", stale.rule)),
+    ];
+    command(&properties, &stale_message(stale))
+}
+
+fn command(properties: &[(&str, String)], message: &str) -> String {
+    let properties: Vec<String> = properties
+        .iter()
+        .map(|(name, value)| format!("{name}={}", escape_property(value)))
+        .collect();
+    format!(
+        "::notice {}::{}\n",
+        properties.join(","),
+        escape_data(message)
+    )
+}
+
+/// The escaping of a command's message: `%`, CR and LF, after control characters and
+/// the Unicode line separators are made harmless.
+fn escape_data(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in clean(text).chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            '\u{2028}' | '\u{2029}' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The escaping of a property value: that of a message, plus `:` and `,`, which would
+/// otherwise end the value or the property list.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{escape_data, escape_property};
+
+    #[test]
+    fn messages_and_properties_are_escaped_as_github_requires() {
+        assert_eq!(
+            escape_data("50% done\r\n::error::x"),
+            "50%25 done%0D%0A::error::x"
+        );
+        assert_eq!(escape_property("a,b:c%\n"), "a%2Cb%3Ac%25%0A");
+        assert_eq!(escape_data("a\u{2028}b\u{1b}[31m"), "a b\u{fffd}[31m");
+    }
+}

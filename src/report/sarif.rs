@@ -1,0 +1,418 @@
+//! `--format sarif`: a SARIF 2.1.0 log, for GitHub code scanning and the other tools that
+//! read static-analysis results.
+//!
+//! - Every rule is in `tool.driver.rules`, with its title, summary and `ponder explain`
+//!   text as help; `[[custom]]` rules that asked something are listed after them.
+//! - Each prompt is one result of level `note`: the question and its evidence as the
+//!   message, the flagged lines as the region, the function as a logical location, and
+//!   its fingerprint under `partialFingerprints["ponder/v1"]`, so that an upload after a
+//!   push that moved the lines matches the alert it already has.
+//! - A prompt about a commit has no lines of its own. GitHub code scanning refuses a whole
+//!   upload with a result that has no location, so the result points at line 1 of the
+//!   commit's first changed file (in path order, deleted files skipped); its message names
+//!   the commit, and `properties` carry its SHA and subject and `commitLevel: true`, so
+//!   that a reader can tell the file is only an anchor. A commit that only deletes files
+//!   has no such file, and its result no location.
+//! - An answered prompt carries a suppression with the reason as its justification:
+//!   `inSource` for an answer comment, `external` for a commit trailer.
+//! - Stale answers are `toolExecutionNotifications` of the invocation: they are about how
+//!   ponder was told to run, not results about the code.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::human::clean;
+use super::text::{prompt_message, stale_message};
+use crate::rules::{registry, RuleDefinition};
+use crate::{AnswerSource, Prompt, Report, StaleAnswer};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const FINGERPRINT_KEY: &str = "ponder/v1";
+
+pub fn render(report: &Report) -> String {
+    let rules = rule_descriptors(report);
+    let results = report
+        .prompts
+        .iter()
+        .map(|prompt| result(report, prompt, &rules))
+        .collect();
+    let notifications = report.stale_answers.iter().map(notification).collect();
+    let mut properties = Map::new();
+    properties.insert("base".into(), report.base.clone().into());
+    properties.insert("head".into(), report.head.clone().into());
+    properties.insert("includesWorkTree".into(), report.includes_work_tree.into());
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "ponder",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    rules,
+                },
+            },
+            invocations: vec![Invocation {
+                execution_successful: true,
+                tool_execution_notifications: notifications,
+            }],
+            results,
+            properties,
+        }],
+    };
+    // Plain strings, numbers and maps serialise without failure; `{}` keeps the output
+    // JSON if that ever changed.
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_string());
+    text.push('\n');
+    text
+}
+
+#[derive(Serialize)]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+struct Run {
+    tool: Tool,
+    invocations: Vec<Invocation>,
+    results: Vec<SarifResult>,
+    properties: Map<String, Value>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    rules: Vec<Descriptor>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Descriptor {
+    id: String,
+    name: String,
+    short_description: Message,
+    full_description: Message,
+    help: Message,
+    default_configuration: Configuration,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    markdown: Option<String>,
+}
+
+impl Message {
+    fn text(text: impl Into<String>) -> Message {
+        Message {
+            text: text.into(),
+            markdown: None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    descriptor: Reference,
+    level: &'static str,
+    message: Message,
+    locations: Vec<Location>,
+    properties: Map<String, Value>,
+}
+
+#[derive(Serialize)]
+struct Reference {
+    id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    rule_index: usize,
+    level: &'static str,
+    message: Message,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<Location>,
+    partial_fingerprints: Map<String, Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    properties: Map<String, Value>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    end_line: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    fully_qualified_name: String,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
+}
+
+/// The built-in rules in registry order, then each `[[custom]]` rule that asked something.
+fn rule_descriptors(report: &Report) -> Vec<Descriptor> {
+    let mut descriptors: Vec<Descriptor> = registry()
+        .iter()
+        .map(|rule| built_in(rule.definition()))
+        .collect();
+    for prompt in &report.prompts {
+        if descriptors.iter().all(|d| d.id != prompt.rule) {
+            descriptors.push(custom(prompt));
+        }
+    }
+    descriptors
+}
+
+fn built_in(definition: &RuleDefinition) -> Descriptor {
+    let docs = &definition.docs;
+    let sections = [
+        ("What it asks about", &docs.asks_about),
+        ("Why a reviewer asks", &docs.why),
+        ("An example that asks", &docs.example_asks),
+        ("An example that stays quiet", &docs.example_quiet),
+        ("Known limits", &docs.limits),
+        ("How to answer", &docs.answering),
+    ];
+    let mut text = String::new();
+    let mut markdown = String::new();
+    for (heading, body) in sections {
+        let body = body.trim_matches('\n');
+        text.push_str(&format!("{heading}\n{body}\n\n"));
+        markdown.push_str(&format!("## {heading}\n\n{body}\n\n"));
+    }
+    Descriptor {
+        id: definition.id.clone(),
+        name: pascal_case(&definition.id),
+        short_description: Message::text(definition.title.clone()),
+        full_description: Message::text(definition.summary.clone()),
+        help: Message {
+            text: text.trim_end().to_string(),
+            markdown: Some(markdown.trim_end().to_string()),
+        },
+        default_configuration: Configuration { level: "note" },
+    }
+}
+
+fn custom(prompt: &Prompt) -> Descriptor {
+    let id = clean(&prompt.rule);
+    Descriptor {
+        name: pascal_case(&id),
+        short_description: Message::text(format!("Custom rule `{id}`")),
+        full_description: Message::text(clean(&prompt.question)),
+        help: Message::text(format!(
+            "A [[custom]] rule of this repository's .ponder.toml: it asks its question about \
+             added lines that match its pattern. Answer with `// ponder: {id}: <why>` on the \
+             line or the line above it."
+        )),
+        id,
+        default_configuration: Configuration { level: "note" },
+    }
+}
+
+fn result(report: &Report, prompt: &Prompt, rules: &[Descriptor]) -> SarifResult {
+    let mut text = prompt_message(prompt);
+    let mut properties = Map::new();
+    if let Some(sha) = &prompt.commit {
+        properties.insert("commit".into(), sha.clone().into());
+        if let Some(summary) = report.commits.iter().find(|c| &c.sha == sha) {
+            properties.insert("commitSubject".into(), clean(&summary.subject).into());
+            // The rules' questions name their commit; an overridden template may not.
+            let short = sha.get(..10).unwrap_or(sha);
+            if prompt.file.is_none() && !text.contains(short) {
+                text = format!("Commit {short} (“{}”): {text}", clean(&summary.subject));
+            }
+        }
+    }
+    let anchor = match (&prompt.file, &prompt.commit) {
+        (None, Some(sha)) => report.commit_anchors.get(sha),
+        _ => None,
+    };
+    if anchor.is_some() {
+        properties.insert("commitLevel".into(), true.into());
+    }
+    let locations = match (&prompt.file, prompt.line, anchor) {
+        (None, _, Some(file)) => vec![Location {
+            physical_location: physical(file, 1, 1),
+            logical_locations: Vec::new(),
+        }],
+        (Some(file), Some(line), _) => vec![Location {
+            physical_location: physical(file, line, prompt.end_line.unwrap_or(line)),
+            logical_locations: prompt
+                .function
+                .iter()
+                .map(|function| LogicalLocation {
+                    fully_qualified_name: clean(function),
+                    kind: "function",
+                })
+                .collect(),
+        }],
+        _ => Vec::new(),
+    };
+    let suppressions = match (&prompt.answer, prompt.answered_by) {
+        (Some(reason), source) => vec![Suppression {
+            kind: match source {
+                Some(AnswerSource::Trailer) => "external",
+                Some(AnswerSource::Comment) | None => "inSource",
+            },
+            status: "accepted",
+            justification: clean(reason),
+        }],
+        (None, _) => Vec::new(),
+    };
+    let mut fingerprints = Map::new();
+    fingerprints.insert(FINGERPRINT_KEY.into(), prompt.fingerprint.clone().into());
+    SarifResult {
+        rule_index: rules
+            .iter()
+            .position(|r| r.id == prompt.rule)
+            .unwrap_or_default(),
+        rule_id: clean(&prompt.rule),
+        level: "note",
+        message: Message::text(text),
+        locations,
+        partial_fingerprints: fingerprints,
+        suppressions,
+        properties,
+    }
+}
+
+fn notification(stale: &StaleAnswer) -> Notification {
+    let mut properties = Map::new();
+    properties.insert("rule".into(), clean(&stale.rule).into());
+    properties.insert("reason".into(), clean(&stale.reason).into());
+    properties.insert("knownRule".into(), stale.known_rule.into());
+    Notification {
+        descriptor: Reference { id: "stale-answer" },
+        level: "note",
+        message: Message::text(stale_message(stale)),
+        locations: vec![Location {
+            physical_location: physical(&stale.file, stale.line, stale.line),
+            logical_locations: Vec::new(),
+        }],
+        properties,
+    }
+}
+
+fn physical(file: &str, start_line: u32, end_line: u32) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: uri_path(file),
+            uri_base_id: "%SRCROOT%",
+        },
+        region: Region {
+            start_line: start_line.max(1),
+            end_line: end_line.max(start_line).max(1),
+        },
+    }
+}
+
+/// A repository path as a relative URI reference: every byte outside the unreserved set
+/// and `/` percent-encoded, so that spaces, `#`, `?` or `%` in a file name stay part of
+/// the path.
+fn uri_path(path: &str) -> String {
+    let mut uri = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            uri.push(char::from(byte));
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri
+}
+
+/// `unhandled-failure` → `UnhandledFailure`, the conventional form of a SARIF rule name.
+fn pascal_case(id: &str) -> String {
+    id.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pascal_case, uri_path};
+
+    #[test]
+    fn paths_become_relative_uri_references() {
+        assert_eq!(uri_path("src/lib.rs"), "src/lib.rs");
+        assert_eq!(
+            uri_path("src/a b#c%d,e:f.rs"),
+            "src/a%20b%23c%25d%2Ce%3Af.rs"
+        );
+        assert_eq!(uri_path("src/é.rs"), "src/%C3%A9.rs");
+    }
+
+    #[test]
+    fn rule_names_are_pascal_case() {
+        assert_eq!(pascal_case("unhandled-failure"), "UnhandledFailure");
+        assert_eq!(pascal_case("println-in-library"), "PrintlnInLibrary");
+    }
+}
