@@ -87,7 +87,24 @@ pub fn render_with(report: &Report, options: &MarkdownOptions) -> String {
     }
     head.push_str(&body);
     head.push_str(&tail);
-    head
+    match options.max_bytes {
+        Some(max) if head.len() > max => cut_at_line(head, max),
+        _ => head,
+    }
+}
+
+/// The last resort when even the header and the lists that are always shown are too long
+/// (paths of thousands of characters): whole lines up to the budget, and a note.
+fn cut_at_line(mut text: String, max: usize) -> String {
+    const NOTE: &str = "\n…(cut here: the report is longer than the space it was given)\n";
+    let mut end = max.saturating_sub(NOTE.len());
+    while end > 0 && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let line_end = text.get(..end).and_then(|t| t.rfind('\n')).unwrap_or(0);
+    text.truncate(line_end);
+    text.push_str(NOTE);
+    text
 }
 
 /// Stale answers listed at most; the rest are counted.
@@ -303,15 +320,24 @@ fn plural(count: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// Files listed at most as not read; a change that adds thousands of binary files must
+/// still fit in a comment.
+const MAX_UNREAD_SHOWN: usize = 20;
+
 fn unread_files(report: &Report) -> Vec<String> {
-    report
-        .files
+    let unread: Vec<_> = report.files.iter().filter(|f| f.note.is_some()).collect();
+    let mut listed: Vec<String> = unread
         .iter()
-        .filter_map(|file| {
-            let note = file.note.as_ref()?;
-            Some(format!("{} ({})", code(&file.path), text(note)))
+        .take(MAX_UNREAD_SHOWN)
+        .map(|file| {
+            let note = file.note.as_deref().unwrap_or("");
+            format!("{} ({})", code(&file.path), text(note))
         })
-        .collect()
+        .collect();
+    if unread.len() > MAX_UNREAD_SHOWN {
+        listed.push(format!("and {} more", unread.len() - MAX_UNREAD_SHOWN));
+    }
+    listed
 }
 
 /// A question or a piece of evidence: ponder's templates quote code between backticks,

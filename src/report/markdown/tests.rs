@@ -446,3 +446,72 @@ fn stale_answers_are_listed_with_their_place_and_reason() {
         "{text}"
     );
 }
+
+#[test]
+fn thousands_of_unread_files_still_fit_a_capped_comment() {
+    let mut many = report(
+        vec![prompt(
+            "unhandled-failure",
+            Some("src/lib.rs"),
+            Some(3),
+            "What then?",
+        )],
+        "Vendor assets",
+    );
+    many.files = (0..5000)
+        .map(|index| FileSummary {
+            path: format!("assets/image-{index}.png"),
+            parsed: false,
+            note: Some("skipped: binary file".to_string()),
+        })
+        .collect();
+    let capped = render_with(
+        &many,
+        &MarkdownOptions {
+            link_base: None,
+            max_bytes: Some(10_000),
+        },
+    );
+    assert!(capped.len() <= 10_000, "{} bytes", capped.len());
+    let events = events(&capped);
+    assert_eq!(checkboxes(&events), vec![false], "{capped}");
+    let text = visible(&events);
+    assert!(text.contains("assets/image-19.png"), "{text}");
+    assert!(!text.contains("assets/image-20.png"), "{text}");
+    assert!(text.contains("and 4980 more"), "{text}");
+}
+
+#[test]
+fn a_header_longer_than_the_budget_is_cut_at_a_line() {
+    let mut long = report(
+        vec![prompt(
+            "unhandled-failure",
+            Some("src/lib.rs"),
+            Some(3),
+            "What then?",
+        )],
+        "Long paths",
+    );
+    long.files = (0..20)
+        .map(|index| FileSummary {
+            path: format!("{}/{index}.bin", "very-long-directory-name".repeat(40)),
+            parsed: false,
+            note: Some("skipped: binary file".to_string()),
+        })
+        .collect();
+    let capped = render_with(
+        &long,
+        &MarkdownOptions {
+            link_base: None,
+            max_bytes: Some(4_000),
+        },
+    );
+    assert!(capped.len() <= 4_000, "{} bytes", capped.len());
+    assert!(capped.starts_with(MARKER), "{capped}");
+    assert!(
+        capped.ends_with("(cut here: the report is longer than the space it was given)\n"),
+        "{capped}"
+    );
+    let events = events(&capped);
+    assert_only_ponder_markup(&capped, &events);
+}
