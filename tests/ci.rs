@@ -376,6 +376,10 @@ fn install(work: &Path, args: &[&str]) -> Run {
 
 /// `git push` with the built ponder first on the PATH, as an installed one would be.
 fn push(work: &Path, args: &[&str]) -> Run {
+    push_with(work, args, &[])
+}
+
+fn push_with(work: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let bin = Path::new(env!("CARGO_BIN_EXE_ponder"))
         .parent()
         .expect("bin dir")
@@ -388,6 +392,9 @@ fn push(work: &Path, args: &[&str]) -> Run {
     command.current_dir(work).arg("push").args(args);
     let mut command = clean(command, work);
     command.env("PATH", path);
+    for (name, value) in env {
+        command.env(name, value);
+    }
     output(command)
 }
 
@@ -580,4 +587,24 @@ fn the_hook_goes_where_core_hooks_path_points() {
         run.stderr.contains("not inside a git repository"),
         "{run:?}"
     );
+}
+
+#[test]
+fn without_ponder_the_hook_says_so_and_lets_the_push_through_even_when_gating() {
+    let (_dir, work) = pushing_clone();
+    let run = install(&work, &["--require-answers"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    git_ok(&work, &["checkout", "-q", "-b", "topic"]);
+    add_unwrap(&work, false);
+    let run = push_with(
+        &work,
+        &["-q", "origin", "topic"],
+        &[("PONDER", "/nonexistent/ponder")],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stderr.contains("/nonexistent/ponder is not installed"),
+        "{run:?}"
+    );
+    assert!(!git_ok(&work, &["ls-remote", "origin", "topic"]).is_empty());
 }
