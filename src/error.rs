@@ -86,6 +86,42 @@ pub enum Error {
     #[diagnostic(transparent)]
     ConfigInvalid(Box<InvalidConfig>),
 
+    #[error("`{revision}` is not in this shallow clone")]
+    #[diagnostic(
+        code(ponder::git::shallow_missing),
+        help("the clone has only part of the history (actions/checkout fetches one commit unless told otherwise): set `fetch-depth: 0` in actions/checkout, or run `{fetch}` before ponder")
+    )]
+    ShallowMissing { revision: String, fetch: String },
+
+    #[error("`{a}` and `{b}` have no common ancestor in this shallow clone")]
+    #[diagnostic(
+        code(ponder::git::shallow_no_merge_base),
+        help("the history that joins them was not fetched (actions/checkout fetches one commit unless told otherwise): set `fetch-depth: 0` in actions/checkout, or run `git fetch --unshallow` (or `git fetch --deepen=200`) before ponder")
+    )]
+    ShallowNoMergeBase { a: String, b: String },
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    GitHub(Box<crate::github::GitHubError>),
+
+    #[error("there is already a hook at {}", path.display())]
+    #[diagnostic(
+        code(ponder::hook::exists),
+        help("`ponder hook install --force` replaces it; to keep it, add a line that runs ponder to it yourself")
+    )]
+    HookExists { path: PathBuf },
+
+    #[error("could not write the hook {}", path.display())]
+    #[diagnostic(
+        code(ponder::hook::unwritable),
+        help("check that the hooks folder (core.hooksPath, or .git/hooks) is a writable folder")
+    )]
+    HookUnwritable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("there is no rule called `{id}`")]
     #[diagnostic(
         code(ponder::rules::unknown),

@@ -30,6 +30,8 @@ pub mod config;
 mod error;
 pub mod fingerprint;
 pub mod git;
+pub mod github;
+pub mod hook;
 pub mod report;
 pub mod rules;
 pub mod syntax;

@@ -13,11 +13,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use ponder::report::{self, Format, Style};
 use ponder::rules::registry;
-use ponder::{analyze, Error, RangeSpec, Request};
+use ponder::{analyze, github, hook, Error, RangeSpec, Request};
 
 #[derive(Parser)]
 #[command(
@@ -26,8 +26,8 @@ use ponder::{analyze, Error, RangeSpec, Request};
     about = "Asks the questions a careful reviewer would ask about a Rust change",
     long_about = "Asks the questions a careful reviewer would ask about a Rust change.\n\n\
         With no RANGE: the current branch against its upstream (or origin/HEAD, main, master), \
-        plus staged and unstaged work. RANGE `A..B`: exactly those commits. RANGE `A`: \
-        merge-base(A, HEAD)..HEAD.",
+        plus staged and unstaged work; in GitHub Actions on a pull request, its base...HEAD. \
+        RANGE `A..B`: exactly those commits. RANGE `A`: merge-base(A, HEAD)..HEAD.",
     args_conflicts_with_subcommands = true
 )]
 struct Cli {
@@ -67,6 +67,77 @@ enum Command {
     },
     /// The rules, one line each
     Rules,
+    /// Post the report where a pull request's reviewers see it
+    #[command(subcommand)]
+    Post(PostTarget),
+    /// Git hooks that run ponder
+    #[command(subcommand)]
+    Hook(HookCommand),
+}
+
+#[derive(Subcommand)]
+enum PostTarget {
+    /// Create or update ponder's one comment on a GitHub pull request
+    ///
+    /// The comment is the markdown report; ponder finds its earlier comment by the marker
+    /// on its first line. With a read-only token (a fork's pull request) the report goes
+    /// to the job summary (GITHUB_STEP_SUMMARY) instead.
+    Github(PostGithub),
+}
+
+#[derive(Args)]
+struct PostGithub {
+    /// As for `ponder`; in GitHub Actions, none means the pull request's base...HEAD
+    range: Option<String>,
+
+    /// One commit against its first parent
+    #[arg(long, value_name = "SHA", conflicts_with = "range")]
+    commit: Option<String>,
+
+    /// The repository to analyse
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    repo: PathBuf,
+
+    /// A configuration file instead of the repository's .ponder.toml
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+
+    /// The GitHub repository, OWNER/NAME [default: $GITHUB_REPOSITORY]
+    #[arg(long, value_name = "OWNER/NAME")]
+    repository: Option<String>,
+
+    /// The pull request number [default: pull_request.number in $GITHUB_EVENT_PATH]
+    #[arg(long, value_name = "NUMBER")]
+    pr: Option<u64>,
+
+    /// The environment variable that holds the token
+    #[arg(long, value_name = "NAME", default_value = "GITHUB_TOKEN")]
+    token_env: String,
+
+    /// The REST API's address, e.g. https://HOST/api/v3 for GitHub Enterprise Server
+    /// [default: $GITHUB_API_URL, else https://api.github.com]
+    #[arg(long, value_name = "URL")]
+    api_url: Option<String>,
+
+    /// After posting, exit with status 1 while any prompt is unanswered
+    #[arg(long)]
+    require_answers: bool,
+}
+
+#[derive(Subcommand)]
+enum HookCommand {
+    /// Install a pre-push hook that asks ponder's questions about what you push
+    Install {
+        /// The repository to install the hook in
+        #[arg(long, value_name = "PATH", default_value = ".")]
+        repo: PathBuf,
+        /// Replace a pre-push hook that is already there
+        #[arg(long)]
+        force: bool,
+        /// Make the hook stop the push while any prompt is unanswered
+        #[arg(long)]
+        require_answers: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -75,6 +146,8 @@ enum OutputFormat {
     Human,
     /// One JSON object, for scripts
     Json,
+    /// A pull request comment and reviewer's checklist
+    Markdown,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF readers
     Sarif,
     /// GitHub Actions workflow commands (`::notice`), one annotation per prompt
@@ -123,23 +196,25 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             write_stdout(&explain(found.definition()));
             return Ok(ExitCode::SUCCESS);
         }
+        Some(Command::Post(PostTarget::Github(post))) => return post_github(post),
+        Some(Command::Hook(HookCommand::Install {
+            repo,
+            force,
+            require_answers,
+        })) => return install_hook(&repo, force, require_answers),
         None => {}
     }
 
-    let range = match (&cli.commit, &cli.range) {
-        (Some(sha), _) => RangeSpec::Commit(sha.clone()),
-        (None, Some(range)) => RangeSpec::parse(range),
-        (None, None) => RangeSpec::Default,
-    };
     let request = Request {
         repo: cli.repo,
-        range,
+        range: range_spec(cli.commit.as_deref(), cli.range.as_deref()),
         config: cli.config,
     };
     let report = analyze(&request)?;
     let format = match cli.format {
         OutputFormat::Human => Format::Human,
         OutputFormat::Json => Format::Json,
+        OutputFormat::Markdown => Format::Markdown,
         OutputFormat::Sarif => Format::Sarif,
         OutputFormat::Github => Format::Github,
         OutputFormat::Rdjson => Format::Rdjson,
@@ -152,6 +227,94 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     write_stdout(&report::render(&report, format, style));
     if cli.require_answers && report.unanswered() > 0 {
         return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The range the user named; with none, the pull request's in GitHub Actions, else the
+/// branch and work in progress.
+fn range_spec(commit: Option<&str>, range: Option<&str>) -> RangeSpec {
+    match (commit, range) {
+        (Some(sha), _) => RangeSpec::Commit(sha.to_string()),
+        (None, Some(range)) => RangeSpec::parse(range),
+        (None, None) => github::default_range(&github::process_env).unwrap_or(RangeSpec::Default),
+    }
+}
+
+/// GitHub caps a comment at 65536 characters; this leaves room to spare.
+const COMMENT_BUDGET: usize = 60_000;
+
+fn post_github(post: PostGithub) -> Result<ExitCode, Error> {
+    let options = github::PostOptions {
+        repository: post.repository,
+        pull_request: post.pr,
+        token_env: post.token_env,
+        api_url: post.api_url,
+    };
+    // Check the GitHub inputs before the analysis, so a missing token fails fast.
+    let target = github::Target::resolve(&options, &github::process_env)
+        .map_err(|e| Error::GitHub(Box::new(e)))?;
+    let request = Request {
+        repo: post.repo,
+        range: range_spec(post.commit.as_deref(), post.range.as_deref()),
+        config: post.config,
+    };
+    let report = analyze(&request)?;
+    let markdown = report::markdown::render_with(
+        &report,
+        &report::markdown::MarkdownOptions {
+            link_base: target.blob_link_base(),
+            max_bytes: Some(COMMENT_BUDGET),
+        },
+    );
+    // A pull request ponder has nothing to ask about gets no new comment; an old one is
+    // still updated, so that it does not keep asking.
+    let create = !report.prompts.is_empty();
+    let posted =
+        github::post(&target, &markdown, create).map_err(|e| Error::GitHub(Box::new(e)))?;
+    let counts = format!(
+        "{} questions, {} answered",
+        report.prompts.len(),
+        report.prompts.len() - report.unanswered()
+    );
+    match posted {
+        github::Posted::Created { url } => eprintln!("ponder: commented on the pull request ({counts}): {url}"),
+        github::Posted::Updated { url } => eprintln!("ponder: updated its pull request comment ({counts}): {url}"),
+        github::Posted::NothingToPost => {
+            eprintln!("ponder: no questions about this change; the pull request gets no comment")
+        }
+        github::Posted::StepSummary { path, reason } => eprintln!(
+            "ponder: this token may not comment on the pull request (GitHub: {reason}), as for a pull request from a fork; \
+             the report ({counts}) is in the job summary instead ({})",
+            path.display()
+        ),
+    }
+    if post.require_answers && report.unanswered() > 0 {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn install_hook(
+    repo: &std::path::Path,
+    force: bool,
+    require_answers: bool,
+) -> Result<ExitCode, Error> {
+    let options = hook::HookOptions {
+        force,
+        require_answers,
+    };
+    match hook::install_pre_push(repo, options)? {
+        hook::Installed::Created(path) => {
+            eprintln!("ponder: installed the pre-push hook {}", path.display())
+        }
+        hook::Installed::Replaced(path) => {
+            eprintln!("ponder: replaced the pre-push hook {}", path.display())
+        }
+        hook::Installed::Unchanged(path) => eprintln!(
+            "ponder: the pre-push hook {} is already installed",
+            path.display()
+        ),
     }
     Ok(ExitCode::SUCCESS)
 }

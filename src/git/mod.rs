@@ -6,6 +6,7 @@
 //! no-argument form, and never through a symlink.
 
 mod diff;
+mod hooks;
 mod range;
 
 use std::path::{Path, PathBuf};

@@ -19,6 +19,9 @@ pub enum RangeSpec {
     Symmetric(String, String),
     /// `--commit SHA`: one commit against its first parent.
     Commit(String),
+    /// A pull request in CI: merge-base(the first of these that exists, HEAD)..HEAD.
+    /// The candidates are the base branch (`origin/main`), then the base commit's SHA.
+    PullRequestBase(Vec<String>),
 }
 
 impl RangeSpec {
@@ -81,8 +84,33 @@ pub fn resolve(repo: &Repository, spec: &RangeSpec) -> Result<Resolved, Error> {
                 single_commit: false,
             })
         }
+        RangeSpec::PullRequestBase(candidates) => {
+            let head_id = commit_id(repo, "HEAD")?;
+            let found = candidates.iter().find_map(|name| {
+                let id = repo.revparse_single(name).ok()?.peel_to_commit().ok()?.id();
+                Some((name, id))
+            });
+            let Some((name, base_id)) = found else {
+                let first = candidates.first().map(String::as_str).unwrap_or("HEAD");
+                return Err(missing_revision(repo, first, "not fetched"));
+            };
+            Ok(Resolved {
+                base: Some(merge_base(repo, name, base_id, "HEAD", head_id)?),
+                head: Some(head_id),
+                include_work_tree: false,
+                single_commit: false,
+            })
+        }
         RangeSpec::Commit(sha) => {
             let id = commit_id(repo, sha)?;
+            // At the edge of a shallow clone a commit seems to have no parent; comparing
+            // it with the empty tree would call the whole repository new.
+            if shallow_roots(repo).contains(&id) {
+                return Err(Error::ShallowMissing {
+                    revision: format!("{sha}^"),
+                    fetch: "git fetch --deepen=1".to_string(),
+                });
+            }
             let commit = repo
                 .find_commit(id)
                 .map_err(|e| Error::git("reading", sha, e))?;
@@ -169,10 +197,7 @@ fn commit_id(repo: &Repository, spec: &str) -> Result<Oid, Error> {
         if spec == "HEAD" && repo.head().is_err() {
             Error::UnbornHead
         } else {
-            Error::UnknownRevision {
-                revision: spec.to_string(),
-                reason: error.message().to_string(),
-            }
+            missing_revision(repo, spec, error.message())
         }
     })?;
     object
@@ -185,7 +210,12 @@ fn commit_id(repo: &Repository, spec: &str) -> Result<Oid, Error> {
 
 fn merge_base(repo: &Repository, a: &str, a_id: Oid, b: &str, b_id: Oid) -> Result<Oid, Error> {
     repo.merge_base(a_id, b_id).map_err(|error| {
-        if error.code() == git2::ErrorCode::NotFound {
+        if error.code() == git2::ErrorCode::NotFound && repo.is_shallow() {
+            Error::ShallowNoMergeBase {
+                a: a.to_string(),
+                b: b.to_string(),
+            }
+        } else if error.code() == git2::ErrorCode::NotFound {
             Error::NoMergeBase {
                 a: a.to_string(),
                 b: b.to_string(),
@@ -194,6 +224,42 @@ fn merge_base(repo: &Repository, a: &str, a_id: Oid, b: &str, b_id: Oid) -> Resu
             Error::git("finding the merge base of", &format!("{a} and {b}"), error)
         }
     })
+}
+
+/// A revision git cannot find: in a shallow clone, most likely one that was not fetched.
+fn missing_revision(repo: &Repository, revision: &str, reason: &str) -> Error {
+    if !repo.is_shallow() {
+        return Error::UnknownRevision {
+            revision: revision.to_string(),
+            reason: reason.to_string(),
+        };
+    }
+    // The base alone is not enough: the history that joins it to HEAD is missing too, so
+    // the fix deepens the clone as it fetches. (actions/checkout's remote maps every
+    // branch to `origin/BRANCH`, so this also creates the ref ponder looks for.)
+    let fetch = if let Some(branch) = revision.strip_prefix("origin/") {
+        format!("git fetch --unshallow origin {branch}")
+    } else if revision.len() >= 7 && revision.chars().all(|c| c.is_ascii_hexdigit()) {
+        format!("git fetch --unshallow origin {revision}")
+    } else {
+        "git fetch --unshallow".to_string()
+    };
+    Error::ShallowMissing {
+        revision: revision.to_string(),
+        fetch,
+    }
+}
+
+/// The commits at the edge of a shallow clone (`.git/shallow`), whose parents are missing.
+fn shallow_roots(repo: &Repository) -> Vec<Oid> {
+    if !repo.is_shallow() {
+        return Vec::new();
+    }
+    std::fs::read_to_string(repo.commondir().join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| Oid::from_str(line.trim()).ok())
+        .collect()
 }
 
 #[cfg(test)]

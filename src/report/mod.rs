@@ -4,6 +4,7 @@
 mod github;
 mod human;
 mod json;
+pub mod markdown;
 mod rdjson;
 mod sarif;
 mod text;
@@ -14,6 +15,7 @@ use crate::Report;
 pub enum Format {
     Human,
     Json,
+    Markdown,
     Sarif,
     Github,
     Rdjson,
@@ -30,6 +32,7 @@ pub fn render(report: &Report, format: Format, style: Style) -> String {
     match format {
         Format::Human => human::render(report, style),
         Format::Json => json::render(report),
+        Format::Markdown => markdown::render(report),
         Format::Sarif => sarif::render(report),
         Format::Github => github::render(report),
         Format::Rdjson => rdjson::render(report),

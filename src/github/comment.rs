@@ -1,0 +1,362 @@
+//! The one sticky pull request comment: find ponder's comment among the pull request's
+//! comments (by the marker its first line carries), update it if there is one, create it
+//! if not. A token that may not write (a fork's pull request) is not a failure: the report
+//! goes to the job summary instead, and the caller says so.
+//!
+//! HTTP goes through ureq with rustls: blocking (one request at a time is all this
+//! needs), no OpenSSL to find on the runner, and it honours the usual proxy variables.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{GitHubError, Target};
+use crate::report::markdown::MARKER;
+
+/// What happened to the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Posted {
+    Created {
+        url: String,
+    },
+    Updated {
+        url: String,
+    },
+    /// The token may not comment; the report was appended to the job summary.
+    StepSummary {
+        path: PathBuf,
+        reason: String,
+    },
+    /// Nothing to ask and no earlier comment to update: the pull request is left alone.
+    NothingToPost,
+}
+
+/// A pull request with more comments than this is not searched further; ponder then adds
+/// a new comment rather than loop without end.
+const MAX_PAGES: usize = 50;
+
+/// Creates or updates ponder's comment on the pull request with `body`, which must start
+/// with the marker line. With `create` false an existing comment is still updated (so
+/// that questions answered or gone do not linger), but none is added.
+pub fn post(target: &Target, body: &str, create: bool) -> Result<Posted, GitHubError> {
+    let client = Client::new(target);
+    match post_comment(&client, target, body, create) {
+        Err(GitHubError::Forbidden { message, .. }) if is_read_only(&message) => {
+            let Some(path) = target.step_summary.clone() else {
+                return Err(GitHubError::ReadOnly { message });
+            };
+            append_summary(&path, body)?;
+            Ok(Posted::StepSummary {
+                path,
+                reason: message,
+            })
+        }
+        other => other,
+    }
+}
+
+/// GitHub's words for a token that may read but not write, as a fork's pull request gets.
+fn is_read_only(message: &str) -> bool {
+    message.contains("Resource not accessible by integration")
+        || message.contains("Resource not accessible by personal access token")
+}
+
+fn post_comment(
+    client: &Client,
+    target: &Target,
+    body: &str,
+    create: bool,
+) -> Result<Posted, GitHubError> {
+    let issue = format!(
+        "{}/repos/{}/{}/issues/{}",
+        target.api_url, target.owner, target.name, target.pull_request
+    );
+    let payload = serde_json::json!({ "body": body }).to_string();
+    match find_comment(client, &format!("{issue}/comments?per_page=100"))? {
+        Some(id) => {
+            let url = format!(
+                "{}/repos/{}/{}/issues/comments/{id}",
+                target.api_url, target.owner, target.name
+            );
+            let answer = client.send(Method::Patch, &url, Some(&payload), "update its comment")?;
+            Ok(Posted::Updated {
+                url: html_url(&answer.body).unwrap_or(url),
+            })
+        }
+        None if !create => Ok(Posted::NothingToPost),
+        None => {
+            let url = format!("{issue}/comments");
+            let answer = client.send(Method::Post, &url, Some(&payload), "comment")?;
+            Ok(Posted::Created {
+                url: html_url(&answer.body).unwrap_or(url),
+            })
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Comment {
+    id: u64,
+    #[serde(default)]
+    body: Option<String>,
+}
+
+/// The id of the first comment whose body starts with the marker. A comment that only
+/// quotes the marker (a reply) does not start with it.
+fn find_comment(client: &Client, first_page: &str) -> Result<Option<u64>, GitHubError> {
+    let mut next = Some(first_page.to_string());
+    let mut pages = 0;
+    while let Some(url) = next.take() {
+        pages += 1;
+        if pages > MAX_PAGES {
+            break;
+        }
+        let answer = client.send(Method::Get, &url, None, "read the pull request's comments")?;
+        let comments: Vec<Comment> =
+            serde_json::from_str(&answer.body).map_err(|e| GitHubError::UnexpectedAnswer {
+                url: url.clone(),
+                reason: e.to_string(),
+            })?;
+        if let Some(found) = comments.iter().find(|c| {
+            c.body
+                .as_deref()
+                .is_some_and(|b| b.trim_start().starts_with(MARKER))
+        }) {
+            return Ok(Some(found.id));
+        }
+        next = answer
+            .next_page
+            .filter(|link| link.starts_with(&client.api_url));
+    }
+    Ok(None)
+}
+
+fn html_url(body: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(body).ok()?;
+    value.get("html_url")?.as_str().map(str::to_string)
+}
+
+fn append_summary(path: &PathBuf, body: &str) -> Result<(), GitHubError> {
+    let error = |e: std::io::Error| GitHubError::SummaryUnwritable {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(error)?;
+    file.write_all(body.as_bytes()).map_err(error)?;
+    file.write_all(b"\n").map_err(error)
+}
+
+#[derive(Clone, Copy)]
+enum Method {
+    Get,
+    Post,
+    Patch,
+}
+
+struct Answer {
+    body: String,
+    next_page: Option<String>,
+}
+
+struct Client {
+    agent: ureq::Agent,
+    api_url: String,
+    authorization: String,
+}
+
+impl Client {
+    fn new(target: &Target) -> Client {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .user_agent(concat!("ponder/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        Client {
+            agent,
+            api_url: target.api_url.clone(),
+            authorization: format!("Bearer {}", target.token),
+        }
+    }
+
+    /// One request; any answer but 2xx becomes the error that says what to do.
+    fn send(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&str>,
+        action: &str,
+    ) -> Result<Answer, GitHubError> {
+        let unreachable = |e: ureq::Error| GitHubError::Unreachable {
+            url: url.to_string(),
+            reason: e.to_string(),
+        };
+        let response = match method {
+            Method::Get => self.with_headers_get(url).call(),
+            Method::Post => self
+                .with_headers_body(self.agent.post(url))
+                .send(body.unwrap_or("")),
+            Method::Patch => self
+                .with_headers_body(self.agent.patch(url))
+                .send(body.unwrap_or("")),
+        };
+        let mut response = response.map_err(unreachable)?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let remaining = header("x-ratelimit-remaining");
+        let retry_after = header("retry-after");
+        let reset = header("x-ratelimit-reset");
+        let next_page = header("link").and_then(|link| next_link(&link));
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(32 * 1024 * 1024)
+            .read_to_string()
+            .map_err(unreachable)?;
+        if (200..300).contains(&status) {
+            return Ok(Answer {
+                body: text,
+                next_page,
+            });
+        }
+        let message = github_message(&text);
+        let url = url.to_string();
+        let limited = status == 429
+            || (status == 403 && (remaining.as_deref() == Some("0") || retry_after.is_some()));
+        Err(match status {
+            _ if limited => GitHubError::RateLimited {
+                status,
+                url,
+                retry: retry_hint(retry_after.as_deref(), reset.as_deref()),
+            },
+            401 => GitHubError::Unauthorized { url },
+            403 => GitHubError::Forbidden {
+                action: action.to_string(),
+                message,
+            },
+            404 => GitHubError::NotFound { url },
+            _ => GitHubError::Rejected {
+                status,
+                url,
+                message,
+            },
+        })
+    }
+
+    fn with_headers_get(&self, url: &str) -> ureq::RequestBuilder<ureq::typestate::WithoutBody> {
+        self.agent
+            .get(url)
+            .header("Authorization", &self.authorization)
+            .header("Accept", "application/vnd.github+json")
+            .header("X-GitHub-Api-Version", "2022-11-28")
+    }
+
+    fn with_headers_body(
+        &self,
+        request: ureq::RequestBuilder<ureq::typestate::WithBody>,
+    ) -> ureq::RequestBuilder<ureq::typestate::WithBody> {
+        request
+            .header("Authorization", &self.authorization)
+            .header("Accept", "application/vnd.github+json")
+            .header("X-GitHub-Api-Version", "2022-11-28")
+            .header("Content-Type", "application/json")
+    }
+}
+
+/// The `rel="next"` target of a `Link` header.
+fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        let is_next = params
+            .split(';')
+            .any(|p| p.trim().replace(' ', "") == "rel=\"next\"");
+        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+        is_next.then(|| target.to_string())
+    })
+}
+
+/// GitHub's `message` (and the first error's detail), cleaned of control characters and
+/// cut short; the raw body when it is not GitHub's JSON.
+fn github_message(body: &str) -> String {
+    let value: Option<Value> = serde_json::from_str(body).ok();
+    let mut message = value
+        .as_ref()
+        .and_then(|v| v.get("message"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| body.to_string());
+    if let Some(detail) = value
+        .as_ref()
+        .and_then(|v| v.pointer("/errors/0/message"))
+        .and_then(Value::as_str)
+    {
+        message = format!("{message}: {detail}");
+    }
+    let cleaned: String = message
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(300)
+        .collect();
+    if cleaned.trim().is_empty() {
+        "no message".to_string()
+    } else {
+        cleaned.trim().to_string()
+    }
+}
+
+fn retry_hint(retry_after: Option<&str>, reset: Option<&str>) -> Option<String> {
+    if let Some(seconds) = retry_after.and_then(|s| s.trim().parse::<u64>().ok()) {
+        return Some(format!("GitHub asks to wait {seconds} seconds"));
+    }
+    let reset = reset.and_then(|s| s.trim().parse::<u64>().ok())?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    Some(format!(
+        "the limit resets in {} seconds",
+        reset.saturating_sub(now)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{github_message, next_link};
+
+    #[test]
+    fn next_link_is_found_among_the_others() {
+        let header = r#"<https://api.github.com/repositories/1/issues/2/comments?page=1>; rel="prev", <https://api.github.com/repositories/1/issues/2/comments?page=3>; rel="next", <https://api.github.com/repositories/1/issues/2/comments?page=9>; rel="last""#;
+        assert_eq!(
+            next_link(header).as_deref(),
+            Some("https://api.github.com/repositories/1/issues/2/comments?page=3")
+        );
+        assert_eq!(next_link(r#"<https://x/a?page=1>; rel="first""#), None);
+        assert_eq!(next_link("garbage"), None);
+    }
+
+    #[test]
+    fn messages_are_github_words_cut_short_and_clean() {
+        assert_eq!(
+            github_message(
+                r#"{"message":"Validation Failed","errors":[{"message":"Body is too long"}]}"#
+            ),
+            "Validation Failed: Body is too long"
+        );
+        assert_eq!(github_message("\u{1b}[31mplain\n"), "[31mplain");
+        assert_eq!(github_message(&"x".repeat(1000)).len(), 300);
+        assert_eq!(github_message(""), "no message");
+    }
+}

@@ -1,0 +1,128 @@
+//! `ponder hook install`: a pre-push hook that asks ponder's questions about what is being
+//! pushed, before it reaches the remote. The hook is a short POSIX shell script, so that
+//! it needs nothing but `ponder` on the PATH (or `$PONDER`) and git itself.
+//!
+//! By default the hook never stops a push: prompts are questions, not verdicts, and a
+//! missing or failing ponder is reported and passed over. Installed with
+//! `--require-answers`, it stops the push while a prompt is unanswered (or ponder fails).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::git::Repo;
+
+/// The line that identifies a hook as ponder's.
+const HOOK_MARKER: &str = "# Installed by `ponder hook install`.";
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HookOptions {
+    /// Replace a hook that is already there.
+    pub force: bool,
+    /// Stop the push while any prompt is unanswered.
+    pub require_answers: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Installed {
+    Created(PathBuf),
+    /// A different hook was there and `--force` replaced it.
+    Replaced(PathBuf),
+    /// The same hook was already installed.
+    Unchanged(PathBuf),
+}
+
+/// Writes the pre-push hook into the hooks folder git uses for the repository at `repo`.
+pub fn install_pre_push(repo: &Path, options: HookOptions) -> Result<Installed, Error> {
+    let repository = Repo::open(repo)?;
+    let dir = repository.hooks_dir()?;
+    let path = dir.join("pre-push");
+    let script = pre_push_script(options.require_answers);
+    let unwritable = |source: std::io::Error| Error::HookUnwritable {
+        path: path.clone(),
+        source,
+    };
+    // `symlink_metadata`: a dangling symlink is a hook too, and is not followed.
+    let existing = std::fs::symlink_metadata(&path).is_ok();
+    if existing {
+        if std::fs::read_to_string(&path).is_ok_and(|text| text == script) {
+            make_executable(&path).map_err(unwritable)?;
+            return Ok(Installed::Unchanged(path));
+        }
+        if !options.force {
+            return Err(Error::HookExists { path });
+        }
+        std::fs::remove_file(&path).map_err(unwritable)?;
+    }
+    std::fs::create_dir_all(&dir).map_err(unwritable)?;
+    std::fs::write(&path, script).map_err(unwritable)?;
+    make_executable(&path).map_err(unwritable)?;
+    Ok(if existing {
+        Installed::Replaced(path)
+    } else {
+        Installed::Created(path)
+    })
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+}
+
+#[cfg(not(unix))]
+fn make_executable(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// git gives a pre-push hook one line per pushed ref on stdin:
+/// `<local ref> <local sha> <remote ref> <remote sha>`. For an existing remote branch the
+/// range is `remote...local` (what the push adds, also after a rebase); for a new branch,
+/// what it adds over everything the remote already has. Deletions are skipped.
+fn pre_push_script(require_answers: bool) -> String {
+    let (gate, on_failure) = if require_answers {
+        (" --require-answers", "status=1")
+    } else {
+        ("", ":")
+    };
+    format!(
+        r#"#!/bin/sh
+{HOOK_MARKER}
+# Asks ponder's questions about the commits being pushed. Skip it once with
+# `git push --no-verify`; remove this file to stop it.
+ponder="${{PONDER:-ponder}}"
+if ! command -v "$ponder" >/dev/null 2>&1; then
+    echo "pre-push: $ponder is not installed; not asking its questions" >&2
+    exit 0
+fi
+remote="$1"
+# What the remote already has: its remote-tracking branches (all of them when pushing to
+# a URL rather than to a named remote).
+if git remote get-url "$remote" >/dev/null 2>&1; then
+    known="--remotes=$remote"
+else
+    known="--remotes"
+fi
+zero=$(git hash-object --stdin </dev/null | tr '0-9a-f' '0')
+status=0
+while read -r local_ref local_sha remote_ref remote_sha; do
+    [ "$local_sha" = "$zero" ] && continue
+    if [ "$remote_sha" != "$zero" ] && git cat-file -e "$remote_sha^{{commit}}" 2>/dev/null; then
+        range="$remote_sha...$local_sha"
+    else
+        if [ -z "$(git rev-list --max-count=1 "$local_sha" --not "$known")" ]; then
+            continue
+        fi
+        base=$(git rev-list --boundary "$local_sha" --not "$known" | sed -n 's/^-//p' | head -n 1)
+        if [ -z "$base" ]; then
+            echo "pre-push: $local_ref shares no history with $remote; not asking about it" >&2
+            continue
+        fi
+        range="$base..$local_sha"
+    fi
+    echo "pre-push: ponder $range ($local_ref)" >&2
+    "$ponder" "$range"{gate} </dev/null || {on_failure}
+done
+exit $status
+"#
+    )
+}

@@ -1,0 +1,610 @@
+//! ponder where CI runs it: clones made as actions/checkout makes them (full, and shallow
+//! with `--depth 1`), GitHub Actions' variables for a pull request, and the pre-push hook
+//! that `ponder hook install` writes, exercised by real `git push`es.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{ponder, TestRepo};
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+fn output(mut command: Command) -> Run {
+    let output = command.output().expect("runs");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A command with no user or system git configuration and none of the runner's own
+/// GitHub variables (these tests may themselves run in GitHub Actions).
+fn clean(mut command: Command, home: &Path) -> Command {
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy().into_owned();
+        if name.starts_with("GITHUB_") || name.starts_with("GIT_") || name == "NO_COLOR" {
+            command.env_remove(name);
+        }
+    }
+    command
+        .env("HOME", home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Pusher")
+        .env("GIT_AUTHOR_EMAIL", "pusher@example.com")
+        .env("GIT_COMMITTER_NAME", "Pusher")
+        .env("GIT_COMMITTER_EMAIL", "pusher@example.com")
+        .env("COLUMNS", "200");
+    command
+}
+
+fn git(dir: &Path, args: &[&str]) -> Run {
+    let mut command = Command::new("git");
+    command.current_dir(dir).args(args);
+    output(clean(command, dir))
+}
+
+fn git_ok(dir: &Path, args: &[&str]) -> String {
+    let run = git(dir, args);
+    assert_eq!(run.code, Some(0), "git {args:?}: {run:?}");
+    run.stdout.trim().to_string()
+}
+
+/// `ponder ARGS` in `dir`, with extra environment variables.
+fn ponder_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = ponder();
+    command.current_dir(dir).args(args);
+    let mut command = clean(command, dir);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    output(command)
+}
+
+/// A repository whose `topic` branch (two commits) adds code to `main`, and `main` has
+/// moved on since: so a merge base is needed, and a depth-1 clone lacks it.
+fn upstream() -> TestRepo {
+    let mut repo = TestRepo::new();
+    repo.write("src/lib.rs", "pub fn one() -> u32 {\n    1\n}\n");
+    repo.commit_all("Start\n\nA library to grow.");
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    repo.write(
+        "src/lib.rs",
+        "pub fn one() -> u32 {\n    1\n}\n\npub fn parse(text: &str) -> u32 {\n    text.parse().unwrap()\n}\n",
+    );
+    repo.commit_all("Parse numbers\n\nThe config file holds numbers as text.");
+    repo.write("src/extra.rs", "pub fn two() -> u32 {\n    2\n}\n");
+    repo.commit_all("Add two\n\nCallers asked for the constant in one place.");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("README", "moved on\n");
+    repo.commit_all("Describe it\n\nNewcomers need to know what this is.");
+    repo
+}
+
+fn clone(source: &TestRepo, args: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("file://{}", source.path().display());
+    let mut all = vec!["clone", "-q"];
+    all.extend(args);
+    all.push(&url);
+    let target = dir.path().join("work");
+    let target = target.to_str().expect("utf-8 path");
+    all.push(target);
+    git_ok(dir.path(), &all);
+    dir
+}
+
+fn work(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("work")
+}
+
+fn actions_env(base_ref: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("GITHUB_ACTIONS", "true".to_string()),
+        ("GITHUB_BASE_REF", base_ref.to_string()),
+    ]
+}
+
+fn json(run: &Run) -> serde_json::Value {
+    assert_eq!(run.code, Some(0), "{run:?}");
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
+}
+
+fn subjects(report: &serde_json::Value) -> Vec<String> {
+    report["commits"]
+        .as_array()
+        .expect("commits")
+        .iter()
+        .map(|c| c["subject"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+// ─── The pull request's range in GitHub Actions ─────────────────────────────────────────
+
+#[test]
+fn in_actions_a_pull_request_is_read_against_its_base_branch() {
+    let source = upstream();
+    let dir = clone(&source, &["--branch", "topic"]);
+    let env = actions_env("main");
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let report = json(&ponder_in(&work(&dir), &["--format", "json"], &env));
+    assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
+    assert_eq!(report["base"], source.git(&["rev-parse", "main~1"]));
+    assert_eq!(report["includes_work_tree"], false);
+
+    // An explicit range still wins.
+    let report = json(&ponder_in(
+        &work(&dir),
+        &["--format", "json", "topic~1..topic"],
+        &env,
+    ));
+    assert_eq!(subjects(&report), vec!["Add two"]);
+
+    // Outside Actions, the same variables mean nothing: the branch's upstream is used.
+    let report = json(&ponder_in(
+        &work(&dir),
+        &["--format", "json"],
+        &[("GITHUB_BASE_REF", "does-not-exist")],
+    ));
+    assert_eq!(
+        subjects(&report),
+        Vec::<String>::new(),
+        "topic is its own upstream"
+    );
+}
+
+#[test]
+fn in_actions_the_payloads_base_sha_serves_when_the_branch_was_not_fetched() {
+    let source = upstream();
+    let dir = clone(&source, &["--branch", "topic", "--single-branch"]);
+    let main = source.git(&["rev-parse", "main"]);
+    git_ok(&work(&dir), &["fetch", "-q", "origin", &main]);
+    let event = dir.path().join("event.json");
+    std::fs::write(
+        &event,
+        format!(r#"{{"pull_request":{{"number":3,"base":{{"ref":"main","sha":"{main}"}}}}}}"#),
+    )
+    .expect("event");
+    let report = json(&ponder_in(
+        &work(&dir),
+        &["--format", "json"],
+        &[
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_BASE_REF", "main"),
+            ("GITHUB_EVENT_PATH", event.to_str().expect("utf-8")),
+        ],
+    ));
+    assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
+}
+
+// ─── Shallow clones ─────────────────────────────────────────────────────────────────────
+
+/// What every shallow-clone diagnostic must be: exit 2, the words that name the problem
+/// and the fix, and none of libgit2's own.
+fn assert_shallow_diagnostic(run: &Run, needles: &[&str]) {
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+    assert!(run.stderr.contains("shallow clone"), "{run:?}");
+    assert!(run.stderr.contains("help:"), "{run:?}");
+    for needle in needles {
+        assert!(
+            run.stderr.contains(needle),
+            "stderr should say {needle:?}: {run:?}"
+        );
+    }
+    for raw in ["revspec", "object not found", "class=", "code="] {
+        assert!(!run.stderr.contains(raw), "a raw libgit2 message: {run:?}");
+    }
+}
+
+#[test]
+fn a_depth_one_clone_says_the_base_is_missing_and_how_to_fetch_it() {
+    let source = upstream();
+    let dir = clone(&source, &["--depth", "1", "--branch", "topic"]);
+    let env = [("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")];
+
+    let run = ponder_in(&work(&dir), &[], &env);
+    assert_shallow_diagnostic(
+        &run,
+        &[
+            "origin/main",
+            "fetch-depth: 0",
+            "git fetch --unshallow origin main",
+        ],
+    );
+
+    let run = ponder_in(&work(&dir), &["main..HEAD"], &[]);
+    assert_shallow_diagnostic(&run, &["`main`", "fetch-depth: 0"]);
+
+    // The one commit there is has no parent in the clone; comparing it with the empty
+    // tree would call every file new.
+    let run = ponder_in(&work(&dir), &["--commit", "HEAD"], &[]);
+    assert_shallow_diagnostic(&run, &["HEAD^", "git fetch --deepen=1"]);
+}
+
+/// A clone made the way actions/checkout makes one: a remote that maps every branch,
+/// and one fetch of depth 1 of the branch under test.
+fn checkout_like_actions(source: &TestRepo) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let work = work(&dir);
+    std::fs::create_dir_all(&work).expect("mkdir");
+    let url = format!("file://{}", source.path().display());
+    git_ok(&work, &["init", "-q"]);
+    git_ok(&work, &["remote", "add", "origin", &url]);
+    git_ok(
+        &work,
+        &[
+            "fetch",
+            "-q",
+            "--no-tags",
+            "--depth=1",
+            "origin",
+            "+refs/heads/topic:refs/remotes/origin/topic",
+        ],
+    );
+    git_ok(&work, &["checkout", "-q", "--detach", "origin/topic"]);
+    dir
+}
+
+#[test]
+fn in_an_actions_checkout_following_the_help_works() {
+    let source = upstream();
+    let dir = checkout_like_actions(&source);
+    let env = [("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")];
+    let run = ponder_in(&work(&dir), &[], &env);
+    let fix = "git fetch --unshallow origin main";
+    assert_shallow_diagnostic(&run, &["origin/main", fix]);
+
+    let words: Vec<&str> = fix.split(' ').skip(1).collect();
+    git_ok(&work(&dir), &words);
+    let report = json(&ponder_in(&work(&dir), &["--format", "json"], &env));
+    assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
+}
+
+#[test]
+fn a_shallow_base_without_the_shared_history_says_so() {
+    let source = upstream();
+    let dir = clone(&source, &["--depth", "1", "--branch", "topic"]);
+    git_ok(
+        &work(&dir),
+        &[
+            "fetch",
+            "-q",
+            "--depth",
+            "1",
+            "origin",
+            "main:refs/remotes/origin/main",
+        ],
+    );
+    let env = [("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")];
+    let run = ponder_in(&work(&dir), &[], &env);
+    assert_shallow_diagnostic(
+        &run,
+        &[
+            "no common ancestor",
+            "origin/main",
+            "fetch-depth: 0",
+            "--unshallow",
+        ],
+    );
+
+    // Following the help works.
+    git_ok(
+        &work(&dir),
+        &[
+            "fetch",
+            "-q",
+            "--unshallow",
+            "origin",
+            "main:refs/remotes/origin/main",
+        ],
+    );
+    let report = json(&ponder_in(&work(&dir), &["--format", "json"], &env));
+    assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
+}
+
+#[test]
+fn a_full_clone_with_an_unknown_base_is_not_called_shallow() {
+    let source = upstream();
+    let dir = clone(&source, &["--branch", "topic"]);
+    let run = ponder_in(&work(&dir), &["no-such-branch"], &[]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("does not name a commit"), "{run:?}");
+    assert!(!run.stderr.contains("shallow clone)"), "{run:?}");
+}
+
+// ─── The pre-push hook ──────────────────────────────────────────────────────────────────
+
+/// A clone of a bare remote, with the pushing user's identity.
+fn pushing_clone() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let remote = dir.path().join("remote.git");
+    git_ok(
+        dir.path(),
+        &[
+            "init",
+            "-q",
+            "--bare",
+            "-b",
+            "main",
+            remote.to_str().expect("utf-8"),
+        ],
+    );
+    let work = dir.path().join("work");
+    git_ok(
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            remote.to_str().expect("utf-8"),
+            work.to_str().expect("utf-8"),
+        ],
+    );
+    std::fs::create_dir_all(work.join("src")).expect("mkdir");
+    std::fs::write(work.join("src/lib.rs"), "pub fn one() -> u32 {\n    1\n}\n").expect("write");
+    git_ok(&work, &["add", "-A"]);
+    git_ok(
+        &work,
+        &["commit", "-q", "-m", "Start\n\nA library to grow."],
+    );
+    git_ok(&work, &["push", "-q", "origin", "main"]);
+    (dir, work)
+}
+
+fn install(work: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["hook", "install"];
+    all.extend(args);
+    ponder_in(work, &all, &[])
+}
+
+/// `git push` with the built ponder first on the PATH, as an installed one would be.
+fn push(work: &Path, args: &[&str]) -> Run {
+    push_with(work, args, &[])
+}
+
+fn push_with(work: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let bin = Path::new(env!("CARGO_BIN_EXE_ponder"))
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("PATH");
+    let mut command = Command::new("git");
+    command.current_dir(work).arg("push").args(args);
+    let mut command = clean(command, work);
+    command.env("PATH", path);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    output(command)
+}
+
+fn add_unwrap(work: &Path, answered: bool) {
+    let answer = if answered {
+        "    // ponder: unhandled-failure: the text comes from our own config writer, always digits\n"
+    } else {
+        ""
+    };
+    std::fs::write(
+        work.join("src/lib.rs"),
+        format!("pub fn one() -> u32 {{\n    1\n}}\n\npub fn parse(text: &str) -> u32 {{\n{answer}    text.parse().unwrap()\n}}\n"),
+    )
+    .expect("write");
+    git_ok(
+        work,
+        &[
+            "commit",
+            "-q",
+            "-am",
+            "Parse numbers\n\nThe config file holds numbers as text.",
+        ],
+    );
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 == 0o111)
+}
+
+#[cfg(not(unix))]
+fn is_executable(_path: &Path) -> bool {
+    true
+}
+
+#[test]
+fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
+    let (_dir, work) = pushing_clone();
+    let run = install(&work, &[]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stderr.contains("installed the pre-push hook"),
+        "{run:?}"
+    );
+    let hook = work.join(".git/hooks/pre-push");
+    assert!(is_executable(&hook), "{}", hook.display());
+
+    // A new branch: asked about what it adds over the remote.
+    git_ok(&work, &["checkout", "-q", "-b", "topic"]);
+    add_unwrap(&work, false);
+    let run = push(&work, &["-q", "origin", "topic"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(all.contains("unhandled-failure"), "{run:?}");
+    assert!(all.contains("text.parse().unwrap()"), "{run:?}");
+    assert!(all.contains("1 commit"), "{run:?}");
+    assert!(!git_ok(&work, &["ls-remote", "origin", "topic"]).is_empty());
+
+    // An existing branch: asked about the new commits only.
+    std::fs::write(work.join("src/two.rs"), "pub fn two() -> u32 {\n    2\n}\n").expect("write");
+    git_ok(&work, &["add", "-A"]);
+    git_ok(
+        &work,
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "Add two\n\nCallers asked for the constant in one place.",
+        ],
+    );
+    let run = push(&work, &["-q", "origin", "topic"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        all.contains("no questions"),
+        "only the new commit is read: {run:?}"
+    );
+
+    // A new branch with nothing the remote lacks: nothing to ask, nothing said.
+    git_ok(&work, &["branch", "copy-of-main", "main"]);
+    let run = push(&work, &["-q", "origin", "copy-of-main"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(!run.stderr.contains("pre-push"), "{run:?}");
+
+    // Pushing to a URL instead of a named remote: every remote branch counts as known.
+    // (A commit of its own: the same change as on `topic` in the same second would be
+    // the same commit, which the remote already has.)
+    git_ok(&work, &["checkout", "-q", "-b", "other", "main"]);
+    std::fs::write(
+        work.join("src/other.rs"),
+        "pub fn port(text: &str) -> u16 {\n    text.parse().unwrap()\n}\n",
+    )
+    .expect("write");
+    git_ok(&work, &["add", "-A"]);
+    git_ok(
+        &work,
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "Read the port\n\nThe server takes it from the command line.",
+        ],
+    );
+    let url = git_ok(&work, &["remote", "get-url", "origin"]);
+    let run = push(&work, &["-q", &url, "other"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        all.contains("unhandled-failure") && all.contains("1 commit"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_hook_that_requires_answers_stops_the_push_until_they_are_written() {
+    let (_dir, work) = pushing_clone();
+    let run = install(&work, &["--require-answers"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    git_ok(&work, &["checkout", "-q", "-b", "topic"]);
+    add_unwrap(&work, false);
+    let run = push(&work, &["-q", "origin", "topic"]);
+    assert_ne!(run.code, Some(0), "{run:?}");
+    assert!(
+        git_ok(&work, &["ls-remote", "origin", "topic"]).is_empty(),
+        "nothing pushed"
+    );
+
+    git_ok(&work, &["reset", "-q", "--hard", "HEAD~1"]);
+    add_unwrap(&work, true);
+    let run = push(&work, &["-q", "origin", "topic"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(!git_ok(&work, &["ls-remote", "origin", "topic"]).is_empty());
+}
+
+#[test]
+fn an_existing_hook_is_kept_unless_forced() {
+    let (_dir, work) = pushing_clone();
+    let hook = work.join(".git/hooks/pre-push");
+    std::fs::create_dir_all(hook.parent().expect("hooks dir")).expect("mkdir");
+    std::fs::write(&hook, "#!/bin/sh\necho mine\n").expect("write");
+
+    let run = install(&work, &[]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("already a hook"), "{run:?}");
+    assert!(run.stderr.contains("--force"), "{run:?}");
+    assert_eq!(
+        std::fs::read_to_string(&hook).expect("hook"),
+        "#!/bin/sh\necho mine\n"
+    );
+
+    let run = install(&work, &["--force"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stderr.contains("replaced"), "{run:?}");
+    let installed = std::fs::read_to_string(&hook).expect("hook");
+    assert!(installed.contains("ponder hook install"), "{installed}");
+
+    // Installing the same hook again changes nothing and is not an error.
+    let run = install(&work, &[]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stderr.contains("already installed"), "{run:?}");
+    assert_eq!(std::fs::read_to_string(&hook).expect("hook"), installed);
+}
+
+#[test]
+fn the_hook_goes_where_core_hooks_path_points() {
+    let (_dir, work) = pushing_clone();
+    git_ok(&work, &["config", "core.hooksPath", ".githooks"]);
+    let run = install(&work, &[]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let hook = work.join(".githooks/pre-push");
+    assert!(is_executable(&hook), "{run:?}");
+    assert!(!work.join(".git/hooks/pre-push").exists());
+
+    // git runs it from there.
+    git_ok(&work, &["checkout", "-q", "-b", "topic"]);
+    add_unwrap(&work, false);
+    let run = push(&work, &["-q", "origin", "topic"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        format!("{}{}", run.stdout, run.stderr).contains("unhandled-failure"),
+        "{run:?}"
+    );
+
+    // Outside a repository there is nowhere to install.
+    let outside = tempfile::tempdir().expect("temp dir");
+    let run = install(outside.path(), &[]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stderr.contains("not inside a git repository"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn without_ponder_the_hook_says_so_and_lets_the_push_through_even_when_gating() {
+    let (_dir, work) = pushing_clone();
+    let run = install(&work, &["--require-answers"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    git_ok(&work, &["checkout", "-q", "-b", "topic"]);
+    add_unwrap(&work, false);
+    let run = push_with(
+        &work,
+        &["-q", "origin", "topic"],
+        &[("PONDER", "/nonexistent/ponder")],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stderr.contains("/nonexistent/ponder is not installed"),
+        "{run:?}"
+    );
+    assert!(!git_ok(&work, &["ls-remote", "origin", "topic"]).is_empty());
+}

@@ -1,0 +1,909 @@
+//! `ponder post github` against a fake GitHub REST API that each test starts on
+//! 127.0.0.1: a real HTTP server in a thread that keeps the pull request's comments,
+//! records every request, and answers as GitHub does (pagination, 401, 404, rate limits,
+//! a fork's read-only token). The binary runs as a CI step would, from the environment.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use common::{ponder, TestRepo};
+use pulldown_cmark::{Event, Options, Parser};
+
+const TOKEN: &str = "ghs_test-token-that-must-never-be-printed";
+const MARKER: &str = "<!-- ponder-report -->";
+
+// ─── The fake GitHub ────────────────────────────────────────────────────────────────────
+
+#[derive(Debug, Clone)]
+struct Request {
+    method: String,
+    target: String,
+    headers: BTreeMap<String, String>,
+    body: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Normal,
+    BadCredentials,
+    NotFound,
+    RateLimited,
+    ReadOnly,
+    Unprocessable,
+}
+
+struct State {
+    mode: Mode,
+    /// Path prefix of the API (`/api/v3` for GitHub Enterprise Server).
+    prefix: String,
+    page_size: usize,
+    comments: Vec<(u64, String)>,
+    next_id: u64,
+    requests: Vec<Request>,
+}
+
+struct FakeGitHub {
+    address: String,
+    state: Arc<Mutex<State>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FakeGitHub {
+    fn start(mode: Mode, prefix: &str, page_size: usize) -> FakeGitHub {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let address = format!("http://{}", listener.local_addr().expect("address"));
+        let state = Arc::new(Mutex::new(State {
+            mode,
+            prefix: prefix.to_string(),
+            page_size,
+            comments: Vec::new(),
+            next_id: 1000,
+            requests: Vec::new(),
+        }));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (state, stop, address) = (state.clone(), stop.clone(), address.clone());
+            std::thread::spawn(move || serve(listener, &state, &stop, &address))
+        };
+        FakeGitHub {
+            address,
+            state,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn api_url(&self) -> String {
+        let prefix = self.state.lock().expect("state").prefix.clone();
+        format!("{}{prefix}", self.address)
+    }
+
+    fn seed(&self, body: &str) {
+        let mut state = self.state.lock().expect("state");
+        let id = state.next_id;
+        state.next_id += 1;
+        state.comments.push((id, body.to_string()));
+    }
+
+    fn comments(&self) -> Vec<(u64, String)> {
+        self.state.lock().expect("state").comments.clone()
+    }
+
+    fn requests(&self) -> Vec<Request> {
+        self.state.lock().expect("state").requests.clone()
+    }
+
+    fn clear_requests(&self) {
+        self.state.lock().expect("state").requests.clear();
+    }
+
+    fn methods(&self) -> Vec<String> {
+        self.requests()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.target))
+            .collect()
+    }
+}
+
+impl Drop for FakeGitHub {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Serves until told to stop, for at most two minutes and 200 connections, so that a
+/// test that goes wrong cannot leave it running.
+fn serve(listener: TcpListener, state: &Mutex<State>, stop: &AtomicBool, address: &str) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut served = 0;
+    while !stop.load(Ordering::SeqCst) && Instant::now() < deadline && served < 200 {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                served += 1;
+                handle(stream, state, address);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(_) => break,
+        }
+    }
+}
+
+fn handle(stream: TcpStream, state: &Mutex<State>, address: &str) {
+    stream.set_nonblocking(false).expect("blocking");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() || line.is_empty() {
+        return;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let target = parts.next().unwrap_or("").to_string();
+    let mut headers = BTreeMap::new();
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':') {
+            headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_string());
+        }
+    }
+    let length: usize = headers
+        .get("content-length")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body).expect("body");
+    let request = Request {
+        method,
+        target,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    };
+    let (status, extra, answer) = {
+        let mut state = state.lock().expect("state");
+        state.requests.push(request.clone());
+        respond(&mut state, &request, address)
+    };
+    let mut stream = stream;
+    let reason = match status {
+        200 => "OK",
+        201 => "Created",
+        _ => "Error",
+    };
+    let mut head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        answer.len()
+    );
+    for (name, value) in extra {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(answer.as_bytes());
+    let _ = stream.flush();
+}
+
+type Response = (u16, Vec<(String, String)>, String);
+
+fn error(status: u16, message: &str) -> Response {
+    (
+        status,
+        Vec::new(),
+        serde_json::json!({ "message": message }).to_string(),
+    )
+}
+
+/// GitHub's answers, for the three endpoints ponder uses.
+fn respond(state: &mut State, request: &Request, address: &str) -> Response {
+    if request.headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {TOKEN}"))
+        || state.mode == Mode::BadCredentials
+    {
+        return error(401, "Bad credentials");
+    }
+    match state.mode {
+        Mode::NotFound => return error(404, "Not Found"),
+        Mode::RateLimited => {
+            return (
+                403,
+                vec![
+                    ("x-ratelimit-remaining".into(), "0".into()),
+                    ("x-ratelimit-reset".into(), "9999999999".into()),
+                ],
+                serde_json::json!({"message": "API rate limit exceeded for installation ID 1."})
+                    .to_string(),
+            )
+        }
+        _ => {}
+    }
+    let prefix = state.prefix.clone();
+    let (path, query) = request
+        .target
+        .split_once('?')
+        .unwrap_or((&request.target, ""));
+    let Some(path) = path.strip_prefix(&prefix) else {
+        return error(404, "Not Found");
+    };
+    let writing = request.method != "GET";
+    if writing && state.mode == Mode::ReadOnly {
+        return error(403, "Resource not accessible by integration");
+    }
+    if writing && state.mode == Mode::Unprocessable {
+        return (
+            422,
+            Vec::new(),
+            r#"{"message":"Validation Failed","errors":[{"resource":"IssueComment","code":"custom","field":"body","message":"Body is too long (maximum is 65536 characters)"}]}"#.to_string(),
+        );
+    }
+    let html = |id: u64| format!("{address}/o/r/pull/7#issuecomment-{id}");
+    match (request.method.as_str(), path) {
+        ("GET", "/repos/o/r/issues/7/comments") => {
+            let page: usize = query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("page="))
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(1);
+            let size = state.page_size;
+            let items: Vec<serde_json::Value> = state
+                .comments
+                .iter()
+                .skip((page - 1) * size)
+                .take(size)
+                .map(
+                    |(id, body)| serde_json::json!({"id": id, "body": body, "html_url": html(*id)}),
+                )
+                .collect();
+            let mut headers = Vec::new();
+            if page * size < state.comments.len() {
+                headers.push((
+                    "link".to_string(),
+                    format!(
+                        "<{address}{prefix}/repos/o/r/issues/7/comments?per_page=100&page={}>; rel=\"next\", <{address}{prefix}/repos/o/r/issues/7/comments?per_page=100&page=99>; rel=\"last\"",
+                        page + 1
+                    ),
+                ));
+            }
+            (200, headers, serde_json::Value::Array(items).to_string())
+        }
+        ("POST", "/repos/o/r/issues/7/comments") => {
+            let body = comment_body(&request.body);
+            let id = state.next_id;
+            state.next_id += 1;
+            state.comments.push((id, body.clone()));
+            (
+                201,
+                Vec::new(),
+                serde_json::json!({"id": id, "body": body, "html_url": html(id)}).to_string(),
+            )
+        }
+        ("PATCH", comment) if comment.starts_with("/repos/o/r/issues/comments/") => {
+            let id: u64 = comment
+                .trim_start_matches("/repos/o/r/issues/comments/")
+                .parse()
+                .unwrap_or(0);
+            let body = comment_body(&request.body);
+            match state.comments.iter_mut().find(|(c, _)| *c == id) {
+                Some(entry) => {
+                    entry.1 = body.clone();
+                    (
+                        200,
+                        Vec::new(),
+                        serde_json::json!({"id": id, "body": body, "html_url": html(id)})
+                            .to_string(),
+                    )
+                }
+                None => error(404, "Not Found"),
+            }
+        }
+        _ => error(404, "Not Found"),
+    }
+}
+
+fn comment_body(json: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(json).expect("ponder sends JSON");
+    value["body"].as_str().expect("a body").to_string()
+}
+
+// ─── Running ponder as a CI step ────────────────────────────────────────────────────────
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// The environment a `pull_request` job for PR 7 of o/r gives a step.
+struct Job {
+    _dir: tempfile::TempDir,
+    event: String,
+    summary: String,
+}
+
+impl Job {
+    fn new() -> Job {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let event = dir.path().join("event.json");
+        std::fs::write(
+            &event,
+            r#"{"action":"synchronize","number":7,"pull_request":{"number":7,"base":{"ref":"main"}}}"#,
+        )
+        .expect("event");
+        let summary = dir.path().join("summary.md");
+        Job {
+            event: event.to_string_lossy().into_owned(),
+            summary: summary.to_string_lossy().into_owned(),
+            _dir: dir,
+        }
+    }
+
+    fn command(&self, repo: &Path, server: &FakeGitHub, args: &[&str]) -> Command {
+        let mut command = ponder();
+        command.args(["post", "github"]).args(args);
+        self.environment(&mut command, repo, server);
+        command
+    }
+
+    /// The step's environment, and nothing else from the test's own.
+    fn environment(&self, command: &mut Command, repo: &Path, server: &FakeGitHub) {
+        command
+            .current_dir(repo)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", repo)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_REPOSITORY", "o/r")
+            .env("GITHUB_EVENT_NAME", "pull_request")
+            .env("GITHUB_EVENT_PATH", &self.event)
+            .env("GITHUB_STEP_SUMMARY", &self.summary)
+            .env("GITHUB_API_URL", server.api_url())
+            .env("GITHUB_SERVER_URL", &server.address);
+    }
+}
+
+fn run(mut command: Command) -> Run {
+    let output = command.output().expect("ponder runs");
+    let run = Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert!(
+        !run.stderr.contains(TOKEN) && !run.stdout.contains(TOKEN),
+        "the token leaked: {run:?}"
+    );
+    run
+}
+
+/// A repository whose `topic` branch adds an `unwrap` and an untested branch to `main`.
+fn repository() -> TestRepo {
+    let mut repo = TestRepo::new();
+    repo.write(
+        "src/lib.rs",
+        "pub fn read(path: &str) -> String {\n    std::fs::read_to_string(path).unwrap_or_default()\n}\n",
+    );
+    repo.commit_all(
+        "Start the library\n\nThe first function, so that the binary has something to call.",
+    );
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    repo.write(
+        "src/lib.rs",
+        "pub fn read(path: &str) -> String {\n    std::fs::read_to_string(path).unwrap_or_default()\n}\n\npub fn size(path: &str) -> u64 {\n    let meta = std::fs::metadata(path).unwrap();\n    if meta.is_dir() {\n        return 0;\n    }\n    meta.len()\n}\n",
+    );
+    repo.commit_all(
+        "Add size\n\nThe caller needs the size of a file to size its buffer before reading.",
+    );
+    repo
+}
+
+fn checkboxes(markdown: &str) -> Vec<bool> {
+    Parser::new_ext(markdown, Options::ENABLE_TASKLISTS)
+        .filter_map(|event| match event {
+            Event::TaskListMarker(checked) => Some(checked),
+            _ => None,
+        })
+        .collect()
+}
+
+// ─── Tests ──────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn posts_one_comment_then_updates_it_on_the_next_push() {
+    let mut repo = repository();
+    let server = FakeGitHub::start(Mode::Normal, "", 100);
+    server.seed("Looks good to me, @someone");
+    let job = Job::new();
+
+    let first = run(job.command(repo.path(), &server, &["main..topic"]));
+    assert_eq!(first.code, Some(0), "{first:?}");
+    assert!(first.stdout.is_empty(), "{first:?}");
+    assert!(
+        first
+            .stderr
+            .contains("commented on the pull request (2 questions, 0 answered)"),
+        "{first:?}"
+    );
+    assert!(
+        first.stderr.contains("/o/r/pull/7#issuecomment-1001"),
+        "{first:?}"
+    );
+    assert_eq!(
+        server.methods(),
+        vec![
+            "GET /repos/o/r/issues/7/comments?per_page=100".to_string(),
+            "POST /repos/o/r/issues/7/comments".to_string()
+        ]
+    );
+    let request = &server.requests()[1];
+    assert_eq!(request.headers["accept"], "application/vnd.github+json");
+    assert!(
+        request.headers["user-agent"].starts_with("ponder/"),
+        "{request:?}"
+    );
+    let comments = server.comments();
+    assert_eq!(comments.len(), 2);
+    let body = &comments[1].1;
+    assert!(body.starts_with(MARKER), "{body}");
+    assert_eq!(checkboxes(body), vec![false, false], "{body}");
+    // Locations link to the analysed head on the server.
+    let head = repo.git(&["rev-parse", "topic"]);
+    assert!(
+        body.contains(&format!(
+            "]({}/o/r/blob/{head}/src/lib.rs#L",
+            server.address
+        )),
+        "{body}"
+    );
+
+    // The author answers one question and pushes again: the same comment changes.
+    repo.write(
+        "src/lib.rs",
+        "pub fn read(path: &str) -> String {\n    std::fs::read_to_string(path).unwrap_or_default()\n}\n\npub fn size(path: &str) -> u64 {\n    // ponder: unhandled-failure: callers pass paths they just listed from the same directory\n    let meta = std::fs::metadata(path).unwrap();\n    if meta.is_dir() {\n        return 0;\n    }\n    meta.len()\n}\n",
+    );
+    repo.commit_all("Answer the question about metadata\n\nThe reason belongs next to the call so the next reader has it.");
+    server.clear_requests();
+    let second = run(job.command(repo.path(), &server, &["main..topic"]));
+    assert_eq!(second.code, Some(0), "{second:?}");
+    assert!(
+        second
+            .stderr
+            .contains("updated its pull request comment (2 questions, 1 answered)"),
+        "{second:?}"
+    );
+    assert_eq!(
+        server.methods(),
+        vec![
+            "GET /repos/o/r/issues/7/comments?per_page=100".to_string(),
+            "PATCH /repos/o/r/issues/comments/1001".to_string()
+        ]
+    );
+    let comments = server.comments();
+    assert_eq!(comments.len(), 2, "still one ponder comment: {comments:?}");
+    assert_eq!(comments[0].1, "Looks good to me, @someone");
+    assert!(
+        checkboxes(&comments[1].1).contains(&true),
+        "{}",
+        comments[1].1
+    );
+    assert!(
+        comments[1]
+            .1
+            .contains("callers pass paths they just listed"),
+        "{}",
+        comments[1].1
+    );
+
+    // --require-answers gates after posting.
+    let gated = run(job.command(repo.path(), &server, &["main..topic", "--require-answers"]));
+    assert_eq!(gated.code, Some(1), "{gated:?}");
+    assert_eq!(server.comments().len(), 2);
+}
+
+#[test]
+fn finds_its_comment_on_a_later_page_and_ignores_quotes_of_the_marker() {
+    let repo = repository();
+    let server = FakeGitHub::start(Mode::Normal, "", 2);
+    server.seed(&format!("> {MARKER}\n> quoting the bot"));
+    for index in 0..3 {
+        server.seed(&format!("review comment {index}"));
+    }
+    server.seed(&format!("{MARKER}\nan old report"));
+    server.seed("a later comment");
+    let job = Job::new();
+    let result = run(job.command(repo.path(), &server, &["main..topic"]));
+    assert_eq!(result.code, Some(0), "{result:?}");
+    assert_eq!(
+        server.methods(),
+        vec![
+            "GET /repos/o/r/issues/7/comments?per_page=100".to_string(),
+            "GET /repos/o/r/issues/7/comments?per_page=100&page=2".to_string(),
+            "GET /repos/o/r/issues/7/comments?per_page=100&page=3".to_string(),
+            "PATCH /repos/o/r/issues/comments/1004".to_string()
+        ]
+    );
+    let comments = server.comments();
+    assert_eq!(comments.len(), 6);
+    assert!(comments[0].1.contains("quoting the bot"));
+    assert!(
+        comments[4].1.contains("ponder asks 2 questions"),
+        "{}",
+        comments[4].1
+    );
+}
+
+#[test]
+fn github_enterprise_server_is_reached_at_its_own_api_url() {
+    let repo = repository();
+    let server = FakeGitHub::start(Mode::Normal, "/api/v3", 100);
+    let job = Job::new();
+    let api = server.api_url();
+    let mut command = job.command(
+        repo.path(),
+        &server,
+        &[
+            "main..topic",
+            "--api-url",
+            &api,
+            "--repository",
+            "o/r",
+            "--pr",
+            "7",
+        ],
+    );
+    command
+        .env_remove("GITHUB_API_URL")
+        .env_remove("GITHUB_SERVER_URL")
+        .env_remove("GITHUB_EVENT_PATH")
+        .env_remove("GITHUB_REPOSITORY");
+    let result = run(command);
+    assert_eq!(result.code, Some(0), "{result:?}");
+    assert_eq!(
+        server.methods(),
+        vec![
+            "GET /api/v3/repos/o/r/issues/7/comments?per_page=100".to_string(),
+            "POST /api/v3/repos/o/r/issues/7/comments".to_string()
+        ]
+    );
+    // The web address is the API's without /api/v3.
+    let body = &server.comments()[0].1;
+    assert!(
+        body.contains(&format!("]({}/o/r/blob/", server.address)),
+        "{body}"
+    );
+}
+
+#[test]
+fn a_token_from_another_variable_is_used_when_named() {
+    let repo = repository();
+    let server = FakeGitHub::start(Mode::Normal, "", 100);
+    let job = Job::new();
+    let mut command = job.command(
+        repo.path(),
+        &server,
+        &["main..topic", "--token-env", "PONDER_BOT_TOKEN"],
+    );
+    command
+        .env_remove("GITHUB_TOKEN")
+        .env("PONDER_BOT_TOKEN", TOKEN);
+    let result = run(command);
+    assert_eq!(result.code, Some(0), "{result:?}");
+    assert_eq!(server.comments().len(), 1);
+}
+
+/// A failure that must stop the step: exit 2, a help line, the words a user needs.
+fn assert_fails(mode: Mode, needles: &[&str]) -> FakeGitHub {
+    let repo = repository();
+    let server = FakeGitHub::start(mode, "", 100);
+    let job = Job::new();
+    let result = run(job.command(repo.path(), &server, &["main..topic"]));
+    assert_eq!(result.code, Some(2), "{result:?}");
+    assert!(result.stderr.contains("help:"), "{result:?}");
+    for needle in needles {
+        assert!(
+            result.stderr.contains(needle),
+            "stderr should say {needle:?}: {result:?}"
+        );
+    }
+    assert!(server.comments().is_empty());
+    server
+}
+
+#[test]
+fn a_refused_token_is_a_clear_error() {
+    let server = assert_fails(
+        Mode::BadCredentials,
+        &["401 Unauthorized", "expired or revoked"],
+    );
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "no second try with a refused token"
+    );
+}
+
+#[test]
+fn an_unknown_repository_or_pull_request_is_a_clear_error() {
+    assert_fails(
+        Mode::NotFound,
+        &["GitHub found nothing", "404 Not Found", "--pr"],
+    );
+}
+
+#[test]
+fn a_used_up_rate_limit_is_a_clear_error() {
+    assert_fails(
+        Mode::RateLimited,
+        &["rate limit is used up", "403", "resets in"],
+    );
+}
+
+#[test]
+fn a_comment_github_rejects_is_a_clear_error() {
+    assert_fails(Mode::Unprocessable, &["422", "Body is too long"]);
+}
+
+#[test]
+fn a_forks_read_only_token_writes_the_job_summary_instead() {
+    let repo = repository();
+    let server = FakeGitHub::start(Mode::ReadOnly, "", 100);
+    let job = Job::new();
+    std::fs::write(&job.summary, "# Earlier step\n").expect("summary");
+    let result = run(job.command(repo.path(), &server, &["main..topic"]));
+    assert_eq!(result.code, Some(0), "{result:?}");
+    assert!(result.stderr.contains("may not comment"), "{result:?}");
+    assert!(
+        result
+            .stderr
+            .contains("Resource not accessible by integration"),
+        "{result:?}"
+    );
+    assert!(result.stderr.contains("job summary"), "{result:?}");
+    assert!(server.comments().is_empty());
+    let summary = std::fs::read_to_string(&job.summary).expect("summary written");
+    assert!(
+        summary.starts_with("# Earlier step\n"),
+        "appended, not replaced: {summary}"
+    );
+    assert!(summary.contains(MARKER), "{summary}");
+    assert_eq!(checkboxes(&summary), vec![false, false], "{summary}");
+
+    // Outside Actions there is no summary to fall back on: that is an error.
+    let mut command = job.command(repo.path(), &server, &["main..topic"]);
+    command.env_remove("GITHUB_STEP_SUMMARY");
+    let result = run(command);
+    assert_eq!(result.code, Some(2), "{result:?}");
+    assert!(result.stderr.contains("no job summary"), "{result:?}");
+}
+
+#[test]
+fn missing_inputs_fail_before_any_request() {
+    let repo = repository();
+    let server = FakeGitHub::start(Mode::Normal, "", 100);
+    let job = Job::new();
+
+    let mut command = job.command(repo.path(), &server, &["main..topic"]);
+    command.env_remove("GITHUB_TOKEN");
+    let result = run(command);
+    assert_eq!(result.code, Some(2), "{result:?}");
+    assert!(
+        result.stderr.contains("no token in `GITHUB_TOKEN`"),
+        "{result:?}"
+    );
+    assert!(result.stderr.contains("secrets.GITHUB_TOKEN"), "{result:?}");
+
+    let mut command = job.command(repo.path(), &server, &["main..topic"]);
+    command
+        .env_remove("GITHUB_EVENT_PATH")
+        .env("GITHUB_EVENT_NAME", "push");
+    let result = run(command);
+    assert_eq!(result.code, Some(2), "{result:?}");
+    assert!(result.stderr.contains("which pull request"), "{result:?}");
+    assert!(result.stderr.contains("--pr NUMBER"), "{result:?}");
+
+    let mut command = job.command(repo.path(), &server, &["main..topic"]);
+    command.env("GITHUB_REPOSITORY", "not-a-repository");
+    let result = run(command);
+    assert_eq!(result.code, Some(2), "{result:?}");
+    assert!(result.stderr.contains("OWNER/NAME"), "{result:?}");
+
+    // An unreachable API is an error too, not a hang.
+    let mut command = job.command(repo.path(), &server, &["main..topic"]);
+    command.env("GITHUB_API_URL", "http://127.0.0.1:9");
+    let result = run(command);
+    assert_eq!(result.code, Some(2), "{result:?}");
+    assert!(
+        result.stderr.contains("could not reach GitHub"),
+        "{result:?}"
+    );
+
+    assert!(server.requests().is_empty(), "{:?}", server.methods());
+}
+
+#[test]
+fn in_a_pull_request_job_the_range_defaults_to_the_base_branch() {
+    let source = repository();
+    let clone = tempfile::tempdir().expect("temp dir");
+    let url = format!("file://{}", source.path().display());
+    let status = Command::new("git")
+        .args(["clone", "-q", "--branch", "topic", &url])
+        .arg(clone.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .status()
+        .expect("git clone");
+    assert!(status.success());
+    let server = FakeGitHub::start(Mode::Normal, "", 100);
+    let job = Job::new();
+    let mut command = job.command(clone.path(), &server, &[]);
+    command
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_BASE_REF", "main");
+    let result = run(command);
+    assert_eq!(result.code, Some(0), "{result:?}");
+    let body = &server.comments()[0].1;
+    let base = source.git(&["rev-parse", "main"]);
+    let head = source.git(&["rev-parse", "topic"]);
+    assert!(
+        body.contains(&format!("`{}..{}`", &base[..10], &head[..10])),
+        "{body}"
+    );
+    assert_eq!(checkboxes(body).len(), 2, "{body}");
+}
+
+// ─── The composite action ───────────────────────────────────────────────────────────────
+
+/// `bash action/run.sh`, as action.yml's step runs it, with ponder on the PATH.
+fn action_step(job: &Job, repo: &Path, server: &FakeGitHub, inputs: &[(&str, &str)]) -> Run {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut command = Command::new("bash");
+    command.arg(root.join("action/run.sh"));
+    job.environment(&mut command, repo, server);
+    let bin = Path::new(env!("CARGO_BIN_EXE_ponder"))
+        .parent()
+        .expect("bin dir");
+    let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .expect("PATH");
+    command.env("PATH", path);
+    for (name, value) in inputs {
+        command.env(name, value);
+    }
+    run(command)
+}
+
+#[test]
+fn the_action_prints_the_report_posts_it_and_then_gates() {
+    let repo = repository();
+    let server = FakeGitHub::start(Mode::Normal, "", 100);
+    let job = Job::new();
+    let inputs = [
+        ("PONDER_RANGE", "main..topic"),
+        ("PONDER_FORMAT", "markdown"),
+        ("PONDER_POST", "true"),
+        ("PONDER_REQUIRE_ANSWERS", "true"),
+    ];
+    let result = action_step(&job, repo.path(), &server, &inputs);
+    assert_eq!(result.code, Some(1), "the gate fails the step: {result:?}");
+    assert!(result.stdout.starts_with(MARKER), "{result:?}");
+    assert!(
+        result.stderr.contains("commented on the pull request"),
+        "posted before the gate: {result:?}"
+    );
+    assert!(result.stderr.contains("unanswered"), "{result:?}");
+    assert_eq!(server.comments().len(), 1);
+
+    // Without post and gate: the log only, and success.
+    server.clear_requests();
+    let result = action_step(
+        &job,
+        repo.path(),
+        &server,
+        &[("PONDER_RANGE", "main..topic"), ("PONDER_FORMAT", "human")],
+    );
+    assert_eq!(result.code, Some(0), "{result:?}");
+    assert!(result.stdout.contains("unhandled-failure"), "{result:?}");
+    assert!(server.requests().is_empty());
+
+    // A mistyped flag input is an error, not a silent `false`.
+    let result = action_step(&job, repo.path(), &server, &[("PONDER_POST", "yes")]);
+    assert_eq!(result.code, Some(2), "{result:?}");
+    assert!(
+        result.stderr.contains("input 'post' must be true or false"),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn action_yml_declares_each_input_and_hands_it_to_the_script() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let action = std::fs::read_to_string(root.join("action.yml")).expect("action.yml");
+    let script = std::fs::read_to_string(root.join("action/run.sh")).expect("run.sh");
+    for (input, variable) in [
+        ("range", "PONDER_RANGE"),
+        ("format", "PONDER_FORMAT"),
+        ("post", "PONDER_POST"),
+        ("require-answers", "PONDER_REQUIRE_ANSWERS"),
+    ] {
+        assert!(
+            action.contains(&format!("\n  {input}:\n")),
+            "input {input} declared"
+        );
+        assert!(
+            action.contains(&format!("{variable}: ${{{{ inputs.{input} }}}}")),
+            "input {input} passed as {variable}"
+        );
+        assert!(script.contains(variable), "run.sh reads {variable}");
+        // Inputs are never spliced into shell code.
+        assert!(!script.contains(&format!("inputs.{input}")));
+    }
+    assert!(action.contains("cargo install --locked --quiet --path \"$GITHUB_ACTION_PATH\""));
+    assert!(action.contains("run: bash \"$GITHUB_ACTION_PATH/action/run.sh\""));
+}
+
+#[test]
+fn a_change_without_questions_gets_no_new_comment_but_an_old_one_is_updated() {
+    let repo = repository();
+    let server = FakeGitHub::start(Mode::Normal, "", 100);
+    let job = Job::new();
+    // `main` against itself: nothing to ask.
+    let quiet = run(job.command(repo.path(), &server, &["main..main"]));
+    assert_eq!(quiet.code, Some(0), "{quiet:?}");
+    assert!(quiet.stderr.contains("gets no comment"), "{quiet:?}");
+    assert!(server.comments().is_empty());
+    assert_eq!(
+        server.methods(),
+        vec!["GET /repos/o/r/issues/7/comments?per_page=100".to_string()]
+    );
+
+    // Once asked, the comment is kept current, down to "no questions".
+    let asked = run(job.command(repo.path(), &server, &["main..topic"]));
+    assert_eq!(asked.code, Some(0), "{asked:?}");
+    let quiet = run(job.command(repo.path(), &server, &["main..main"]));
+    assert_eq!(quiet.code, Some(0), "{quiet:?}");
+    assert!(
+        quiet
+            .stderr
+            .contains("updated its pull request comment (0 questions"),
+        "{quiet:?}"
+    );
+    let comments = server.comments();
+    assert_eq!(comments.len(), 1);
+    assert!(
+        comments[0]
+            .1
+            .contains("ponder has no questions about this change"),
+        "{}",
+        comments[0].1
+    );
+}
