@@ -11,7 +11,6 @@
 //! Answered prompts stay notices, with "answered" in the title and the reason in the
 //! message. Stale answers are notices too, on the comment's line.
 
-use super::human::clean;
 use super::text::{prompt_message, stale_message};
 use crate::{Prompt, Report, StaleAnswer};
 
