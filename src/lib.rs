@@ -29,9 +29,11 @@ pub mod change;
 pub mod config;
 mod error;
 pub mod git;
+mod history;
 pub mod report;
 pub mod rules;
 pub mod syntax;
+pub mod timings;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -39,11 +41,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::change::{Change, FileChange, Text};
+use crate::change::{Change, Commit, FileChange, Text};
 use crate::config::Config;
 use crate::git::{ReadOptions, Repo};
 use crate::rules::{render, Context, Finding};
-use crate::syntax::Syntax;
+use crate::syntax::{ParseCache, Syntax};
+use crate::timings::Timings;
 
 pub use crate::error::Error;
 pub use crate::git::RangeSpec;
@@ -112,6 +115,8 @@ pub struct Report {
     pub files: Vec<FileSummary>,
     /// New versions of the files prompts point at, for snippets, by `source_key`.
     pub sources: BTreeMap<String, Arc<str>>,
+    /// Time per stage, for `--timings`.
+    pub timings: Timings,
 }
 
 /// Which text a prompt's `file`/`line` refer to: the commit's version for a prompt about
@@ -130,14 +135,141 @@ impl Report {
     }
 }
 
+/// Parsed source held across the commits of one run before the least recently used
+/// parses are dropped; the summaries kept per text are a fraction of its size.
+const PARSE_CACHE_BYTES: u64 = 48 * 1024 * 1024;
+
 /// Runs the whole pipeline. Errors are about the request (no repository, unknown
 /// revision, bad config); anything odd inside the change is reported, not raised.
+///
+/// Each commit is read, parsed and checked on its own (in parallel, a window of commits
+/// at a time) for the commit-level rules, then the range diff for the code-level rules;
+/// a blob parsed for one is not parsed again for the other.
 pub fn analyze(request: &Request) -> Result<Report, Error> {
+    let mut timings = Timings::default();
     let repo = Repo::open(&request.repo)?;
     let rules = rules::registry();
-    let mut change = repo.read_change(&request.range, &ReadOptions::default())?;
-    let config = load_config(&repo, request, &change, &rules)?;
-    drop_skipped_paths(&mut change, &config);
+    let options = ReadOptions::default();
+    let resolved = timings.measure("resolve", || repo.resolve(&request.range))?;
+    let change = repo.read_range_without_commit_files(&resolved, &options, &mut timings)?;
+    let config = load_config(&repo, request, change.head.as_deref(), &rules)?;
+    let cache = ParseCache::new(PARSE_CACHE_BYTES);
+
+    let mut commit_prompts = Vec::new();
+    let mut commit_sources = BTreeMap::new();
+    let commits: Vec<&Commit> = change.commits.iter().filter(|c| !c.is_merge).collect();
+    history::each_commit(
+        &request.repo,
+        &commits,
+        |repo, commit, timings| {
+            let files = repo.read_commit_files(&commit.sha, &options, timings)?;
+            let one = commit_change(commit, files, false);
+            Ok(analyze_change(one, &config, &rules, &cache, timings))
+        },
+        |report| {
+            commit_prompts.extend(report.prompts);
+            commit_sources.extend(report.sources);
+        },
+        &mut timings,
+    )?;
+
+    let mut report = analyze_change(change, &config, &rules, &cache, &mut timings);
+    report.prompts.extend(commit_prompts);
+    report.sources.extend(commit_sources);
+    sort_prompts(&mut report.prompts, &report.commits);
+    report.includes_work_tree = request.range == RangeSpec::Default;
+    count_parses(&cache, &mut timings);
+    report.timings = timings;
+    Ok(report)
+}
+
+/// What `analyze_each_commit` went through.
+#[derive(Debug, Clone, Default)]
+pub struct HistorySummary {
+    /// Commits analysed (merges are not).
+    pub commits: usize,
+    pub merges_skipped: usize,
+    pub timings: Timings,
+}
+
+/// History mode: every commit of the range analysed on its own against its first parent,
+/// with every rule, as `--commit` would; merges are skipped. `on_commit` receives each
+/// commit's report in commit order (oldest first) with its position and the number of
+/// commits to analyse, as soon as its window of commits is done. With no range, the
+/// branch's commits are analysed and the work in progress is not.
+pub fn analyze_each_commit(
+    request: &Request,
+    mut on_commit: impl FnMut(Report, usize, usize),
+) -> Result<HistorySummary, Error> {
+    let mut timings = Timings::default();
+    let repo = Repo::open(&request.repo)?;
+    let rules = rules::registry();
+    let options = ReadOptions::default();
+    let resolved = timings.measure("resolve", || repo.resolve(&request.range))?;
+    let all = timings.measure("diff", || repo.list_commits(&resolved))?;
+    let config = load_config(&repo, request, resolved.head_sha().as_deref(), &rules)?;
+    let cache = ParseCache::new(PARSE_CACHE_BYTES);
+
+    let commits: Vec<&Commit> = all.iter().filter(|c| !c.is_merge).collect();
+    let total = commits.len();
+    let mut done = 0;
+    history::each_commit(
+        &request.repo,
+        &commits,
+        |repo, commit, timings| {
+            let files = repo.read_commit_files(&commit.sha, &options, timings)?;
+            let one = commit_change(commit, files, true);
+            Ok(analyze_change(one, &config, &rules, &cache, timings))
+        },
+        |report| {
+            done += 1;
+            on_commit(report, done, total);
+        },
+        &mut timings,
+    )?;
+    count_parses(&cache, &mut timings);
+    Ok(HistorySummary {
+        commits: total,
+        merges_skipped: all.len() - total,
+        timings,
+    })
+}
+
+/// One commit as a change of its own: its diff against its first parent, for the
+/// commit-level rules only (`code_level == false`) or for every rule.
+fn commit_change(commit: &Commit, files: Vec<FileChange>, code_level: bool) -> Change {
+    let mut commit = commit.clone();
+    let range_files = if code_level {
+        files.clone()
+    } else {
+        Vec::new()
+    };
+    commit.files = files;
+    Change {
+        base: commit.parent.clone(),
+        head: Some(commit.sha.clone()),
+        commits: vec![commit],
+        files: range_files,
+        work_tree: None,
+    }
+}
+
+fn count_parses(cache: &ParseCache, timings: &mut Timings) {
+    let (texts, bytes) = cache.parsed();
+    timings.count("parsed texts", texts);
+    timings.count("parsed bytes", bytes);
+}
+
+/// Parses what the rules need, runs them and matches answers: everything after the
+/// change is read. Parses come from (and go to) the run's `cache`.
+fn analyze_change(
+    mut change: Change,
+    config: &Config,
+    rules: &[Box<dyn rules::Rule>],
+    cache: &ParseCache,
+    timings: &mut Timings,
+) -> Report {
+    drop_skipped_paths(&mut change, config);
 
     let mut texts: Vec<Text> = change
         .files
@@ -145,23 +277,25 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
         .filter(|file| file.is_rust())
         .filter_map(|file| file.new.clone())
         .collect();
-    for rule in &rules {
+    for rule in rules {
         if let Some(settings) = config.rules.get(&rule.definition().id) {
             if settings.enabled {
                 texts.extend(rule.extra_texts(&change, settings));
             }
         }
     }
-    let mut syntax = Syntax::default();
-    syntax.parse_all(
-        texts
-            .into_iter()
-            .map(|text| (text.key, text.content))
-            .collect(),
-    );
+    let syntax = timings.measure("parse", || {
+        cache.syntax_for(
+            texts
+                .into_iter()
+                .map(|text| (text.key, text.content))
+                .collect(),
+        )
+    });
 
+    let rules_start = std::time::Instant::now();
     let mut prompts = Vec::new();
-    for rule in &rules {
+    for rule in rules {
         let definition = rule.definition();
         let Some(settings) = config.rules.get(&definition.id) else {
             continue;
@@ -179,8 +313,8 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
         }
     }
     prompts.extend(rules::custom::check(&config.custom, &change));
-    answers::apply(&mut prompts, &change);
-    sort_prompts(&mut prompts, &change);
+    timings.add("rules", rules_start.elapsed());
+    timings.measure("answers", || answers::apply(&mut prompts, &change));
 
     let sources = prompts
         .iter()
@@ -200,10 +334,10 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
         })
         .collect();
 
-    Ok(Report {
+    Report {
         base: change.base.clone(),
         head: change.head.clone(),
-        includes_work_tree: request.range == RangeSpec::Default,
+        includes_work_tree: change.work_tree.is_some(),
         commits: change
             .commits
             .iter()
@@ -215,7 +349,8 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
         files: file_summaries(&change, &syntax),
         prompts,
         sources,
-    })
+        timings: Timings::default(),
+    }
 }
 
 /// `--config PATH`, else `.ponder.toml` from the work tree (no-argument form) or from the
@@ -223,7 +358,7 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
 fn load_config(
     repo: &Repo,
     request: &Request,
-    change: &Change,
+    head: Option<&str>,
     rules: &[Box<dyn rules::Rule>],
 ) -> Result<Config, Error> {
     if let Some(path) = &request.config {
@@ -241,11 +376,7 @@ fn load_config(
             return Ok(Config::defaults(rules));
         }
     }
-    match change
-        .head
-        .as_deref()
-        .and_then(|head| repo.file_at(head, NAME))
-    {
+    match head.and_then(|head| repo.file_at(head, NAME)) {
         Some(text) => Config::parse(NAME, &text, rules),
         None => Ok(Config::defaults(rules)),
     }
@@ -297,27 +428,20 @@ fn to_prompt(rule: &str, finding: Finding, settings: &config::RuleSettings) -> P
 }
 
 /// File prompts by path and line, then commit prompts in commit order.
-fn sort_prompts(prompts: &mut [Prompt], change: &Change) {
+fn sort_prompts(prompts: &mut [Prompt], commits: &[CommitSummary]) {
     let commit_index = |sha: &Option<String>| {
         sha.as_ref()
-            .and_then(|sha| change.commits.iter().position(|c| &c.sha == sha))
+            .and_then(|sha| commits.iter().position(|c| &c.sha == sha))
             .unwrap_or(usize::MAX)
     };
-    prompts.sort_by(|a, b| {
+    prompts.sort_by_cached_key(|prompt| {
         (
-            a.file.is_none(),
-            &a.file,
-            a.line,
-            commit_index(&a.commit),
-            &a.rule,
+            prompt.file.is_none(),
+            prompt.file.clone(),
+            prompt.line,
+            commit_index(&prompt.commit),
+            prompt.rule.clone(),
         )
-            .cmp(&(
-                b.file.is_none(),
-                &b.file,
-                b.line,
-                commit_index(&b.commit),
-                &b.rule,
-            ))
     });
 }
 

