@@ -136,8 +136,10 @@ impl Report {
 }
 
 /// Parsed source held across the commits of one run before the least recently used
-/// parses are dropped; the summaries kept per text are a fraction of its size.
-const PARSE_CACHE_BYTES: u64 = 48 * 1024 * 1024;
+/// parses are dropped. A parse's summary takes about twice its source's size (measured
+/// on ripgrep's history: a 48 MB budget cost 90 MB of memory), and most hits are between
+/// neighbouring commits, so a small budget keeps nearly all of them.
+const PARSE_CACHE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Runs the whole pipeline. Errors are about the request (no repository, unknown
 /// revision, bad config); anything odd inside the change is reported, not raised.
