@@ -31,12 +31,21 @@ thread_local! {
 /// `Repo` for `repo_path`), then `emit` on each result in commit order. Stage times of all
 /// workers are added to `timings`, so they sum CPU time rather than wall time.
 pub(crate) fn each_commit<T: Send>(
+    repo: &Repo,
     repo_path: &Path,
     commits: &[&Commit],
     work: impl Fn(&Repo, &Commit, &mut Timings) -> Result<T, Error> + Sync,
     mut emit: impl FnMut(T),
     timings: &mut Timings,
 ) -> Result<(), Error> {
+    // A short branch is done before a second repository handle (which reads the pack
+    // indexes again) or a worker thread would pay for itself.
+    if commits.len() <= CHUNK {
+        for commit in commits {
+            emit(work(repo, commit, timings)?);
+        }
+        return Ok(());
+    }
     let window = CHUNK * rayon::current_num_threads().max(1);
     for commits in commits.chunks(window) {
         let results: Vec<Result<(Vec<T>, Timings), Error>> = commits

@@ -161,6 +161,7 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
     let mut commit_sources = BTreeMap::new();
     let commits: Vec<&Commit> = change.commits.iter().filter(|c| !c.is_merge).collect();
     history::each_commit(
+        &repo,
         &request.repo,
         &commits,
         |repo, commit, timings| {
@@ -216,6 +217,7 @@ pub fn analyze_each_commit(
     let total = commits.len();
     let mut done = 0;
     history::each_commit(
+        &repo,
         &request.repo,
         &commits,
         |repo, commit, timings| {

@@ -33,6 +33,28 @@ impl Default for ReadOptions {
     }
 }
 
+/// Process-wide libgit2 settings, applied once before the first repository is opened
+/// (and so before any worker thread uses libgit2).
+fn configure_libgit2() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // libgit2 re-hashes every object it inflates to check its id; git itself does not
+        // on reads, and on a long history the SHA-1 work was a tenth of ponder's time.
+        git2::opts::strict_hash_verification(false);
+        // By default a pack is mapped whole, once per repository handle, and every page
+        // read stays resident: with one handle per worker, tokio's 61 MB pack alone
+        // cost more than the 100 MB memory budget. Small windows under a shared cap keep
+        // the mapped part bounded; re-mapping a window is cheap next to inflating it.
+        // SAFETY: these set C globals without synchronisation; `call_once` runs them
+        // before the first repository is opened, so no other thread uses libgit2 yet.
+        // A failure leaves libgit2's defaults, which are correct, only larger.
+        unsafe {
+            let _ = git2::opts::set_mwindow_size(4 * 1024 * 1024);
+            let _ = git2::opts::set_mwindow_mapped_limit(24 * 1024 * 1024);
+        }
+    });
+}
+
 pub struct Repo {
     repo: Repository,
 }
@@ -40,9 +62,7 @@ pub struct Repo {
 impl Repo {
     /// Opens the repository at `path` or the one that contains it.
     pub fn open(path: &Path) -> Result<Repo, Error> {
-        // libgit2 re-hashes every object it inflates to check its id; git itself does not
-        // on reads, and on a long history the SHA-1 work was a tenth of ponder's time.
-        git2::opts::strict_hash_verification(false);
+        configure_libgit2();
         let repo = Repository::open_ext(path, RepositoryOpenFlags::empty(), [] as [&Path; 0])
             .map_err(|source| Error::NotARepository {
                 path: path.to_path_buf(),
