@@ -5,6 +5,8 @@
 #   scripts/bench.sh                          # a generated synthetic repository
 #   scripts/bench.sh REPO RANGE [HISTORY]     # a real one, e.g.
 #   scripts/bench.sh ~/src/tokio tokio-1.28.0..tokio-1.52.0 HEAD~2000..HEAD
+# HISTORY "-" skips the history row; SMALL=0 skips the small-branch row (and the stage
+# times); RUNS=N sets the runs per command (default 3).
 #
 # Rows: range (`ponder A..B --format json` vs `git diff -p A B`), history
 # (`ponder --each-commit` vs `git log -p --first-parent`), small branch (`ponder` with no
@@ -16,7 +18,7 @@ RUNS=${RUNS:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 target=${CARGO_TARGET_DIR:-$root/target}
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin ponder --example generate_repo
-ponder=$target/release/ponder
+ponder=${PONDER:-$target/release/ponder}   # PONDER=path compares another build
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -59,7 +61,10 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "repository: $repo"
 base=${range%%..*}; head=${range##*..}
 row "range" "git -C '$repo' diff -p '$base' '$head'" "'$ponder' --repo '$repo' '$range' --format json"
-row "history" "git -C '$repo' log -p --first-parent '$history'" "'$ponder' --repo '$repo' --each-commit '$history' --format json"
+if [ "$history" != "-" ]; then
+    row "history" "git -C '$repo' log -p --first-parent '$history'" "'$ponder' --repo '$repo' --each-commit '$history' --format json"
+fi
+if [ "${SMALL:-1}" = 0 ]; then exit 0; fi
 
 # The small-branch case needs a work tree: a shared clone, three commits, one edit.
 clone=$work/clone
@@ -84,5 +89,7 @@ row "small branch" "cd '$clone' && git diff origin/HEAD...HEAD && git status" "c
 echo
 echo "stages of the range run (ponder --timings; times summed over worker threads):"
 "$ponder" --repo "$repo" "$range" --format json --timings 2>&1 >/dev/null | sed 's/^/  /'
-echo "stages of the history run:"
-"$ponder" --repo "$repo" --each-commit "$history" --format json --timings 2>&1 >/dev/null | sed 's/^/  /'
+if [ "$history" != "-" ]; then
+    echo "stages of the history run:"
+    "$ponder" --repo "$repo" --each-commit "$history" --format json --timings 2>&1 >/dev/null | sed 's/^/  /'
+fi
