@@ -22,6 +22,8 @@ pub struct Change {
 #[derive(Debug, Clone)]
 pub struct Commit {
     pub sha: String,
+    /// The first parent (`None` for a root commit): what the commit's diff is against.
+    pub parent: Option<String>,
     pub subject: String,
     /// The message after the subject line, trimmed (trailers included).
     pub body: String,

@@ -12,12 +12,14 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ponder::report::{self, Format, Style};
 use ponder::rules::registry;
-use ponder::{analyze, github, hook, Error, RangeSpec, Request};
+use ponder::{analyze, analyze_each_commit, github, hook, Error, RangeSpec, Request};
 
 #[derive(Parser)]
 #[command(
@@ -53,6 +55,15 @@ struct Cli {
     /// Exit with status 1 while any prompt is unanswered
     #[arg(long)]
     require_answers: bool,
+
+    /// Print the time each stage took to stderr
+    #[arg(long)]
+    timings: bool,
+
+    /// Analyse every commit of the range on its own (against its first parent; merges
+    /// skipped), report grouped by commit and written as it goes; JSON is one line per commit
+    #[arg(long, conflicts_with = "commit")]
+    each_commit: bool,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -210,7 +221,6 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         range: range_spec(cli.commit.as_deref(), cli.range.as_deref()),
         config: cli.config,
     };
-    let report = analyze(&request)?;
     let format = match cli.format {
         OutputFormat::Human => Format::Human,
         OutputFormat::Json => Format::Json,
@@ -224,11 +234,98 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         width: terminal_width(),
     };
-    write_stdout(&report::render(&report, format, style));
+    if cli.each_commit {
+        if !report::history::streams(format) {
+            use clap::CommandFactory;
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    "--each-commit writes a report per commit: use --format human, json or github",
+                )
+                .exit();
+        }
+        return run_each_commit(&request, format, style, cli.timings, cli.require_answers);
+    }
+    let report = analyze(&request)?;
+    let mut timings = report.timings.clone();
+    let rendered = timings.measure("render", || report::render(&report, format, style));
+    write_stdout(&rendered);
+    if cli.timings {
+        eprint!("{}", timings_table(&timings));
+    }
     if cli.require_answers && report.unanswered() > 0 {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--each-commit`: writes each commit's section as soon as its window of commits is
+/// done, with a progress bar on stderr when it is a terminal and the run takes a while.
+fn run_each_commit(
+    request: &Request,
+    format: Format,
+    style: Style,
+    show_timings: bool,
+    require_answers: bool,
+) -> Result<ExitCode, Error> {
+    // Shown only after a moment, so that a short run leaves no trace on the terminal.
+    const PROGRESS_DELAY: Duration = Duration::from_millis(400);
+    let start = Instant::now();
+    let progress = ProgressBar::hidden();
+    let terminal = std::io::stderr().is_terminal();
+    let mut shown = false;
+    let (mut prompts, mut unanswered) = (0, 0);
+    let mut render_time = Duration::ZERO;
+    let summary = analyze_each_commit(request, |report, done, total| {
+        let render_start = Instant::now();
+        let section = report::history::commit_section(&report, format, style);
+        render_time += render_start.elapsed();
+        prompts += report.prompts.len();
+        unanswered += report.unanswered();
+        progress.suspend(|| write_stdout(&section));
+        if terminal && !shown && start.elapsed() >= PROGRESS_DELAY {
+            progress.set_style(
+                ProgressStyle::with_template("{bar:30} {pos}/{len} commits, {eta} left")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            progress.set_draw_target(ProgressDrawTarget::stderr());
+            shown = true;
+        }
+        progress.set_length(total as u64);
+        progress.set_position(done as u64);
+    });
+    progress.finish_and_clear();
+    let summary = summary?;
+    write_stdout(&report::history::summary(
+        &summary, prompts, unanswered, format,
+    ));
+    if show_timings {
+        let mut timings = summary.timings.clone();
+        timings.add("render", render_time);
+        eprint!("{}", timings_table(&timings));
+        eprintln!("{:<10} {:>8.3} s", "wall", start.elapsed().as_secs_f64());
+    }
+    if require_answers && unanswered > 0 {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per stage and the total, in seconds, for `--timings`.
+fn timings_table(timings: &ponder::timings::Timings) -> String {
+    let mut out = String::new();
+    for (stage, elapsed) in &timings.stages {
+        out.push_str(&format!("{stage:<10} {:>8.3} s\n", elapsed.as_secs_f64()));
+    }
+    out.push_str(&format!(
+        "{:<10} {:>8.3} s\n",
+        "total",
+        timings.total().as_secs_f64()
+    ));
+    for (what, amount) in &timings.counts {
+        out.push_str(&format!("{what}: {amount}\n"));
+    }
+    out
 }
 
 /// The range the user named; with none, the pull request's in GitHub Actions, else the

@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use git2::{
     Delta, Diff, DiffFindOptions, DiffOptions, FileMode, Oid, Patch, Repository, Sort, Tree,
@@ -14,21 +15,33 @@ use super::range::Resolved;
 use super::ReadOptions;
 use crate::change::{Change, Commit, FileChange, FileStatus, Hunk, SkipReason, Text, TextKey};
 use crate::error::Error;
+use crate::timings::Timings;
 
-pub fn read(repo: &Repository, range: &Resolved, options: &ReadOptions) -> Result<Change, Error> {
+/// Reads the range diff and its commits; each commit's own diff only when
+/// `with_commit_files` (history-wide callers read those one commit at a time instead).
+pub fn read(
+    repo: &Repository,
+    range: &Resolved,
+    options: &ReadOptions,
+    timings: &mut Timings,
+    with_commit_files: bool,
+) -> Result<Change, Error> {
+    let start = Instant::now();
     let mut reader = Reader {
         repo,
         options,
         blobs: HashMap::new(),
+        blob_time: Duration::ZERO,
     };
     let base_tree = range.base.map(|id| reader.tree_of(id)).transpose()?;
     let head_tree = range.head.map(|id| reader.tree_of(id)).transpose()?;
 
-    let mut commits = Vec::new();
-    if let Some(head) = range.head {
-        commits = reader.commits(range.base, head)?;
-        if range.single_commit {
-            commits.retain(|commit| commit.sha == head.to_string());
+    let mut commits = list_commits(repo, range)?;
+    if with_commit_files {
+        for commit in &mut commits {
+            if !commit.is_merge {
+                commit.files = reader.commit_files(&commit.sha)?;
+            }
         }
     }
 
@@ -42,6 +55,8 @@ pub fn read(repo: &Repository, range: &Resolved, options: &ReadOptions) -> Resul
         (reader.files(&diff, false)?, None)
     };
 
+    timings.add("diff", start.elapsed().saturating_sub(reader.blob_time));
+    timings.add("read", reader.blob_time);
     Ok(Change {
         base: range.base.map(|id| id.to_string()),
         head: range.head.map(|id| id.to_string()),
@@ -51,11 +66,70 @@ pub fn read(repo: &Repository, range: &Resolved, options: &ReadOptions) -> Resul
     })
 }
 
+/// The commits of a range, oldest first, with their messages but not their diffs.
+pub fn list_commits(repo: &Repository, range: &Resolved) -> Result<Vec<Commit>, Error> {
+    let Some(head) = range.head else {
+        return Ok(Vec::new());
+    };
+    let walk_error = |e| Error::git("walking the history of", &head.to_string(), e);
+    let mut walk = repo.revwalk().map_err(walk_error)?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+        .map_err(walk_error)?;
+    walk.push(head).map_err(walk_error)?;
+    if let Some(base) = range.base {
+        walk.hide(base).map_err(walk_error)?;
+    }
+    let mut commits = Vec::new();
+    for id in walk {
+        let id = id.map_err(walk_error)?;
+        if range.single_commit && id != head {
+            continue;
+        }
+        let commit = repo
+            .find_commit(id)
+            .map_err(|e| Error::git("reading commit", &id.to_string(), e))?;
+        let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+        let (subject, body) = split_message(&message);
+        commits.push(Commit {
+            sha: id.to_string(),
+            parent: commit.parent_id(0).ok().map(|id| id.to_string()),
+            subject,
+            body,
+            is_merge: commit.parent_count() > 1,
+            files: Vec::new(),
+        });
+    }
+    Ok(commits)
+}
+
+/// One commit's diff against its first parent, for history-wide callers that read a
+/// range one commit at a time; the time goes to `timings` as for `read`.
+pub fn read_commit_files(
+    repo: &Repository,
+    sha: &str,
+    options: &ReadOptions,
+    timings: &mut Timings,
+) -> Result<Vec<FileChange>, Error> {
+    let start = Instant::now();
+    let mut reader = Reader {
+        repo,
+        options,
+        blobs: HashMap::new(),
+        blob_time: Duration::ZERO,
+    };
+    let files = reader.commit_files(sha);
+    timings.add("diff", start.elapsed().saturating_sub(reader.blob_time));
+    timings.add("read", reader.blob_time);
+    files
+}
+
 struct Reader<'r> {
     repo: &'r Repository,
     options: &'r ReadOptions,
     /// Blob texts already loaded, so a blob shared by several diffs is held once.
     blobs: HashMap<Oid, Result<Arc<str>, SkipReason>>,
+    /// Time spent loading and decoding blobs, reported as its own stage.
+    blob_time: Duration,
 }
 
 impl<'r> Reader<'r> {
@@ -66,50 +140,24 @@ impl<'r> Reader<'r> {
             .map_err(|e| Error::git("reading the tree of", &commit.to_string(), e))
     }
 
-    fn commits(&mut self, base: Option<Oid>, head: Oid) -> Result<Vec<Commit>, Error> {
-        let walk_error = |e| Error::git("walking the history of", &head.to_string(), e);
-        let mut walk = self.repo.revwalk().map_err(walk_error)?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
-            .map_err(walk_error)?;
-        walk.push(head).map_err(walk_error)?;
-        if let Some(base) = base {
-            walk.hide(base).map_err(walk_error)?;
-        }
-        let mut commits = Vec::new();
-        for id in walk {
-            let id = id.map_err(walk_error)?;
-            let commit = self
-                .repo
-                .find_commit(id)
-                .map_err(|e| Error::git("reading commit", &id.to_string(), e))?;
-            let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
-            let (subject, body) = split_message(&message);
-            let is_merge = commit.parent_count() > 1;
-            let files = if is_merge {
-                Vec::new()
-            } else {
-                let parent_tree =
-                    match commit.parent(0) {
-                        Ok(parent) => Some(parent.tree().map_err(|e| {
-                            Error::git("reading the parent of", &id.to_string(), e)
-                        })?),
-                        Err(_) => None,
-                    };
-                let tree = commit
+    /// The diff of one commit against its first parent (the empty tree for a root).
+    fn commit_files(&mut self, sha: &str) -> Result<Vec<FileChange>, Error> {
+        let commit = Oid::from_str(sha)
+            .and_then(|id| self.repo.find_commit(id))
+            .map_err(|e| Error::git("reading commit", sha, e))?;
+        let parent_tree = match commit.parent(0) {
+            Ok(parent) => Some(
+                parent
                     .tree()
-                    .map_err(|e| Error::git("reading the tree of", &id.to_string(), e))?;
-                let diff = self.tree_diff(parent_tree.as_ref(), Some(&tree))?;
-                self.files(&diff, false)?
-            };
-            commits.push(Commit {
-                sha: id.to_string(),
-                subject,
-                body,
-                is_merge,
-                files,
-            });
-        }
-        Ok(commits)
+                    .map_err(|e| Error::git("reading the parent of", sha, e))?,
+            ),
+            Err(_) => None,
+        };
+        let tree = commit
+            .tree()
+            .map_err(|e| Error::git("reading the tree of", sha, e))?;
+        let diff = self.tree_diff(parent_tree.as_ref(), Some(&tree))?;
+        self.files(&diff, false)
     }
 
     fn diff_options() -> DiffOptions {
@@ -253,10 +301,12 @@ impl<'r> Reader<'r> {
                 content,
             });
         }
+        let start = Instant::now();
         let loaded = match self.repo.find_blob(id) {
             Ok(blob) => decode(blob.content(), self.options.max_file_bytes),
             Err(_) => Err(SkipReason::NotAFile),
         };
+        self.blob_time += start.elapsed();
         self.blobs.insert(id, loaded.clone());
         loaded.map(|content| Text {
             key: TextKey(id.to_string()),

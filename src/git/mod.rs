@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 
 use git2::{Repository, RepositoryOpenFlags};
 
-use crate::change::Change;
+use crate::change::{Change, Commit, FileChange};
 use crate::error::Error;
+use crate::timings::Timings;
 
-pub use range::RangeSpec;
+pub use range::{RangeSpec, Resolved};
 
 /// What `read_change` may read and how much.
 #[derive(Debug, Clone)]
@@ -33,6 +34,28 @@ impl Default for ReadOptions {
     }
 }
 
+/// Process-wide libgit2 settings, applied once before the first repository is opened
+/// (and so before any worker thread uses libgit2).
+fn configure_libgit2() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // libgit2 re-hashes every object it inflates to check its id; git itself does not
+        // on reads, and on a long history the SHA-1 work was a tenth of ponder's time.
+        git2::opts::strict_hash_verification(false);
+        // By default a pack is mapped whole, once per repository handle, and every page
+        // read stays resident: with one handle per worker, tokio's 61 MB pack alone
+        // cost more than the 100 MB memory budget. Small windows under a shared cap keep
+        // the mapped part bounded; re-mapping a window is cheap next to inflating it.
+        // SAFETY: these set C globals without synchronisation; `call_once` runs them
+        // before the first repository is opened, so no other thread uses libgit2 yet.
+        // A failure leaves libgit2's defaults, which are correct, only larger.
+        unsafe {
+            let _ = git2::opts::set_mwindow_size(4 * 1024 * 1024);
+            let _ = git2::opts::set_mwindow_mapped_limit(24 * 1024 * 1024);
+        }
+    });
+}
+
 pub struct Repo {
     repo: Repository,
 }
@@ -40,6 +63,7 @@ pub struct Repo {
 impl Repo {
     /// Opens the repository at `path` or the one that contains it.
     pub fn open(path: &Path) -> Result<Repo, Error> {
+        configure_libgit2();
         let repo = Repository::open_ext(path, RepositoryOpenFlags::empty(), [] as [&Path; 0])
             .map_err(|source| Error::NotARepository {
                 path: path.to_path_buf(),
@@ -70,7 +94,55 @@ impl Repo {
 
     /// Reads the change that `spec` names.
     pub fn read_change(&self, spec: &RangeSpec, options: &ReadOptions) -> Result<Change, Error> {
-        let resolved = range::resolve(&self.repo, spec)?;
-        diff::read(&self.repo, &resolved, options)
+        let resolved = self.resolve(spec)?;
+        self.read_resolved(&resolved, options, &mut Timings::default())
+    }
+
+    /// Turns what the user typed into a base and a head commit.
+    pub fn resolve(&self, spec: &RangeSpec) -> Result<Resolved, Error> {
+        range::resolve(&self.repo, spec)
+    }
+
+    /// Reads a resolved range, adding the time spent diffing and reading blobs to
+    /// `timings` (stages `diff` and `read`).
+    pub fn read_resolved(
+        &self,
+        resolved: &Resolved,
+        options: &ReadOptions,
+        timings: &mut Timings,
+    ) -> Result<Change, Error> {
+        diff::read(&self.repo, resolved, options, timings, true)
+    }
+
+    /// Reads a resolved range without each commit's own diff: the range diff, the work
+    /// tree, and the commits' messages. `read_commit_files` reads a commit's diff.
+    pub fn read_range_without_commit_files(
+        &self,
+        resolved: &Resolved,
+        options: &ReadOptions,
+        timings: &mut Timings,
+    ) -> Result<Change, Error> {
+        diff::read(&self.repo, resolved, options, timings, false)
+    }
+
+    /// The commits of a range, oldest first, with messages and no diffs.
+    pub fn list_commits(&self, resolved: &Resolved) -> Result<Vec<Commit>, Error> {
+        diff::list_commits(&self.repo, resolved)
+    }
+
+    /// One commit's diff against its first parent.
+    pub fn read_commit_files(
+        &self,
+        sha: &str,
+        options: &ReadOptions,
+        timings: &mut Timings,
+    ) -> Result<Vec<FileChange>, Error> {
+        diff::read_commit_files(&self.repo, sha, options, timings)
+    }
+
+    /// Another handle on the same repository, for a worker thread (a libgit2 handle
+    /// must not be shared between threads).
+    pub fn reopen(&self) -> Result<Repo, Error> {
+        Repo::open(self.repo.path())
     }
 }

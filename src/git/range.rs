@@ -56,6 +56,12 @@ pub struct Resolved {
     pub single_commit: bool,
 }
 
+impl Resolved {
+    pub fn head_sha(&self) -> Option<String> {
+        self.head.map(|id| id.to_string())
+    }
+}
+
 pub fn resolve(repo: &Repository, spec: &RangeSpec) -> Result<Resolved, Error> {
     match spec {
         RangeSpec::Between(a, b) => Ok(Resolved {

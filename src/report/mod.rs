@@ -2,6 +2,7 @@
 //! chooses. Rendering returns a string, so a report is written whole or not at all.
 
 mod github;
+pub mod history;
 mod human;
 mod json;
 pub mod markdown;

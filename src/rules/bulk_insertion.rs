@@ -44,17 +44,17 @@ impl Rule for BulkInsertion {
         ]
     }
 
-    /// Only commits big enough by line count alone are parsed, for their signals.
+    /// Only sets that could ask are parsed: parsing can only take files out of the
+    /// production count (a `#![cfg(test)]` file), so counting every Rust file that is
+    /// production by its path gives an upper bound, and a set whose bound stays under
+    /// every threshold cannot ask whatever the parse would say.
     fn extra_texts(&self, change: &Change, settings: &RuleSettings) -> Vec<Text> {
-        let floor = (settings.count("min_added_lines") / 2).min(settings.count("min_hunk_lines"));
+        let min_added = settings.count("min_added_lines");
+        let min_hunk = settings.count("min_hunk_lines");
         let mut texts = Vec::new();
         for files in change_sets(change).map(|(_, files)| files) {
-            let added: usize = files
-                .iter()
-                .filter(|f| f.is_rust())
-                .map(FileChange::added_count)
-                .sum();
-            if added >= floor {
+            let bound = count(files, |file| is_production_rust(file, None));
+            if bound.added >= min_added / 2 || bound.largest_hunk_in_set >= min_hunk {
                 texts.extend(
                     files
                         .iter()
@@ -97,55 +97,14 @@ fn check_set(
 ) -> Option<Finding> {
     let settings = context.settings;
     let parsed_of = |file: &FileChange| context.parsed_new(file);
-    let production: Vec<&FileChange> = files
-        .iter()
-        .filter(|file| is_production_rust(file, parsed_of(file)))
-        .collect();
-
-    // Lines removed anywhere in the commit (any file, generated ones aside) that come back
-    // as added lines were moved, not written.
-    let mut removed_pool: HashMap<&str, usize> = HashMap::new();
-    for file in files
-        .iter()
-        .filter(|f| f.is_rust() && !is_generated_or_vendored(f))
-    {
-        for line in file.removed_texts() {
-            let line = line.trim();
-            if !line.is_empty() {
-                *removed_pool.entry(line).or_default() += 1;
-            }
-        }
-    }
-
-    let mut added = 0usize;
-    let mut removed = 0usize;
-    let mut moved = 0usize;
-    let mut added_by_file: BTreeMap<&str, usize> = BTreeMap::new();
-    for file in &production {
-        let mut file_added = 0;
-        for line in file.added_texts() {
-            let line = line.trim();
-            if line.is_empty() {
-                continue;
-            }
-            match removed_pool.get_mut(line) {
-                Some(count) if *count > 0 => {
-                    *count -= 1;
-                    moved += 1;
-                }
-                _ => file_added += 1,
-            }
-        }
-        added += file_added;
-        removed += file
-            .removed_texts()
-            .iter()
-            .filter(|l| !l.trim().is_empty())
-            .count();
-        added_by_file.insert(file.path.as_str(), file_added);
-    }
-    // Moved lines were counted as removed too; a move is neither.
-    removed = removed.saturating_sub(moved);
+    let Counts {
+        production,
+        added,
+        removed,
+        moved,
+        added_by_file,
+        largest_hunk_in_set,
+    } = count(files, |file| is_production_rust(file, parsed_of(file)));
 
     let largest_file = production.iter().max_by_key(|file| {
         (
@@ -157,12 +116,6 @@ fn check_set(
         .hunks
         .iter()
         .max_by_key(|hunk| written_lines(largest_file, hunk))?;
-    let largest_hunk_in_set = production
-        .iter()
-        .flat_map(|file| file.hunks.iter().map(|hunk| written_lines(file, hunk)))
-        .max()
-        .unwrap_or(0)
-        .min(added);
 
     let parsed: Vec<(&FileChange, &ParsedFile)> = production
         .iter()
@@ -210,6 +163,81 @@ fn check_set(
     finding.commit = commit.map(|c| c.sha.clone());
     finding.evidence = signals(files, &parsed, &new_functions, moved, &parsed_of);
     Some(finding)
+}
+
+/// What a set of files adds, as the rule counts it: written (non-blank) lines of the
+/// production files, moved lines aside.
+struct Counts<'a> {
+    production: Vec<&'a FileChange>,
+    added: usize,
+    removed: usize,
+    moved: usize,
+    added_by_file: BTreeMap<&'a str, usize>,
+    /// The largest hunk's written lines, at most `added`.
+    largest_hunk_in_set: usize,
+}
+
+fn count<'a>(files: &'a [FileChange], is_production: impl Fn(&FileChange) -> bool) -> Counts<'a> {
+    let production: Vec<&FileChange> = files.iter().filter(|file| is_production(file)).collect();
+
+    // Lines removed anywhere in the commit (any file, generated ones aside) that come back
+    // as added lines were moved, not written.
+    let mut removed_pool: HashMap<&str, usize> = HashMap::new();
+    for file in files
+        .iter()
+        .filter(|f| f.is_rust() && !is_generated_or_vendored(f))
+    {
+        for line in file.removed_texts() {
+            let line = line.trim();
+            if !line.is_empty() {
+                *removed_pool.entry(line).or_default() += 1;
+            }
+        }
+    }
+
+    let mut added = 0usize;
+    let mut removed = 0usize;
+    let mut moved = 0usize;
+    let mut added_by_file: BTreeMap<&str, usize> = BTreeMap::new();
+    for file in &production {
+        let mut file_added = 0;
+        for line in file.added_texts() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            match removed_pool.get_mut(line) {
+                Some(count) if *count > 0 => {
+                    *count -= 1;
+                    moved += 1;
+                }
+                _ => file_added += 1,
+            }
+        }
+        added += file_added;
+        removed += file
+            .removed_texts()
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+            .count();
+        added_by_file.insert(file.path.as_str(), file_added);
+    }
+    // Moved lines were counted as removed too; a move is neither.
+    removed = removed.saturating_sub(moved);
+    let largest_hunk_in_set = production
+        .iter()
+        .flat_map(|file| file.hunks.iter().map(|hunk| written_lines(file, hunk)))
+        .max()
+        .unwrap_or(0)
+        .min(added);
+    Counts {
+        production,
+        added,
+        removed,
+        moved,
+        added_by_file,
+        largest_hunk_in_set,
+    }
 }
 
 /// Non-blank added lines of one hunk: blank lines are not code anyone reasoned about.

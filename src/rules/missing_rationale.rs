@@ -26,7 +26,9 @@ impl Rule for MissingRationale {
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
-        let Ok(patterns) = Patterns::new() else {
+        // Compiled once per process: history mode checks one commit at a time.
+        static PATTERNS: std::sync::OnceLock<Option<Patterns>> = std::sync::OnceLock::new();
+        let Some(patterns) = PATTERNS.get_or_init(|| Patterns::new().ok()) else {
             return Vec::new();
         };
         let trivial_max = context.settings.count("trivial_max_lines");
@@ -43,7 +45,7 @@ impl Rule for MissingRationale {
                 .iter()
                 .map(|f| f.added_count() + f.removed_count())
                 .sum();
-            if size <= trivial_max || is_trivial(commit, &counted, size, &patterns) {
+            if size <= trivial_max || is_trivial(commit, &counted, size, patterns) {
                 continue;
             }
             let body = without_trailers(&commit.body);
@@ -268,14 +270,15 @@ fn moves_only(files: &[&FileChange]) -> bool {
 
 /// Every changed file has the same text once whitespace is removed.
 fn formatting_only(files: &[&FileChange]) -> bool {
-    let squeeze = |text: &str| {
-        text.chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-    };
+    // Compared lazily: most commits differ within the first changed line, and copying
+    // every version of every file of a long range cost more than the rule itself.
     !files.is_empty()
         && files.iter().all(|file| match (&file.old, &file.new) {
-            (Some(old), Some(new)) => squeeze(&old.content) == squeeze(&new.content),
+            (Some(old), Some(new)) => {
+                let old = old.content.chars().filter(|c| !c.is_whitespace());
+                let new = new.content.chars().filter(|c| !c.is_whitespace());
+                old.eq(new)
+            }
             _ => false,
         })
 }

@@ -132,8 +132,12 @@ fn question_key(failure: Failure) -> &'static str {
 
 /// For a file syn could not parse: the first added line with an obvious failure site.
 fn check_lines(file: &FileChange) -> Option<Finding> {
-    let pattern =
-        Regex::new(r"\.unwrap\(\)|\.expect\(|\b(panic|unreachable|todo|unimplemented)!").ok()?;
+    static PATTERN: std::sync::OnceLock<Option<Regex>> = std::sync::OnceLock::new();
+    let pattern = PATTERN
+        .get_or_init(|| {
+            Regex::new(r"\.unwrap\(\)|\.expect\(|\b(panic|unreachable|todo|unimplemented)!").ok()
+        })
+        .as_ref()?;
     let text = file.new.as_ref()?;
     let (index, line) = text.content.lines().enumerate().find(|(index, line)| {
         file.added_lines.contains(&(*index as u32 + 1))

@@ -106,7 +106,9 @@ impl Walker {
         let mut identifiers = BTreeSet::new();
         identifiers.insert(signature.ident.to_string());
         collect_identifiers(signature.to_token_stream(), &mut identifiers);
-        collect_identifiers(block.to_token_stream(), &mut identifiers);
+        // Re-tokenising a body copies it; once serves both the identifiers and the shape.
+        let body = block.to_token_stream();
+        collect_identifiers(body.clone(), &mut identifiers);
         let start_line = attrs
             .iter()
             .map(|a| a.span().start().line)
@@ -124,7 +126,7 @@ impl Walker {
             sites: collect_sites(block),
             identifiers,
             doc: doc_lines(attrs),
-            shape: shape(block.to_token_stream()),
+            shape: shape(body),
         });
     }
 }

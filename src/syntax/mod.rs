@@ -12,7 +12,7 @@ mod sites;
 pub mod test_code;
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rayon::prelude::*;
 
@@ -121,6 +121,11 @@ impl Syntax {
         self.files.extend(parsed);
     }
 
+    /// The parses of one analysis, taken from a run-wide `ParseCache`.
+    pub fn from_parsed(files: HashMap<TextKey, Arc<ParsedFile>>) -> Syntax {
+        Syntax { files }
+    }
+
     pub fn get(&self, key: &TextKey) -> Option<&ParsedFile> {
         self.files.get(key).map(Arc::as_ref)
     }
@@ -131,6 +136,114 @@ impl Syntax {
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+}
+
+/// The parses of a whole run, shared by every commit (and thread) that analyses part of
+/// it: a blob that is the new version of two commits, or of a commit and of the range, is
+/// parsed once. Memory is bounded: past `budget_bytes` of parsed source, the parses used
+/// least recently are dropped (and would be parsed again if a later commit needs them).
+#[derive(Debug)]
+pub struct ParseCache {
+    state: Mutex<CacheState>,
+    budget_bytes: u64,
+}
+
+#[derive(Debug, Default)]
+struct CacheState {
+    /// Parse, size of its source text, and when it was last used.
+    files: HashMap<TextKey, (Arc<ParsedFile>, u64, u64)>,
+    held_bytes: u64,
+    clock: u64,
+    parsed_texts: u64,
+    parsed_bytes: u64,
+}
+
+impl ParseCache {
+    pub fn new(budget_bytes: u64) -> ParseCache {
+        ParseCache {
+            state: Mutex::new(CacheState::default()),
+            budget_bytes,
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, CacheState> {
+        // A panic cannot happen while the lock is held (only map updates run under it);
+        // if one did, the map is still consistent enough to keep using.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The parses of `texts`, parsing (in parallel) those the cache does not hold.
+    pub fn syntax_for(&self, texts: Vec<(TextKey, Arc<str>)>) -> Syntax {
+        let mut found = HashMap::new();
+        let mut todo = Vec::new();
+        {
+            let mut state = self.state();
+            state.clock += 1;
+            let now = state.clock;
+            for (key, text) in texts {
+                if found.contains_key(&key) || todo.iter().any(|(k, _)| k == &key) {
+                    continue;
+                }
+                match state.files.get_mut(&key) {
+                    Some((parsed, _, used)) => {
+                        *used = now;
+                        found.insert(key, parsed.clone());
+                    }
+                    None => todo.push((key, text)),
+                }
+            }
+        }
+        let parsed: Vec<(TextKey, Arc<ParsedFile>, u64)> = todo
+            .into_par_iter()
+            .map(|(key, text)| (key, Arc::new(parse(&text)), text.len() as u64))
+            .collect();
+        let mut state = self.state();
+        let now = state.clock;
+        for (key, file, bytes) in parsed {
+            state.parsed_texts += 1;
+            state.parsed_bytes += bytes;
+            if state
+                .files
+                .insert(key.clone(), (file.clone(), bytes, now))
+                .is_none()
+            {
+                state.held_bytes += bytes;
+            }
+            found.insert(key, file);
+        }
+        if state.held_bytes > self.budget_bytes {
+            state.evict(self.budget_bytes / 4 * 3);
+        }
+        Syntax::from_parsed(found)
+    }
+
+    /// How many texts were parsed so far, and their total size in bytes. A text parsed
+    /// twice (evicted, or raced by two threads) counts twice.
+    pub fn parsed(&self) -> (u64, u64) {
+        let state = self.state();
+        (state.parsed_texts, state.parsed_bytes)
+    }
+}
+
+impl CacheState {
+    /// Drops the least recently used parses until at most `target` bytes are held.
+    fn evict(&mut self, target: u64) {
+        let mut by_age: Vec<(u64, u64, TextKey)> = self
+            .files
+            .iter()
+            .map(|(key, (_, bytes, used))| (*used, *bytes, key.clone()))
+            .collect();
+        by_age.sort_unstable();
+        for (_, bytes, key) in by_age {
+            if self.held_bytes <= target {
+                break;
+            }
+            self.files.remove(&key);
+            self.held_bytes = self.held_bytes.saturating_sub(bytes);
+        }
     }
 }
 

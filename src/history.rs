@@ -1,0 +1,91 @@
+//! Runs an analysis on every commit of a range, one commit at a time: each worker thread
+//! reads a few commits with its own libgit2 handle, parses and checks them, and the results
+//! come back in commit order. Only a window of commits is in memory at once, so a history
+//! of thousands of commits costs what its largest commits cost, not what all of them do.
+//!
+//! Range mode uses it for the commit-level rules; `--each-commit` for every rule.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::change::Commit;
+use crate::error::Error;
+use crate::git::Repo;
+use crate::timings::Timings;
+
+/// Commits one worker reads in a row: enough to keep libgit2's object cache warm between
+/// a commit and the next (whose old blobs are this one's new ones), few enough that every
+/// thread gets work on a short range.
+const CHUNK: usize = 8;
+
+thread_local! {
+    /// Each rayon worker's own repository handle, opened on first use and kept for the
+    /// run: libgit2 handles must not be shared between threads, and reopening one per
+    /// chunk would throw away its caches.
+    static WORKER_REPO: RefCell<Option<(PathBuf, Repo)>> = const { RefCell::new(None) };
+}
+
+/// Calls `work` on every commit of `commits` (in parallel, each with the worker's own
+/// `Repo` for `repo_path`), then `emit` on each result in commit order. Stage times of all
+/// workers are added to `timings`, so they sum CPU time rather than wall time.
+pub(crate) fn each_commit<T: Send>(
+    repo: &Repo,
+    repo_path: &Path,
+    commits: &[&Commit],
+    work: impl Fn(&Repo, &Commit, &mut Timings) -> Result<T, Error> + Sync,
+    mut emit: impl FnMut(T),
+    timings: &mut Timings,
+) -> Result<(), Error> {
+    // A short branch is done before a second repository handle (which reads the pack
+    // indexes again) or a worker thread would pay for itself.
+    if commits.len() <= CHUNK {
+        for commit in commits {
+            emit(work(repo, commit, timings)?);
+        }
+        return Ok(());
+    }
+    let window = CHUNK * rayon::current_num_threads().max(1);
+    for commits in commits.chunks(window) {
+        let results: Vec<Result<(Vec<T>, Timings), Error>> = commits
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                with_worker_repo(repo_path, |repo| {
+                    let mut chunk_timings = Timings::default();
+                    let results = chunk
+                        .iter()
+                        .map(|commit| work(repo, commit, &mut chunk_timings))
+                        .collect::<Result<Vec<T>, Error>>()?;
+                    Ok((results, chunk_timings))
+                })
+            })
+            .collect();
+        for result in results {
+            let (results, chunk_timings) = result?;
+            timings.merge(&chunk_timings);
+            results.into_iter().for_each(&mut emit);
+        }
+    }
+    Ok(())
+}
+
+fn with_worker_repo<T>(
+    repo_path: &Path,
+    work: impl FnOnce(&Repo) -> Result<T, Error>,
+) -> Result<T, Error> {
+    WORKER_REPO.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let reusable = slot.as_ref().is_some_and(|(path, _)| path == repo_path);
+        if !reusable {
+            *slot = Some((repo_path.to_path_buf(), Repo::open(repo_path)?));
+        }
+        match slot.as_ref() {
+            Some((_, repo)) => work(repo),
+            None => Err(Error::NotARepository {
+                path: repo_path.to_path_buf(),
+                reason: "the worker's repository handle could not be kept".to_string(),
+            }),
+        }
+    })
+}
