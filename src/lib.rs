@@ -112,7 +112,18 @@ pub struct Report {
     pub files: Vec<FileSummary>,
     /// New versions of the files prompts point at, for snippets, by `source_key`.
     pub sources: BTreeMap<String, Arc<str>>,
+    /// What a limit left out of this report (files not read, prompts not shown), one
+    /// sentence each; empty when nothing was capped.
+    pub notes: Vec<String>,
+    /// Unanswered prompts left out by `MAX_PROMPTS_PER_FILE`, which `--require-answers`
+    /// still counts.
+    pub capped_unanswered: usize,
 }
+
+/// At most this many prompts per rule and file are kept, the first by line: past it, one
+/// pattern repeated across a file would drown the rest of the report. The rest are
+/// counted in a note.
+pub const MAX_PROMPTS_PER_FILE: usize = 20;
 
 /// Which text a prompt's `file`/`line` refer to: the commit's version for a prompt about
 /// one commit, the head of the range (or the work tree) otherwise.
@@ -127,6 +138,11 @@ pub fn source_key(prompt: &Prompt) -> String {
 impl Report {
     pub fn unanswered(&self) -> usize {
         self.prompts.iter().filter(|p| p.answer.is_none()).count()
+    }
+
+    /// Unanswered prompts, those a limit left out of the report included.
+    pub fn unanswered_in_change(&self) -> usize {
+        self.unanswered() + self.capped_unanswered
     }
 }
 
@@ -181,6 +197,8 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
     prompts.extend(rules::custom::check(&config.custom, &change));
     answers::apply(&mut prompts, &change);
     sort_prompts(&mut prompts, &change);
+    let mut notes = file_limit_notes(&change);
+    let capped_unanswered = cap_prompts(&mut prompts, &mut notes);
 
     let sources = prompts
         .iter()
@@ -215,6 +233,8 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
         files: file_summaries(&change, &syntax),
         prompts,
         sources,
+        notes,
+        capped_unanswered,
     })
 }
 
@@ -319,6 +339,73 @@ fn sort_prompts(prompts: &mut [Prompt], change: &Change) {
                 &b.rule,
             ))
     });
+}
+
+/// Keeps the first `MAX_PROMPTS_PER_FILE` prompts of each rule in each file (prompts are
+/// sorted by file and line), notes how many more each had, and returns how many of those
+/// left out were unanswered.
+fn cap_prompts(prompts: &mut Vec<Prompt>, notes: &mut Vec<String>) -> usize {
+    let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut capped_unanswered = 0;
+    prompts.retain(|prompt| {
+        let Some(file) = &prompt.file else {
+            return true;
+        };
+        let count = seen.entry((file.clone(), prompt.rule.clone())).or_default();
+        *count += 1;
+        let keep = *count <= MAX_PROMPTS_PER_FILE;
+        if !keep && prompt.answer.is_none() {
+            capped_unanswered += 1;
+        }
+        keep
+    });
+    for ((file, rule), count) in seen {
+        if count > MAX_PROMPTS_PER_FILE {
+            notes.push(format!(
+                "{file}: {} more `{rule}` questions not shown (ponder shows at most \
+                 {MAX_PROMPTS_PER_FILE} per rule and file)",
+                count - MAX_PROMPTS_PER_FILE
+            ));
+        }
+    }
+    capped_unanswered
+}
+
+/// Notes for diffs with more changed files than ponder reads.
+fn file_limit_notes(change: &Change) -> Vec<String> {
+    let beyond = |files: &[FileChange]| -> Option<(usize, usize)> {
+        let mut limit = 0;
+        let count = files
+            .iter()
+            .filter_map(|file| match file.skipped {
+                Some(change::SkipReason::BeyondFileLimit { limit: l }) => {
+                    limit = l;
+                    Some(())
+                }
+                _ => None,
+            })
+            .count();
+        (count > 0).then_some((count, limit))
+    };
+    let mut notes = Vec::new();
+    if let Some((count, limit)) = beyond(&change.files) {
+        notes.push(format!(
+            "{count} of {} changed files were not read: ponder reads at most {limit} per \
+             change, Rust files first",
+            change.files.len()
+        ));
+    }
+    for commit in &change.commits {
+        if let Some((count, limit)) = beyond(&commit.files) {
+            notes.push(format!(
+                "commit {}: {count} of {} changed files were not read by the checks of \
+                 single commits (at most {limit})",
+                commit.short_sha(),
+                commit.files.len()
+            ));
+        }
+    }
+    notes
 }
 
 fn file_summaries(change: &Change, syntax: &Syntax) -> Vec<FileSummary> {

@@ -139,7 +139,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         width: terminal_width(),
     };
     write_stdout(&report::render(&report, format, style));
-    if cli.require_answers && report.unanswered() > 0 {
+    if cli.require_answers && report.unanswered_in_change() > 0 {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

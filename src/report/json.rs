@@ -14,6 +14,9 @@ struct JsonReport<'a> {
     commits: &'a [CommitSummary],
     prompts: &'a [Prompt],
     files: &'a [FileSummary],
+    /// What a limit left out (files not read, prompts not shown); added after version 1
+    /// shipped, so older readers simply ignore it.
+    notes: &'a [String],
 }
 
 pub fn render(report: &Report) -> String {
@@ -25,6 +28,7 @@ pub fn render(report: &Report) -> String {
         commits: &report.commits,
         prompts: &report.prompts,
         files: &report.files,
+        notes: &report.notes,
     };
     // Serialising plain strings, numbers and options cannot fail; an empty object would
     // still be valid JSON if it somehow did.
