@@ -341,30 +341,50 @@ fn sort_prompts(prompts: &mut [Prompt], change: &Change) {
     });
 }
 
-/// Keeps the first `MAX_PROMPTS_PER_FILE` prompts of each rule in each file (prompts are
-/// sorted by file and line), notes how many more each had, and returns how many of those
-/// left out were unanswered.
+/// Keeps at most `MAX_PROMPTS_PER_FILE` prompts of each rule in each file, unanswered ones
+/// first (those are the ones a reader still has to act on), each by line; notes how many
+/// more each had, and returns how many of those left out were unanswered.
 fn cap_prompts(prompts: &mut Vec<Prompt>, notes: &mut Vec<String>) -> usize {
-    let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
+    type Group = (String, String);
+    let group =
+        |prompt: &Prompt| -> Option<Group> { Some((prompt.file.clone()?, prompt.rule.clone())) };
+    // Per group: (unanswered, total) before the cap, then (unanswered, answered) kept.
+    let mut counts: BTreeMap<Group, (usize, usize)> = BTreeMap::new();
+    for prompt in prompts.iter() {
+        if let Some(key) = group(prompt) {
+            let entry = counts.entry(key).or_default();
+            entry.0 += usize::from(prompt.answer.is_none());
+            entry.1 += 1;
+        }
+    }
+    let mut kept: BTreeMap<Group, (usize, usize)> = BTreeMap::new();
     let mut capped_unanswered = 0;
     prompts.retain(|prompt| {
-        let Some(file) = &prompt.file else {
+        let Some(key) = group(prompt) else {
             return true;
         };
-        let count = seen.entry((file.clone(), prompt.rule.clone())).or_default();
-        *count += 1;
-        let keep = *count <= MAX_PROMPTS_PER_FILE;
-        if !keep && prompt.answer.is_none() {
+        let unanswered_total = counts.get(&key).map_or(0, |c| c.0);
+        let entry = kept.entry(key).or_default();
+        let keep = if prompt.answer.is_none() {
+            entry.0 < MAX_PROMPTS_PER_FILE
+        } else {
+            unanswered_total.min(MAX_PROMPTS_PER_FILE) + entry.1 < MAX_PROMPTS_PER_FILE
+        };
+        if keep && prompt.answer.is_none() {
+            entry.0 += 1;
+        } else if keep {
+            entry.1 += 1;
+        } else if prompt.answer.is_none() {
             capped_unanswered += 1;
         }
         keep
     });
-    for ((file, rule), count) in seen {
-        if count > MAX_PROMPTS_PER_FILE {
+    for ((file, rule), (_, total)) in counts {
+        if total > MAX_PROMPTS_PER_FILE {
             notes.push(format!(
                 "{file}: {} more `{rule}` questions not shown (ponder shows at most \
-                 {MAX_PROMPTS_PER_FILE} per rule and file)",
-                count - MAX_PROMPTS_PER_FILE
+                 {MAX_PROMPTS_PER_FILE} per rule and file, unanswered ones first)",
+                total - MAX_PROMPTS_PER_FILE
             ));
         }
     }
