@@ -823,3 +823,278 @@ fn repository_path_with_spaces_and_non_ascii_characters() {
     // TestRepo's temp dir is gone; put it back so its cleanup finds it.
     std::fs::rename(&moved, repo.path()).expect("move back");
 }
+
+// ─── Limits ────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn change_of_more_files_than_the_limit_reads_rust_files_first_and_notes_the_rest() {
+    let mut repo = on_feature();
+    // 5,003 changed files: 5,000 data files and three Rust files, which sort last.
+    for index in 0..5_000 {
+        repo.write(&format!("data/{index:04}.txt"), &format!("row {index}\n"));
+    }
+    repo.write("zz/src/loader.rs", LOADER_RS);
+    repo.write("zz/src/reload.rs", &loader("reload_settings"));
+    repo.write("zz/src/import.rs", &loader("import_settings"));
+    repo.commit_all(LOADER_MSG);
+
+    let report = json_in(repo.path(), &["main"]);
+    let files: Vec<_> = asked(&report)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "unhandled-failure")
+        .map(|(_, f, _)| f)
+        .collect();
+    assert_eq!(
+        files,
+        vec![
+            Some("zz/src/import.rs".into()),
+            Some("zz/src/loader.rs".into()),
+            Some("zz/src/reload.rs".into())
+        ],
+        "the Rust files are read although they come last"
+    );
+    for path in ["data/4997.txt", "data/4998.txt", "data/4999.txt"] {
+        assert_skipped(&report, path, "beyond the first 5000 changed files");
+    }
+    assert_eq!(file_entry(&report, "zz/src/loader.rs")["parsed"], true);
+    let notes = report["notes"].as_array().expect("notes array");
+    assert!(
+        notes.iter().any(|n| n
+            .as_str()
+            .is_some_and(|n| n.starts_with("3 of 5003 changed files were not read"))),
+        "{notes:?}"
+    );
+
+    let human = run_in(repo.path(), &["main"]);
+    human.assert_ok();
+    assert!(
+        human
+            .stdout
+            .contains("Note: 3 of 5003 changed files were not read"),
+        "{}",
+        human
+            .stdout
+            .lines()
+            .rev()
+            .take(5)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        human.stdout.contains("3 changed Rust files"),
+        "data files are not counted as Rust files"
+    );
+}
+
+/// `count` functions, each with a new unwrap; the first `answered` answered in place.
+fn many_unwraps(count: usize, answered: usize) -> String {
+    (0..count)
+        .map(|i| {
+            let answer = if i < answered {
+                "    // ponder: unhandled-failure: the caller validated the key\n"
+            } else {
+                ""
+            };
+            format!(
+                "pub fn level_{i}(levels: &std::collections::HashMap<u32, u32>) -> u32 {{\n{answer}    *levels.get(&{i}).unwrap()\n}}\n\n"
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn prompts_past_the_per_file_limit_are_counted_unanswered_first() {
+    let mut repo = on_feature();
+    repo.write("src/levels.rs", &many_unwraps(25, 10));
+    repo.commit_all("Add level lookups\n\nThe report needs one per warehouse.");
+
+    let report = json_in(repo.path(), &["main"]);
+    let unhandled: Vec<&Value> = prompts(&report)
+        .iter()
+        .filter(|p| p["rule"] == "unhandled-failure")
+        .collect();
+    assert_eq!(unhandled.len(), 20, "{report:#}");
+    let unanswered = unhandled.iter().filter(|p| p["answer"].is_null()).count();
+    assert_eq!(unanswered, 15, "every unanswered prompt is shown");
+    let notes = report["notes"].as_array().expect("notes array");
+    assert_eq!(
+        notes,
+        &vec![Value::from(
+            "src/levels.rs: 5 more `unhandled-failure` questions not shown (ponder shows at \
+             most 20 per rule and file, unanswered ones first)"
+        )]
+    );
+    let human = run_in(repo.path(), &["main"]);
+    human.assert_ok();
+    assert!(
+        human
+            .stdout
+            .contains("Note: src/levels.rs: 5 more `unhandled-failure` questions"),
+        "{human:?}"
+    );
+
+    // 25 unanswered: 20 shown, and the 5 left out still hold --require-answers.
+    let mut repo = on_feature();
+    repo.write("src/levels.rs", &many_unwraps(25, 0));
+    repo.commit_all(
+        "Add level lookups\n\nThe report needs one per warehouse.\n\n\
+         Ponder-Answer: bulk-insertion: one line each, all read against the warehouse list",
+    );
+    let gate = run_in(repo.path(), &["main", "--require-answers"]);
+    assert_eq!(gate.code, Some(1), "{gate:?}");
+    // All answered: the gate opens although five answered prompts are not shown.
+    repo.write("src/levels.rs", &many_unwraps(25, 25));
+    repo.commit_all(
+        "Answer the lookups\n\nReviewers asked because each key comes from the warehouse list.",
+    );
+    let gate = run_in(repo.path(), &["main", "--require-answers"]);
+    assert_eq!(gate.code, Some(0), "{gate:?}");
+}
+
+// ─── Hostile content ───────────────────────────────────────────────────────────────────
+
+/// A file outside every repository, that would be asked about if ponder read it.
+const OUTSIDE_RS: &str = "pub fn leaked_secret(v: Option<u8>) -> u8 { v.unwrap() } // TOP-SECRET\n";
+
+#[test]
+fn skip_globs_cannot_reach_outside_the_repository() {
+    let config = "skip = [\"../../**\", \"/etc/**\", \"/**\", \"**/../**\"]\n";
+    let mut repo = on_feature_with(&[(".ponder.toml", config)]);
+    repo.write("src/loader.rs", LOADER_RS);
+    repo.commit_all(LOADER_MSG);
+    let expected = vec![(
+        "unhandled-failure".to_string(),
+        Some("src/loader.rs".to_string()),
+        Some(line_of(LOADER_RS, "unwrap")),
+    )];
+    // Committed configuration (range) and the work tree's (no argument).
+    assert_eq!(asked(&json_in(repo.path(), &["main"])), expected);
+    assert_eq!(asked(&json_in(repo.path(), &[])), expected);
+}
+
+#[test]
+fn invalid_or_huge_custom_patterns_are_clear_errors() {
+    let long = "a".repeat(1_001);
+    let cases = [
+        ("(", "is not a valid regex"),
+        (long.as_str(), "1001 characters long"),
+        (r"\w{100}{100}", "compiles to more than 1048576 bytes"),
+    ];
+    for (pattern, message) in cases {
+        let config =
+            format!("[[custom]]\nid = \"hostile\"\npattern = '{pattern}'\nquestion = \"Why?\"\n");
+        let mut repo = on_feature();
+        repo.write(".ponder.toml", &config);
+        repo.write("src/loader.rs", LOADER_RS);
+        repo.commit_all(LOADER_MSG);
+        let run = run_in(repo.path(), &["main"]);
+        run.assert_diagnostic(&[message, ".ponder.toml"]);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_repository_are_never_followed() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join("passwd.rs"), OUTSIDE_RS).expect("write");
+    std::fs::create_dir(outside.path().join("dir")).expect("mkdir");
+    std::fs::write(outside.path().join("dir/inner.rs"), OUTSIDE_RS).expect("write");
+
+    let mut repo = on_feature_with(&[("src/tracked/inner.rs", SETTINGS_RS)]);
+    // Committed: a symlink to a file outside.
+    symlink(
+        outside.path().join("passwd.rs"),
+        repo.path().join("src/committed.rs"),
+    )
+    .expect("ln");
+    repo.commit_all("Link the shared module\n\nBoth crates must read one copy.");
+    // Work in progress: a file link, a directory link, and a tracked directory replaced
+    // by a link to a directory outside.
+    symlink(
+        outside.path().join("passwd.rs"),
+        repo.path().join("src/passwd.rs"),
+    )
+    .expect("ln");
+    symlink(outside.path().join("dir"), repo.path().join("src/linked")).expect("ln");
+    std::fs::remove_dir_all(repo.path().join("src/tracked")).expect("rm");
+    std::fs::write(outside.path().join("dir/inner.rs"), OUTSIDE_RS).expect("write");
+    symlink(outside.path().join("dir"), repo.path().join("src/tracked")).expect("ln");
+
+    for args in [&["main"][..], &[][..]] {
+        let report = json_in(repo.path(), args);
+        assert!(prompts(&report).is_empty(), "{args:?}: {report:#}");
+        assert_skipped(&report, "src/committed.rs", "symbolic link");
+        let text = report.to_string();
+        assert!(!text.contains("TOP-SECRET") && !text.contains("leaked_secret"));
+        let human = run_in(repo.path(), args);
+        human.assert_ok();
+        assert!(!human.stdout.contains("TOP-SECRET"), "{human:?}");
+    }
+    let report = json_in(repo.path(), &[]);
+    assert_skipped(&report, "src/passwd.rs", "symbolic link");
+    assert_skipped(&report, "src/linked", "symbolic link");
+    assert_skipped(&report, "src/tracked", "symbolic link");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_configuration_is_ignored() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("temp dir");
+    let quiet = outside.path().join("quiet.toml");
+    std::fs::write(&quiet, "[rules.unhandled-failure]\nenabled = false\n").expect("write");
+
+    let mut repo = on_feature();
+    repo.write("src/loader.rs", LOADER_RS);
+    symlink(&quiet, repo.path().join(".ponder.toml")).expect("ln");
+    repo.commit_all(LOADER_MSG);
+    let expected = vec![(
+        "unhandled-failure".to_string(),
+        Some("src/loader.rs".to_string()),
+        Some(line_of(LOADER_RS, "unwrap")),
+    )];
+    // In the work tree the link is not followed; in a range its blob (the target's path)
+    // is not read as TOML.
+    assert_eq!(asked(&json_in(repo.path(), &[])), expected);
+    assert_eq!(asked(&json_in(repo.path(), &["main"])), expected);
+    // Named explicitly, the same file is the user's choice and is read.
+    let chosen = json_in(
+        repo.path(),
+        &["main", "--config", quiet.to_str().expect("UTF-8")],
+    );
+    assert!(prompts(&chosen).is_empty(), "{chosen:#}");
+}
+
+#[test]
+fn hostile_strings_are_exact_in_json_and_inert_in_the_terminal() {
+    let subject = "Fix \"quotes\" \\ back\u{2028}slash \r\u{202e}fdp.exe \x1b]8;;http://x\x07";
+    let path = "src/odd \"name\"\t\u{202e}.rs";
+    let mut repo = on_feature();
+    // Large enough, with no body, for missing-rationale to show the subject.
+    let more = STORE_RS
+        .replace("level", "stock")
+        .replace("shelf", "bin")
+        .replace("aisle", "row");
+    repo.write(path, &format!("{LOADER_RS}\n{STORE_RS}\n{more}"));
+    repo.commit_all(subject);
+
+    let run = run_in(repo.path(), &["main", "--format", "json"]);
+    let report = run.json();
+    assert_eq!(report["commits"][0]["subject"], subject);
+    assert_eq!(report["prompts"][0]["file"], path);
+    assert!(!run.stdout.contains('\x1b') && !run.stdout.contains('\r'));
+
+    let human = run_in(repo.path(), &["main"]);
+    human.assert_ok();
+    let raw: Vec<char> = human
+        .stdout
+        .chars()
+        .filter(|c| {
+            (c.is_control() && !matches!(c, '\n' | '\t')) || matches!(c, '\u{202a}'..='\u{202e}')
+        })
+        .collect();
+    assert!(raw.is_empty(), "raw {raw:?} in {human:?}");
+    assert!(human.stdout.contains("Fix \"quotes\""), "{human:?}");
+    assert!(human.stdout.contains("── src/odd \"name\""), "{human:?}");
+}
