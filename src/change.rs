@@ -64,6 +64,8 @@ pub enum SkipReason {
     BeyondFileLimit {
         limit: usize,
     },
+    /// The content is not in the repository: a partial (`--filter`) or damaged clone.
+    Missing,
 }
 
 impl SkipReason {
@@ -82,6 +84,11 @@ impl SkipReason {
             SkipReason::NotAFile => "not a regular file".to_string(),
             SkipReason::BeyondFileLimit { limit } => {
                 format!("beyond the first {limit} changed files, ponder's limit per change")
+            }
+            SkipReason::Missing => {
+                "its content is missing from this repository (a partial or damaged clone: \
+                 see `git fsck`)"
+                    .to_string()
             }
         }
     }

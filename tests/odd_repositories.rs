@@ -1098,3 +1098,50 @@ fn hostile_strings_are_exact_in_json_and_inert_in_the_terminal() {
     assert!(human.stdout.contains("Fix \"quotes\""), "{human:?}");
     assert!(human.stdout.contains("── src/odd \"name\""), "{human:?}");
 }
+
+// ─── Errors and damage ─────────────────────────────────────────────────────────────────
+
+#[test]
+fn branch_with_no_base_to_compare_with_is_a_diagnostic() {
+    let mut repo = TestRepo::new();
+    repo.git(&["checkout", "-q", "-b", "trunk"]);
+    repo.write("src/loader.rs", LOADER_RS);
+    // `main` was never born: `trunk` is the only branch.
+    repo.commit_all(LOADER_MSG);
+    let run = run_in(repo.path(), &[]);
+    run.assert_diagnostic(&["could not tell which branch", "ponder A..B"]);
+    // Naming the range is the way out the help gives.
+    assert_eq!(
+        asked(&json_in(repo.path(), &["--commit", "trunk"])).len(),
+        1,
+        "the named form works"
+    );
+}
+
+/// Removes a loose object, as a damaged or partial clone lacks it.
+fn remove_object(repo: &TestRepo, revision: &str) {
+    let id = repo.git(&["rev-parse", revision]);
+    let path = repo
+        .path()
+        .join(".git/objects")
+        .join(&id[..2])
+        .join(&id[2..]);
+    std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+#[test]
+fn missing_file_content_is_listed_and_a_missing_tree_is_a_diagnostic() {
+    let mut repo = on_feature();
+    repo.write("src/loader.rs", LOADER_RS);
+    repo.write("src/reload.rs", &loader("reload_settings"));
+    repo.commit_all(LOADER_MSG);
+    remove_object(&repo, "HEAD:src/reload.rs");
+
+    let report = json_in(repo.path(), &["main"]);
+    assert_skipped(&report, "src/reload.rs", "missing from this repository");
+    let files: Vec<_> = asked(&report).into_iter().map(|(_, f, _)| f).collect();
+    assert_eq!(files, vec![Some("src/loader.rs".to_string())]);
+
+    remove_object(&repo, "HEAD^{tree}");
+    run_in(repo.path(), &["main"]).assert_diagnostic(&["git failed", "git fsck"]);
+}

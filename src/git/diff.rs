@@ -284,7 +284,7 @@ impl<'r> Reader<'r> {
         }
         let loaded = match self.repo.find_blob(id) {
             Ok(blob) => decode(blob.content(), self.options),
-            Err(_) => Err(SkipReason::NotAFile),
+            Err(_) => Err(SkipReason::Missing),
         };
         self.blobs.insert(id, loaded.clone());
         loaded.map(|content| Text {
