@@ -1145,3 +1145,45 @@ fn missing_file_content_is_listed_and_a_missing_tree_is_a_diagnostic() {
     remove_object(&repo, "HEAD^{tree}");
     run_in(repo.path(), &["main"]).assert_diagnostic(&["git failed", "git fsck"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn nothing_from_the_repository_is_executed() {
+    use std::os::unix::fs::PermissionsExt;
+    let marker_dir = tempfile::tempdir().expect("temp dir");
+    let marker = marker_dir.path().join("executed");
+    let command = format!("touch '{}'", marker.display());
+    let mut repo = on_feature();
+    // A build script, a filter driver named by .gitattributes, and a filesystem monitor:
+    // cargo or the git command would run each of them.
+    repo.write(
+        "build.rs",
+        &format!("fn main() {{ std::process::Command::new(\"sh\").args([\"-c\", {command:?}]).status().unwrap(); }}\n"),
+    );
+    repo.write(".gitattributes", "*.rs filter=reformat\n");
+    repo.write("src/loader.rs", LOADER_RS);
+    repo.commit_all(LOADER_MSG);
+    repo.git(&["config", "filter.reformat.clean", &command]);
+    repo.git(&["config", "filter.reformat.smudge", &command]);
+    repo.git(&["config", "core.fsmonitor", &command]);
+    // Hooks git itself would run around checkouts and commits.
+    for hook in [
+        "post-checkout",
+        "pre-commit",
+        "post-index-change",
+        "reference-transaction",
+    ] {
+        let path = repo.path().join(".git/hooks").join(hook);
+        std::fs::write(&path, format!("#!/bin/sh\n{command}\n")).expect("write hook");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    repo.write("src/reload.rs", &loader("reload_settings"));
+
+    for args in [&["main"][..], &[][..], &["--commit", "HEAD"][..]] {
+        run_in(repo.path(), args).assert_ok();
+    }
+    assert!(!marker.exists(), "ponder ran something from the repository");
+    // The same repository does run them under git: the test can see an execution.
+    repo.git(&["add", "src/reload.rs"]);
+    assert!(marker.exists(), "git ran the filter driver");
+}
