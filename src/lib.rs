@@ -266,7 +266,13 @@ fn load_config(
         .as_deref()
         .and_then(|head| repo.file_at(head, NAME))
     {
-        Some(text) => Config::parse(NAME, &text, rules),
+        Some(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Config::parse(NAME, &text, rules),
+            Err(error) => Err(Error::ConfigUnreadable {
+                path: PathBuf::from(NAME),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, error),
+            }),
+        },
         None => Ok(Config::defaults(rules)),
     }
 }

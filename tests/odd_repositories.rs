@@ -1187,3 +1187,15 @@ fn nothing_from_the_repository_is_executed() {
     repo.git(&["add", "src/reload.rs"]);
     assert!(marker.exists(), "git ran the filter driver");
 }
+
+#[test]
+fn configuration_that_is_not_utf8_is_a_diagnostic_in_every_form() {
+    let mut repo = on_feature();
+    repo.write_bytes(".ponder.toml", b"skip = [\"caf\xe9/**\"]\n");
+    repo.write("src/loader.rs", LOADER_RS);
+    repo.commit_all(LOADER_MSG);
+    // Committed (a range) and in the work tree (no argument) alike.
+    for args in [&["main"][..], &[][..]] {
+        run_in(repo.path(), args).assert_diagnostic(&[".ponder.toml", "UTF-8"]);
+    }
+}

@@ -62,11 +62,11 @@ impl Repo {
         self.repo.workdir().map(Path::to_path_buf)
     }
 
-    /// The text of `path` as committed at `revision`, or `None` when it is not there.
+    /// The bytes of `path` as committed at `revision`, or `None` when it is not there.
     /// Used for `.ponder.toml`, which is read from the analysed head, not from the disk,
     /// in ranges that do not include the work tree. A symlink or submodule at `path` counts
     /// as absent, as a symlinked `.ponder.toml` in the work tree does.
-    pub fn file_at(&self, revision: &str, path: &str) -> Option<String> {
+    pub fn file_at(&self, revision: &str, path: &str) -> Option<Vec<u8>> {
         let tree = self
             .repo
             .revparse_single(revision)
@@ -82,7 +82,7 @@ impl Repo {
             return None;
         }
         let blob = entry.to_object(&self.repo).ok()?.peel_to_blob().ok()?;
-        String::from_utf8(blob.content().to_vec()).ok()
+        Some(blob.content().to_vec())
     }
 
     /// Reads the change that `spec` names.
