@@ -710,6 +710,8 @@ fn shallow_clone_with_the_base_missing_says_to_fetch() {
     let mut origin = on_feature();
     origin.write("src/loader.rs", LOADER_RS);
     origin.commit_all(LOADER_MSG);
+    // The hosting side's HEAD is its default branch, as on a forge.
+    origin.git(&["checkout", "-q", "main"]);
     let dir = tempfile::tempdir().expect("temp dir");
     let clone = dir.path().join("clone");
     let url = format!("file://{}", origin.path().display());

@@ -154,17 +154,8 @@ fn default_base(repo: &Repository) -> Option<(String, Oid)> {
         "refs/remotes/origin/main",
         "refs/remotes/origin/master",
     ];
-    // After `git clone --branch topic`, origin/HEAD names topic itself, not its base.
-    let own_remote = repo
-        .head()
-        .ok()
-        .filter(|head| head.is_branch())
-        .and_then(|head| Some(format!("refs/remotes/origin/{}", head.shorthand().ok()?)));
     candidates.iter().find_map(|name| {
         let reference = repo.find_reference(name).ok()?.resolve().ok()?;
-        if own_remote.is_some() && reference.name().ok() == own_remote.as_deref() {
-            return None;
-        }
         let target = reference.peel_to_commit().ok()?.id();
         let short = name
             .trim_start_matches("refs/heads/")
