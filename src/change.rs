@@ -48,19 +48,60 @@ pub enum FileStatus {
 pub enum SkipReason {
     Binary,
     NotUtf8,
-    TooLarge,
-    /// A symlink, submodule or other non-regular entry.
+    /// Over the limit of bytes per file (the limit, in bytes).
+    TooLarge {
+        limit: u64,
+    },
+    /// Over the limit of lines per file (the limit).
+    TooManyLines {
+        limit: usize,
+    },
+    /// A symbolic link: its target is never read, in git or on disk.
+    Symlink,
+    /// A submodule: its commits belong to another repository.
+    Submodule,
+    /// Neither a regular file, a symlink nor a submodule, or gone before it could be read.
     NotAFile,
+    /// Past the limit of files read per diff (the limit).
+    BeyondFileLimit {
+        limit: usize,
+    },
+    /// The content is not in the repository: a partial (`--filter`) or damaged clone.
+    Missing,
 }
 
 impl SkipReason {
-    pub fn describe(self) -> &'static str {
+    pub fn describe(self) -> String {
         match self {
-            SkipReason::Binary => "binary file",
-            SkipReason::NotUtf8 => "not valid UTF-8",
-            SkipReason::TooLarge => "larger than ponder's file size limit",
-            SkipReason::NotAFile => "not a regular file",
+            SkipReason::Binary => "binary file".to_string(),
+            SkipReason::NotUtf8 => "not valid UTF-8".to_string(),
+            SkipReason::TooLarge { limit } => {
+                format!("larger than {}, ponder's limit per file", byte_size(limit))
+            }
+            SkipReason::TooManyLines { limit } => {
+                format!("more than {limit} lines, ponder's limit per file")
+            }
+            SkipReason::Symlink => "a symbolic link, never followed".to_string(),
+            SkipReason::Submodule => "a submodule, whose code is another repository's".to_string(),
+            SkipReason::NotAFile => "not a regular file".to_string(),
+            SkipReason::BeyondFileLimit { limit } => {
+                format!("beyond the first {limit} changed files, ponder's limit per change")
+            }
+            SkipReason::Missing => {
+                "its content is missing from this repository (a partial or damaged clone: \
+                 see `git fsck`)"
+                    .to_string()
+            }
         }
+    }
+}
+
+fn byte_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 

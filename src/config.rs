@@ -361,12 +361,18 @@ fn custom_rules(
             .size_limit(1 << 20)
             .dfa_size_limit(1 << 20)
             .build()
-            .map_err(|error| {
-                (
+            .map_err(|error| match error {
+                regex::Error::CompiledTooBig(limit) => (
+                    "pattern".to_string(),
+                    format!("the pattern of `{id}` compiles to more than {limit} bytes"),
+                    "simplify it: nested or large repetition counts such as `{100}` multiply its size"
+                        .to_string(),
+                ),
+                error => (
                     "pattern".to_string(),
                     format!("the pattern of `{id}` is not a valid regex: {error}"),
                     "patterns use the syntax of the `regex` crate (no look-around)".to_string(),
-                )
+                ),
             })?;
         let paths = match table.get("paths") {
             None => None,

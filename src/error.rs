@@ -74,7 +74,7 @@ pub enum Error {
     #[error("could not read the configuration file {}", path.display())]
     #[diagnostic(
         code(ponder::config::unreadable),
-        help("check that the path given to --config exists and is readable")
+        help("check that the file exists, is readable, and is UTF-8 text (TOML)")
     )]
     ConfigUnreadable {
         path: PathBuf,

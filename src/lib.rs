@@ -131,7 +131,18 @@ pub struct Report {
     pub commit_anchors: BTreeMap<String, String>,
     /// Time per stage, for `--timings`.
     pub timings: Timings,
+    /// What a limit left out of this report (files not read, prompts not shown), one
+    /// sentence each; empty when nothing was capped.
+    pub notes: Vec<String>,
+    /// Unanswered prompts left out by `MAX_PROMPTS_PER_FILE`, which `--require-answers`
+    /// still counts.
+    pub capped_unanswered: usize,
 }
+
+/// At most this many prompts per rule and file are kept, the first by line: past it, one
+/// pattern repeated across a file would drown the rest of the report. The rest are
+/// counted in a note.
+pub const MAX_PROMPTS_PER_FILE: usize = 20;
 
 /// Which text a prompt's `file`/`line` refer to: the commit's version for a prompt about
 /// one commit, the head of the range (or the work tree) otherwise.
@@ -146,6 +157,11 @@ pub fn source_key(prompt: &Prompt) -> String {
 impl Report {
     pub fn unanswered(&self) -> usize {
         self.prompts.iter().filter(|p| p.answer.is_none()).count()
+    }
+
+    /// Unanswered prompts, those a limit left out of the report included.
+    pub fn unanswered_in_change(&self) -> usize {
+        self.unanswered() + self.capped_unanswered
     }
 }
 
@@ -193,6 +209,8 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
             commit_reports.prompts.extend(report.prompts);
             commit_reports.sources.extend(report.sources);
             commit_reports.anchors.extend(report.commit_anchors);
+            commit_reports.notes.extend(report.notes);
+            commit_reports.capped_unanswered += report.capped_unanswered;
         },
         &mut timings,
     )?;
@@ -303,6 +321,8 @@ struct CommitFindings {
     prompts: Vec<Prompt>,
     sources: BTreeMap<String, Arc<str>>,
     anchors: BTreeMap<String, String>,
+    notes: Vec<String>,
+    capped_unanswered: usize,
 }
 
 /// Parses what the rules need, runs them and matches answers: everything after the
@@ -397,6 +417,9 @@ fn analyze_change(
         .chain(config.custom.iter().map(|rule| rule.id.clone()))
         .collect();
     let stale_answers = timings.measure("answers", || answers::stale(&prompts, &change, &rule_ids));
+    let mut notes = file_limit_notes(&change);
+    notes.extend(earlier.notes);
+    let capped_unanswered = cap_prompts(&mut prompts, &mut notes) + earlier.capped_unanswered;
     fingerprint::assign(&mut prompts, &sources, &commits);
     let mut commit_anchors: BTreeMap<String, String> = change
         .commits
@@ -422,6 +445,8 @@ fn analyze_change(
         sources,
         commit_anchors,
         timings: Timings::default(),
+        notes,
+        capped_unanswered,
     }
 }
 
@@ -449,7 +474,13 @@ fn load_config(
         }
     }
     match head.and_then(|head| repo.file_at(head, NAME)) {
-        Some(text) => Config::parse(NAME, &text, rules),
+        Some(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Config::parse(NAME, &text, rules),
+            Err(error) => Err(Error::ConfigUnreadable {
+                path: PathBuf::from(NAME),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, error),
+            }),
+        },
         None => Ok(Config::defaults(rules)),
     }
 }
@@ -517,6 +548,93 @@ fn sort_prompts(prompts: &mut [Prompt], commits: &[CommitSummary]) {
             prompt.rule.clone(),
         )
     });
+}
+
+/// Keeps at most `MAX_PROMPTS_PER_FILE` prompts of each rule in each file, unanswered ones
+/// first (those are the ones a reader still has to act on), each by line; notes how many
+/// more each had, and returns how many of those left out were unanswered.
+fn cap_prompts(prompts: &mut Vec<Prompt>, notes: &mut Vec<String>) -> usize {
+    type Group = (String, String);
+    let group =
+        |prompt: &Prompt| -> Option<Group> { Some((prompt.file.clone()?, prompt.rule.clone())) };
+    // Per group: (unanswered, total) before the cap, then (unanswered, answered) kept.
+    let mut counts: BTreeMap<Group, (usize, usize)> = BTreeMap::new();
+    for prompt in prompts.iter() {
+        if let Some(key) = group(prompt) {
+            let entry = counts.entry(key).or_default();
+            entry.0 += usize::from(prompt.answer.is_none());
+            entry.1 += 1;
+        }
+    }
+    let mut kept: BTreeMap<Group, (usize, usize)> = BTreeMap::new();
+    let mut capped_unanswered = 0;
+    prompts.retain(|prompt| {
+        let Some(key) = group(prompt) else {
+            return true;
+        };
+        let unanswered_total = counts.get(&key).map_or(0, |c| c.0);
+        let entry = kept.entry(key).or_default();
+        let keep = if prompt.answer.is_none() {
+            entry.0 < MAX_PROMPTS_PER_FILE
+        } else {
+            unanswered_total.min(MAX_PROMPTS_PER_FILE) + entry.1 < MAX_PROMPTS_PER_FILE
+        };
+        if keep && prompt.answer.is_none() {
+            entry.0 += 1;
+        } else if keep {
+            entry.1 += 1;
+        } else if prompt.answer.is_none() {
+            capped_unanswered += 1;
+        }
+        keep
+    });
+    for ((file, rule), (_, total)) in counts {
+        if total > MAX_PROMPTS_PER_FILE {
+            notes.push(format!(
+                "{file}: {} more `{rule}` questions not shown (ponder shows at most \
+                 {MAX_PROMPTS_PER_FILE} per rule and file, unanswered ones first)",
+                total - MAX_PROMPTS_PER_FILE
+            ));
+        }
+    }
+    capped_unanswered
+}
+
+/// Notes for diffs with more changed files than ponder reads.
+fn file_limit_notes(change: &Change) -> Vec<String> {
+    let beyond = |files: &[FileChange]| -> Option<(usize, usize)> {
+        let mut limit = 0;
+        let count = files
+            .iter()
+            .filter_map(|file| match file.skipped {
+                Some(change::SkipReason::BeyondFileLimit { limit: l }) => {
+                    limit = l;
+                    Some(())
+                }
+                _ => None,
+            })
+            .count();
+        (count > 0).then_some((count, limit))
+    };
+    let mut notes = Vec::new();
+    if let Some((count, limit)) = beyond(&change.files) {
+        notes.push(format!(
+            "{count} of {} changed files were not read: ponder reads at most {limit} per \
+             change, Rust files first",
+            change.files.len()
+        ));
+    }
+    for commit in &change.commits {
+        if let Some((count, limit)) = beyond(&commit.files) {
+            notes.push(format!(
+                "commit {}: {count} of {} changed files were not read by the checks of \
+                 single commits (at most {limit})",
+                commit.short_sha(),
+                commit.files.len()
+            ));
+        }
+    }
+    notes
 }
 
 fn file_summaries(change: &Change, syntax: &Syntax) -> Vec<FileSummary> {

@@ -2,7 +2,7 @@
 //! first parent, for the commit-level rules) and for the range as a whole (for the
 //! code-level rules), with renames detected so that a moved file is not "new code".
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -205,6 +205,7 @@ impl<'r> Reader<'r> {
         new_side_is_work_tree: bool,
     ) -> Result<Vec<FileChange>, Error> {
         let mut files = Vec::new();
+        let read_first = self.files_to_read(diff);
         for (index, delta) in diff.deltas().enumerate() {
             let status = match delta.status() {
                 Delta::Added | Delta::Untracked => FileStatus::Added,
@@ -242,20 +243,28 @@ impl<'r> Reader<'r> {
                 removed_lines: BTreeSet::new(),
             };
 
-            let regular =
-                |mode: FileMode| matches!(mode, FileMode::Blob | FileMode::BlobExecutable);
             let old_exists = status != FileStatus::Added;
             let new_exists = status != FileStatus::Deleted;
-            if (old_exists && !regular(old_file.mode()))
-                || (new_exists && !regular(new_file.mode()))
-            {
-                change.skipped = Some(SkipReason::NotAFile);
-                files.push(change);
-                continue;
-            }
+            let not_regular = [(old_exists, old_file.mode()), (new_exists, new_file.mode())]
+                .into_iter()
+                .filter(|(exists, _)| *exists)
+                .find_map(|(_, mode)| not_regular(mode));
             let too_large = |size: u64| size > self.options.max_file_bytes;
-            if too_large(old_file.size()) || too_large(new_file.size()) {
-                change.skipped = Some(SkipReason::TooLarge);
+            let up_front = if !read_first.contains(&index) {
+                Some(SkipReason::BeyondFileLimit {
+                    limit: self.options.max_files,
+                })
+            } else if not_regular.is_some() {
+                not_regular
+            } else if too_large(old_file.size()) || too_large(new_file.size()) {
+                Some(SkipReason::TooLarge {
+                    limit: self.options.max_file_bytes,
+                })
+            } else {
+                None
+            };
+            if up_front.is_some() {
+                change.skipped = up_front;
                 files.push(change);
                 continue;
             }
@@ -277,21 +286,41 @@ impl<'r> Reader<'r> {
                     Err(reason) => change.skipped = Some(reason),
                 }
             }
-            if matches!(
-                change.skipped,
-                Some(SkipReason::Binary | SkipReason::TooLarge | SkipReason::NotAFile)
-            ) {
+            // Line numbers come from the patch even for non-UTF-8 text, so commit sizes
+            // still count those lines; anything else skipped is not diffed at all.
+            if change
+                .skipped
+                .is_some_and(|reason| reason != SkipReason::NotUtf8)
+            {
                 change.old = None;
                 change.new = None;
                 files.push(change);
                 continue;
             }
-            // Line numbers come from the patch even for non-UTF-8 text, so commit sizes
-            // still count those lines.
             read_lines(diff, index, &mut change)?;
             files.push(change);
         }
         Ok(files)
+    }
+
+    /// The indexes of the deltas to read when a diff has more files than the limit:
+    /// Rust files first, then the others, each in path order.
+    fn files_to_read(&self, diff: &Diff<'_>) -> HashSet<usize> {
+        let mut order: Vec<(bool, usize)> = diff
+            .deltas()
+            .enumerate()
+            .map(|(index, delta)| {
+                let path = delta.new_file().path().or_else(|| delta.old_file().path());
+                let rust = path.is_some_and(|p| p.extension().is_some_and(|e| e == "rs"));
+                (!rust, index)
+            })
+            .collect();
+        order.sort_unstable();
+        order
+            .into_iter()
+            .take(self.options.max_files)
+            .map(|(_, index)| index)
+            .collect()
     }
 
     fn blob_text(&mut self, id: Oid) -> Result<Text, SkipReason> {
@@ -303,8 +332,8 @@ impl<'r> Reader<'r> {
         }
         let start = Instant::now();
         let loaded = match self.repo.find_blob(id) {
-            Ok(blob) => decode(blob.content(), self.options.max_file_bytes),
-            Err(_) => Err(SkipReason::NotAFile),
+            Ok(blob) => decode(blob.content(), self.options),
+            Err(_) => Err(SkipReason::Missing),
         };
         self.blob_time += start.elapsed();
         self.blobs.insert(id, loaded.clone());
@@ -322,22 +351,28 @@ impl<'r> Reader<'r> {
         };
         let full = root.join(Path::new(path));
         let metadata = std::fs::symlink_metadata(&full).map_err(|_| SkipReason::NotAFile)?;
+        if metadata.file_type().is_symlink() {
+            return Err(SkipReason::Symlink);
+        }
         if !metadata.file_type().is_file() {
             return Err(SkipReason::NotAFile);
         }
         if metadata.len() > self.options.max_file_bytes {
-            return Err(SkipReason::TooLarge);
+            return Err(SkipReason::TooLarge {
+                limit: self.options.max_file_bytes,
+            });
         }
         let (Ok(real_root), Ok(real_file)) = (root.canonicalize(), full.canonicalize()) else {
             return Err(SkipReason::NotAFile);
         };
         if !real_file.starts_with(&real_root) {
-            return Err(SkipReason::NotAFile);
+            // Reached through a symlinked directory.
+            return Err(SkipReason::Symlink);
         }
         let bytes = std::fs::read(&real_file).map_err(|_| SkipReason::NotAFile)?;
         let id =
             Oid::hash_object(git2::ObjectType::Blob, &bytes).map_err(|_| SkipReason::NotAFile)?;
-        let content = decode(&bytes, self.options.max_file_bytes)?;
+        let content = decode(&bytes, self.options)?;
         Ok(Text {
             key: TextKey(id.to_string()),
             content,
@@ -345,17 +380,36 @@ impl<'r> Reader<'r> {
     }
 }
 
-fn decode(bytes: &[u8], max_bytes: u64) -> Result<Arc<str>, SkipReason> {
-    if bytes.len() as u64 > max_bytes {
-        return Err(SkipReason::TooLarge);
+fn decode(bytes: &[u8], options: &ReadOptions) -> Result<Arc<str>, SkipReason> {
+    if bytes.len() as u64 > options.max_file_bytes {
+        return Err(SkipReason::TooLarge {
+            limit: options.max_file_bytes,
+        });
     }
     // git's own test: a NUL in the first 8000 bytes makes a file binary.
     if bytes.iter().take(8000).any(|&b| b == 0) {
         return Err(SkipReason::Binary);
     }
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count()
+        + usize::from(bytes.last().is_some_and(|&b| b != b'\n'));
+    if lines > options.max_file_lines {
+        return Err(SkipReason::TooManyLines {
+            limit: options.max_file_lines,
+        });
+    }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(Arc::from(text)),
         Err(_) => Err(SkipReason::NotUtf8),
+    }
+}
+
+/// Why a tree entry of this mode has no text to read, if it has none.
+fn not_regular(mode: FileMode) -> Option<SkipReason> {
+    match mode {
+        FileMode::Blob | FileMode::BlobExecutable => None,
+        FileMode::Link => Some(SkipReason::Symlink),
+        FileMode::Commit => Some(SkipReason::Submodule),
+        _ => Some(SkipReason::NotAFile),
     }
 }
 

@@ -19,17 +19,27 @@ use crate::timings::Timings;
 
 pub use range::{RangeSpec, Resolved};
 
-/// What `read_change` may read and how much.
+/// What `read_change` may read and how much: the analysed repository is untrusted, and a
+/// change of any size must still finish. Past each limit a file is listed as skipped, with
+/// the reason, never silently dropped.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
-    /// Files larger than this are reported as skipped, not read.
+    /// Files larger than this (in bytes) are skipped, not read.
     pub max_file_bytes: u64,
+    /// Files with more lines than this are skipped, not read: a 200,000-line generated
+    /// table is not code a reviewer reads line by line, and parsing it costs seconds.
+    pub max_file_lines: usize,
+    /// At most this many changed files are read per diff (the range, each commit, the
+    /// work in progress), Rust files first; the rest are skipped.
+    pub max_files: usize,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             max_file_bytes: 4 * 1024 * 1024,
+            max_file_lines: 50_000,
+            max_files: 5_000,
         }
     }
 }
@@ -77,10 +87,11 @@ impl Repo {
         self.repo.workdir().map(Path::to_path_buf)
     }
 
-    /// The text of `path` as committed at `revision`, or `None` when it is not there.
+    /// The bytes of `path` as committed at `revision`, or `None` when it is not there.
     /// Used for `.ponder.toml`, which is read from the analysed head, not from the disk,
-    /// in ranges that do not include the work tree.
-    pub fn file_at(&self, revision: &str, path: &str) -> Option<String> {
+    /// in ranges that do not include the work tree. A symlink or submodule at `path` counts
+    /// as absent, as a symlinked `.ponder.toml` in the work tree does.
+    pub fn file_at(&self, revision: &str, path: &str) -> Option<Vec<u8>> {
         let tree = self
             .repo
             .revparse_single(revision)
@@ -88,8 +99,15 @@ impl Repo {
             .peel_to_tree()
             .ok()?;
         let entry = tree.get_path(Path::new(path)).ok()?;
+        // A committed symlink's blob is its target's path, not the file it points at.
+        let mode = entry.filemode();
+        if mode != i32::from(git2::FileMode::Blob)
+            && mode != i32::from(git2::FileMode::BlobExecutable)
+        {
+            return None;
+        }
         let blob = entry.to_object(&self.repo).ok()?.peel_to_blob().ok()?;
-        String::from_utf8(blob.content().to_vec()).ok()
+        Some(blob.content().to_vec())
     }
 
     /// Reads the change that `spec` names.

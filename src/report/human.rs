@@ -77,7 +77,12 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 
 fn summary(report: &Report) -> String {
     let mut scope = vec![plural(report.commits.len(), "commit", "commits")];
-    let rust_files = report.files.len();
+    // `files` also lists skipped files that are not Rust (an image, a submodule).
+    let rust_files = report
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".rs"))
+        .count();
     scope.push(plural(
         rust_files,
         "changed Rust file",
@@ -110,10 +115,23 @@ fn summary(report: &Report) -> String {
         })
         .collect();
     if !unreadable.is_empty() {
-        line.push_str(&format!(
-            "\nNot read as Rust code: {}.",
-            unreadable.join("; ")
-        ));
+        // A change past the file limit can skip thousands: the JSON lists them all.
+        const SHOWN: usize = 20;
+        let more = unreadable.len().saturating_sub(SHOWN);
+        let mut listed = unreadable
+            .into_iter()
+            .take(SHOWN)
+            .collect::<Vec<_>>()
+            .join("; ");
+        if more > 0 {
+            listed.push_str(&format!(
+                "; and {more} more (`--format json` lists them all)"
+            ));
+        }
+        line.push_str(&format!("\nNot read as Rust code: {listed}."));
+    }
+    for note in &report.notes {
+        line.push_str(&format!("\nNote: {}.", clean(note)));
     }
     if !report.stale_answers.is_empty() {
         let stale: Vec<String> = report
@@ -133,20 +151,22 @@ fn summary(report: &Report) -> String {
     line
 }
 
-/// Replaces control characters (escape sequences above all) with U+FFFD; line breaks and
-/// tabs stay.
+/// Replaces control characters (escape sequences above all), lone carriage returns and
+/// bidirectional overrides with U+FFFD; line breaks and tabs stay.
 pub fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        // A CR that ends a CRLF line is harmless; a lone one returns the cursor and lets
-        // repository text overwrite what ponder printed on that line.
-        let line_break = c == '\r' && chars.peek() == Some(&'\n');
-        if c.is_control() && !matches!(c, '\n' | '\t') && !line_break {
-            out.push('\u{fffd}');
-        } else {
-            out.push(c);
-        }
+        let keep = match c {
+            '\n' | '\t' => true,
+            // Only in a CRLF line break: alone, it lets what follows overwrite what came
+            // before on a terminal.
+            '\r' => chars.peek() == Some(&'\n'),
+            // Overrides and isolates reorder what the reader sees ("Trojan Source").
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => false,
+            c => !c.is_control(),
+        };
+        out.push(if keep { c } else { '\u{fffd}' });
     }
     out
 }

@@ -1,12 +1,11 @@
 //! `[[custom]]` rules from `.ponder.toml`: a regex over added lines, in the paths the rule
-//! names, asking the question the configuration gives. One prompt per matching line, at
-//! most `MAX_PER_FILE` per file so that a broad pattern cannot flood the report.
+//! names, asking the question the configuration gives. One prompt per matching line; the
+//! report keeps at most `crate::MAX_PROMPTS_PER_FILE` of them per file and notes the rest,
+//! so that a broad pattern cannot flood it.
 
 use crate::change::Change;
 use crate::config::CustomRule;
 use crate::Prompt;
-
-const MAX_PER_FILE: usize = 20;
 
 pub fn check(rules: &[CustomRule], change: &Change) -> Vec<Prompt> {
     let mut prompts = Vec::new();
@@ -29,8 +28,7 @@ pub fn check(rules: &[CustomRule], change: &Change) -> Vec<Prompt> {
                 .map(|(index, line)| (index as u32 + 1, line))
                 .filter(|(number, line)| {
                     file.added_lines.contains(number) && rule.pattern.is_match(line)
-                })
-                .take(MAX_PER_FILE);
+                });
             for (number, line) in matches {
                 prompts.push(Prompt {
                     rule: rule.id.clone(),

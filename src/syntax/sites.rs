@@ -510,6 +510,10 @@ impl<'ast> Visit<'ast> for SiteFinder {
             for argument in &arguments {
                 self.visit_expr(argument);
             }
+        } else if let Ok((value, count)) = mac.parse_body_with(repeat_expression) {
+            // `vec![value; count]`
+            self.visit_expr(&value);
+            self.visit_expr(&count);
         }
     }
 
@@ -670,4 +674,12 @@ impl<'ast> Visit<'ast> for SiteFinder {
         // Nested items (fns, impls inside a body) are rare; their sites would be
         // misattributed to the enclosing function, so they are left out.
     }
+}
+
+/// The body of `vec![value; count]` and other array-repeat-like macros.
+fn repeat_expression(input: syn::parse::ParseStream<'_>) -> syn::Result<(Expr, Expr)> {
+    let value: Expr = input.parse()?;
+    input.parse::<syn::Token![;]>()?;
+    let count: Expr = input.parse()?;
+    Ok((value, count))
 }

@@ -47,6 +47,8 @@ fn report(prompts: Vec<Prompt>, subject: &str) -> Report {
         sources: BTreeMap::new(),
         commit_anchors: BTreeMap::new(),
         timings: crate::timings::Timings::default(),
+        notes: Vec::new(),
+        capped_unanswered: 0,
     }
 }
 
