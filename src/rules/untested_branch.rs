@@ -240,6 +240,9 @@ fn names_for(function: &Function, path: &str) -> Names {
     if function.modules.is_empty() {
         direct.extend(file_module(path));
     }
+    // `fn parse` in parse.rs: one name, said once.
+    let mut seen = BTreeSet::new();
+    direct.retain(|name| seen.insert(name.clone()));
     let mut directories: Vec<&str> = path.split('/').collect();
     directories.pop();
     let parent = directories
@@ -304,6 +307,12 @@ mod tests {
         assert_eq!(names.direct, vec!["push", "Queue", "queue_impl"]);
         assert_eq!(names.parent.as_deref(), Some("blocking"));
         assert_eq!(names_for(&method, "src/queue.rs").parent, None);
+    }
+
+    #[test]
+    fn a_function_named_like_its_module_is_named_once() {
+        let free = function("fn parse() {}");
+        assert_eq!(names_for(&free, "src/parse.rs").direct, vec!["parse"]);
     }
 
     #[test]
