@@ -187,24 +187,19 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
     let config = load_config(&repo, request, change.head.as_deref(), &rules)?;
     let cache = ParseCache::new(PARSE_CACHE_BYTES);
 
+    let checks = Checks {
+        options: &options,
+        config: &config,
+        rules: &rules,
+        cache: &cache,
+    };
     let mut commit_reports = CommitFindings::default();
     let commits: Vec<&Commit> = change.commits.iter().filter(|c| !c.is_merge).collect();
     history::each_commit(
         &repo,
         &request.repo,
         &commits,
-        |repo, commit, timings| {
-            let files = repo.read_commit_files(&commit.sha, &options, timings)?;
-            let one = commit_change(commit, files, false);
-            Ok(analyze_change(
-                one,
-                &config,
-                &rules,
-                &cache,
-                timings,
-                CommitFindings::default(),
-            ))
-        },
+        |repo, commit, timings| check_commit(repo, commit, false, &checks, timings),
         |report| {
             commit_reports.prompts.extend(report.prompts);
             commit_reports.sources.extend(report.sources);
@@ -256,6 +251,12 @@ pub fn analyze_each_commit(
     let config = load_config(&repo, request, resolved.head_sha().as_deref(), &rules)?;
     let cache = ParseCache::new(PARSE_CACHE_BYTES);
 
+    let checks = Checks {
+        options: &options,
+        config: &config,
+        rules: &rules,
+        cache: &cache,
+    };
     let commits: Vec<&Commit> = all.iter().filter(|c| !c.is_merge).collect();
     let total = commits.len();
     let mut done = 0;
@@ -263,18 +264,7 @@ pub fn analyze_each_commit(
         &repo,
         &request.repo,
         &commits,
-        |repo, commit, timings| {
-            let files = repo.read_commit_files(&commit.sha, &options, timings)?;
-            let one = commit_change(commit, files, true);
-            Ok(analyze_change(
-                one,
-                &config,
-                &rules,
-                &cache,
-                timings,
-                CommitFindings::default(),
-            ))
-        },
+        |repo, commit, timings| check_commit(repo, commit, true, &checks, timings),
         |report| {
             done += 1;
             on_commit(report, done, total);
@@ -287,6 +277,35 @@ pub fn analyze_each_commit(
         merges_skipped: all.len() - total,
         timings,
     })
+}
+
+/// What checking a commit needs, the same for every commit of a run.
+struct Checks<'a> {
+    options: &'a ReadOptions,
+    config: &'a Config,
+    rules: &'a [Box<dyn rules::Rule>],
+    cache: &'a ParseCache,
+}
+
+/// Reads one commit's diff against its first parent and checks it: with the commit-level
+/// rules only (`code_level == false`, when the range pass reads the code) or with every
+/// rule (history mode).
+fn check_commit(
+    repo: &Repo,
+    commit: &Commit,
+    code_level: bool,
+    checks: &Checks<'_>,
+    timings: &mut Timings,
+) -> Result<Report, Error> {
+    let files = repo.read_commit_files(&commit.sha, checks.options, timings)?;
+    Ok(analyze_change(
+        commit_change(commit, files, code_level),
+        checks.config,
+        checks.rules,
+        checks.cache,
+        timings,
+        CommitFindings::default(),
+    ))
 }
 
 /// One commit as a change of its own: its diff against its first parent, for the
@@ -361,6 +380,7 @@ fn analyze_change(
     });
 
     let rules_start = std::time::Instant::now();
+    let removed = std::sync::OnceLock::new();
     let mut prompts = Vec::new();
     for rule in rules {
         let definition = rule.definition();
@@ -374,6 +394,7 @@ fn analyze_change(
             change: &change,
             syntax: &syntax,
             settings,
+            removed: &removed,
         };
         for finding in rule.check(&context) {
             prompts.push(to_prompt(&definition.id, finding, settings));

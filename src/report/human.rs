@@ -11,6 +11,7 @@ use miette::{
     SourceCode, SourceSpan,
 };
 
+use super::text::{plural, short};
 use super::Style;
 use crate::{Prompt, Report};
 
@@ -60,18 +61,6 @@ fn group_title(report: &Report, prompt: &Prompt) -> String {
             format!("commit {} “{}”", short(sha), clean(subject))
         }
         None => "this change".to_string(),
-    }
-}
-
-fn short(sha: &str) -> &str {
-    sha.get(..10).unwrap_or(sha)
-}
-
-fn plural(count: usize, one: &str, many: &str) -> String {
-    if count == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{count} {many}")
     }
 }
 

@@ -10,6 +10,7 @@
 
 use std::fmt::Write as _;
 
+use super::text::{plural, short};
 use crate::{Prompt, Report};
 
 /// The first line of every markdown report; `ponder post github` looks for it to update
@@ -306,18 +307,6 @@ fn url_path(path: &str) -> String {
         }
     }
     out
-}
-
-fn short(sha: &str) -> &str {
-    sha.get(..10).unwrap_or(sha)
-}
-
-fn plural(count: usize, one: &str, many: &str) -> String {
-    if count == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{count} {many}")
-    }
 }
 
 /// Files listed at most as not read; a change that adds thousands of binary files must

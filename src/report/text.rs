@@ -5,6 +5,20 @@
 use super::human::clean;
 use crate::{Prompt, StaleAnswer};
 
+/// A commit's SHA as people quote it: its first ten digits.
+pub fn short(sha: &str) -> &str {
+    sha.get(..10).unwrap_or(sha)
+}
+
+/// "1 commit", "3 commits".
+pub fn plural(count: usize, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
+    }
+}
+
 /// The question, its evidence as a list, then the answer or how to write one.
 pub fn prompt_message(prompt: &Prompt) -> String {
     let parts = prompt_parts(prompt);

@@ -10,6 +10,8 @@ mod missing_rationale;
 mod unhandled_failure;
 mod untested_branch;
 
+use std::sync::OnceLock;
+
 use crate::change::{Change, Text};
 use crate::config::RuleSettings;
 use crate::syntax::{ParsedFile, Syntax};
@@ -47,9 +49,18 @@ pub struct Context<'a> {
     pub change: &'a Change,
     pub syntax: &'a Syntax,
     pub settings: &'a RuleSettings,
+    /// The change's removed lines, indexed on first use and shared by the rules that ask
+    /// whether a site is new (see `helpers::RemovedCode`).
+    pub removed: &'a OnceLock<helpers::RemovedCode>,
 }
 
 impl Context<'_> {
+    /// The change's removed lines, indexed once per change whichever rule asks first.
+    pub fn removed_code(&self) -> &helpers::RemovedCode {
+        self.removed
+            .get_or_init(|| helpers::RemovedCode::of(&self.change.files))
+    }
+
     /// The parsed new version of a file, when it is Rust and was parsed.
     pub fn parsed_new(&self, file: &crate::change::FileChange) -> Option<&ParsedFile> {
         let text = file.new.as_ref()?;

@@ -10,7 +10,7 @@
 use regex::Regex;
 
 use super::definition::definition;
-use super::helpers::{changed_production_functions, is_production_rust, location, RemovedCode};
+use super::helpers::{changed_production_functions, is_production_rust, location};
 use super::{Context, Finding, Message, Rule};
 use crate::change::FileChange;
 use crate::syntax::{Failure, Function, Handling, Operation, Returns, Site, SiteKind};
@@ -42,7 +42,7 @@ impl Rule for UnhandledFailure {
 
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
         let max_listed = context.settings.count("max_listed_sites");
-        let removed = RemovedCode::of(&context.change.files);
+        let removed = context.removed_code();
         let mut findings = Vec::new();
         for file in &context.change.files {
             let parsed = context.parsed_new(file);
@@ -51,7 +51,7 @@ impl Rule for UnhandledFailure {
             }
             match parsed {
                 Some(parsed) if parsed.parse_error.is_none() => {
-                    for changed in changed_production_functions(file, parsed, &removed) {
+                    for changed in changed_production_functions(file, parsed, removed) {
                         if let Some(finding) =
                             check_function(file, changed.function, &changed.added_sites, max_listed)
                         {

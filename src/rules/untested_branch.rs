@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use super::definition::definition;
 use super::helpers::{
     changed_production_functions, changed_test_functions, file_module, is_production_rust,
-    is_test_file, location, RemovedCode,
+    is_test_file, location,
 };
 use super::{Context, Finding, Message, Rule};
 use crate::syntax::{Branch, Function, SiteKind};
@@ -35,7 +35,7 @@ impl Rule for UntestedBranch {
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
         let tests = changed_tests(context);
         let max_listed = context.settings.count("max_listed_branches");
-        let removed = RemovedCode::of(&context.change.files);
+        let removed = context.removed_code();
         let snapshot_roots = if context.settings.flag("snapshots_count_as_tests") {
             changed_expectation_roots(context)
         } else {
@@ -49,7 +49,7 @@ impl Rule for UntestedBranch {
             if !is_production_rust(file, Some(parsed)) {
                 continue;
             }
-            for changed in changed_production_functions(file, parsed, &removed) {
+            for changed in changed_production_functions(file, parsed, removed) {
                 let branches: Vec<_> = changed
                     .added_sites
                     .iter()
