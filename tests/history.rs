@@ -303,3 +303,35 @@ fn range_mode_parses_a_blob_once_for_commit_and_range_rules() {
     assert_eq!(parsed_texts(&run), 1, "{run:?}");
     assert!(run.stdout.contains("bulk-insertion"), "{run:?}");
 }
+
+#[test]
+fn each_commit_streams_github_notices_and_refuses_one_document_formats() {
+    let (repo, base) = port_history([PORT_UNWRAP, PORT_HANDLED, PORT_UNWRAP]);
+    let range = format!("{base}..HEAD");
+
+    // GitHub workflow commands are one line each, so they stream per commit.
+    let github = run_in(
+        repo.path(),
+        &["--each-commit", &range, "--format", "github"],
+    );
+    assert_eq!(github.code, Some(0), "{github:?}");
+    assert!(
+        github.stdout.lines().any(|l| l.starts_with("::notice ")),
+        "{github:?}"
+    );
+    assert!(
+        github.stdout.lines().all(|l| l.starts_with("::notice ")),
+        "{github:?}"
+    );
+
+    // A SARIF log, a markdown comment and an rdjson object are one document per run.
+    for format in ["sarif", "markdown", "rdjson"] {
+        let refused = run_in(repo.path(), &["--each-commit", &range, "--format", format]);
+        assert_eq!(refused.code, Some(2), "{format}: {refused:?}");
+        assert!(refused.stdout.is_empty(), "{format}: {refused:?}");
+        assert!(
+            refused.stderr.contains("--each-commit"),
+            "{format}: {refused:?}"
+        );
+    }
+}

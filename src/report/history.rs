@@ -3,6 +3,7 @@
 //! question, then one summary line; the JSON format prints JSON Lines, one compact object
 //! per analysed commit in the shape of `--format json` (base = the first parent).
 
+use super::text::plural;
 use super::{human, json, Format, Style};
 use crate::{HistorySummary, Report};
 
@@ -45,14 +46,16 @@ pub fn streams(format: Format) -> bool {
     matches!(format, Format::Human | Format::Json | Format::Github)
 }
 
-/// The closing line of a history run (human format only; JSON Lines has no trailer).
+/// The closing line of a history run (human format only).
 pub fn summary(
     summary: &HistorySummary,
     prompts: usize,
     unanswered: usize,
     format: Format,
 ) -> String {
-    if format == Format::Json {
+    // The machine formats carry no trailer: JSON Lines and workflow commands are read
+    // line by line, and a sentence would be a line that is neither.
+    if format != Format::Human {
         return String::new();
     }
     let merges = match summary.merges_skipped {
@@ -61,8 +64,9 @@ pub fn summary(
         n => format!(", {n} merges skipped"),
     };
     format!(
-        "ponder asked {prompts} questions ({} answered) across {} commits{merges}.\n",
+        "ponder asked {} ({} answered) across {}{merges}.\n",
+        plural(prompts, "question", "questions"),
         prompts - unanswered,
-        summary.commits
+        plural(summary.commits, "commit", "commits")
     )
 }
