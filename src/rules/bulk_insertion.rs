@@ -44,17 +44,31 @@ impl Rule for BulkInsertion {
         ]
     }
 
-    /// Only sets that could ask are parsed: parsing can only take files out of the
-    /// production count (a `#![cfg(test)]` file), so counting every Rust file that is
-    /// production by its path gives an upper bound, and a set whose bound stays under
-    /// every threshold cannot ask whatever the parse would say.
+    /// Only sets that could ask are parsed. Parsing can only take files out of the
+    /// production count (a `#![cfg(test)]` file), so when no production file could be
+    /// one, the line counts without a parse are exact and decide the line thresholds; the
+    /// new-function threshold is bounded by the added lines that could start a function
+    /// (a new function's every line is added, its `fn` line included). When a file could
+    /// be test code, the counts are only an upper bound and the set is parsed if that
+    /// bound reaches any threshold. On a long range most commits parse nothing.
     fn extra_texts(&self, change: &Change, settings: &RuleSettings) -> Vec<Text> {
         let min_added = settings.count("min_added_lines");
         let min_hunk = settings.count("min_hunk_lines");
+        let min_functions = settings.count("min_new_functions");
+        let max_ratio = settings.number("max_deletion_ratio");
         let mut texts = Vec::new();
         for files in change_sets(change).map(|(_, files)| files) {
             let bound = count(files, |file| is_production_rust(file, None));
-            if bound.added >= min_added / 2 || bound.largest_hunk_in_set >= min_hunk {
+            let exact = !bound.production.iter().any(|file| may_be_test_file(file));
+            let lines_ask = if exact {
+                (bound.added >= min_added && bound.ratio() <= max_ratio)
+                    || bound.largest_hunk_in_set >= min_hunk
+            } else {
+                bound.added >= min_added || bound.largest_hunk_in_set >= min_hunk
+            };
+            let functions_may_ask = bound.added >= min_added / 2
+                && possible_new_functions(&bound.production) >= min_functions;
+            if lines_ask || functions_may_ask {
                 texts.extend(
                     files
                         .iter()
@@ -124,11 +138,7 @@ fn check_set(
     let new_functions = new_functions(&parsed);
 
     let min_added = settings.count("min_added_lines");
-    let ratio = if added == 0 {
-        f64::INFINITY
-    } else {
-        removed as f64 / added as f64
-    };
+    let ratio = counts_ratio(added, removed);
     let asks = (added >= min_added && ratio <= settings.number("max_deletion_ratio"))
         || largest_hunk_in_set >= settings.count("min_hunk_lines")
         || (new_functions.len() >= settings.count("min_new_functions") && added >= min_added / 2);
@@ -175,6 +185,70 @@ struct Counts<'a> {
     added_by_file: BTreeMap<&'a str, usize>,
     /// The largest hunk's written lines, at most `added`.
     largest_hunk_in_set: usize,
+}
+
+impl Counts<'_> {
+    fn ratio(&self) -> f64 {
+        counts_ratio(self.added, self.removed)
+    }
+}
+
+/// Removed lines per added line; infinite when nothing was added.
+fn counts_ratio(added: usize, removed: usize) -> f64 {
+    if added == 0 {
+        f64::INFINITY
+    } else {
+        removed as f64 / added as f64
+    }
+}
+
+/// Whether a file's new text could carry `#![cfg(test)]`, which only a parse tells for
+/// sure: some inner attribute (`#!` then `[`, whitespace allowed between) whose brackets
+/// hold the word `test`. `#![cfg(feature = "full")]` and the like do not count.
+fn may_be_test_file(file: &FileChange) -> bool {
+    let Some(text) = &file.new else {
+        return false;
+    };
+    let content: &str = &text.content;
+    content.match_indices("#!").any(|(at, _)| {
+        let rest = content.get(at + 2..).unwrap_or("").trim_start();
+        let Some(inside) = rest.strip_prefix('[') else {
+            return false;
+        };
+        let mut depth = 1usize;
+        let end = inside
+            .char_indices()
+            .find(|(_, c)| {
+                match c {
+                    '[' => depth += 1,
+                    ']' => depth -= 1,
+                    _ => {}
+                }
+                depth == 0
+            })
+            .map_or(inside.len(), |(index, _)| index);
+        inside
+            .get(..end)
+            .unwrap_or("")
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| word == "test")
+    })
+}
+
+/// Added lines with `fn` as a word: an upper bound on the functions a parse would find
+/// whose every line is added, since each has its `fn` keyword on an added line of its
+/// own (two functions on one line would make it less than that; rustfmt never writes
+/// them, and the bound only decides whether to parse).
+fn possible_new_functions(files: &[&FileChange]) -> usize {
+    files
+        .iter()
+        .flat_map(|file| file.added_texts())
+        .map(|line| {
+            line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .filter(|word| *word == "fn")
+                .count()
+        })
+        .sum()
 }
 
 fn count<'a>(files: &'a [FileChange], is_production: impl Fn(&FileChange) -> bool) -> Counts<'a> {
