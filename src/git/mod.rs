@@ -5,6 +5,7 @@
 //! Committed content is read from git objects only. The work tree is read only in the
 //! no-argument form, and never through a symlink.
 
+mod copies;
 mod diff;
 mod hooks;
 mod range;
