@@ -20,6 +20,12 @@ use crate::timings::Timings;
 /// thread gets work on a short range.
 const CHUNK: usize = 8;
 
+/// Chunks per thread in a window of commits whose results are gathered before the next
+/// window starts. Commits differ in size by orders of magnitude, so a window of one
+/// chunk per thread left one thread idle while the other finished a large commit; only
+/// the results (a few prompts per commit) wait, so a wider window costs little memory.
+const WINDOW_CHUNKS_PER_THREAD: usize = 8;
+
 thread_local! {
     /// Each rayon worker's own repository handle, opened on first use and kept for the
     /// run: libgit2 handles must not be shared between threads, and reopening one per
@@ -46,7 +52,7 @@ pub(crate) fn each_commit<T: Send>(
         }
         return Ok(());
     }
-    let window = CHUNK * rayon::current_num_threads().max(1);
+    let window = CHUNK * rayon::current_num_threads().max(1) * WINDOW_CHUNKS_PER_THREAD;
     for commits in commits.chunks(window) {
         let results: Vec<Result<(Vec<T>, Timings), Error>> = commits
             .par_chunks(CHUNK)

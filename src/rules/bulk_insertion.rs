@@ -319,16 +319,14 @@ fn written_lines(file: &FileChange, hunk: &crate::change::Hunk) -> usize {
     let Some(text) = &file.new else {
         return hunk.added as usize;
     };
-    let start = hunk.new_start.max(1) as usize - 1;
-    text.content
-        .lines()
-        .skip(start)
-        .take(hunk.new_lines as usize)
-        .enumerate()
-        .filter(|(offset, line)| {
-            file.added_lines.contains(&((start + offset) as u32 + 1)) && !line.trim().is_empty()
-        })
-        .count()
+    let end = hunk.new_start.saturating_add(hunk.new_lines);
+    crate::change::numbered_lines(
+        &text.content,
+        file.added_lines.range(hunk.new_start..end).copied(),
+    )
+    .into_iter()
+    .filter(|line| !line.trim().is_empty())
+    .count()
 }
 
 /// Functions of the new versions whose every line is an added line. Accessors and other
