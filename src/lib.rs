@@ -38,17 +38,17 @@ pub mod rules;
 pub mod syntax;
 pub mod timings;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::change::{Change, Commit, FileChange, Text};
+use crate::change::{Change, Commit, FileChange, Text, TextKey};
 use crate::config::Config;
 use crate::git::{ReadOptions, Repo};
 use crate::rules::{render, Context, Finding};
-use crate::syntax::{ParseCache, Syntax};
+use crate::syntax::{ParseCache, ParseRequest, Syntax};
 use crate::timings::Timings;
 
 pub use crate::answers::{AnswerSource, StaleAnswer};
@@ -370,14 +370,35 @@ fn analyze_change(
             }
         }
     }
-    let syntax = timings.measure("parse", || {
-        cache.syntax_for(
-            texts
-                .into_iter()
-                .map(|text| (text.key, text.content))
-                .collect(),
-        )
-    });
+    // Rules read only functions that hold an added line, so each text is parsed around
+    // the lines added to it (in any file of the change that has that text).
+    let mut touched: HashMap<TextKey, BTreeSet<u32>> = HashMap::new();
+    let every_file = change
+        .files
+        .iter()
+        .chain(change.commits.iter().flat_map(|c| c.files.iter()))
+        .chain(change.work_tree.iter().flatten());
+    for file in every_file {
+        if let Some(text) = &file.new {
+            touched
+                .entry(text.key.clone())
+                .or_default()
+                .extend(file.added_lines.iter().copied());
+        }
+    }
+    let touched: HashMap<TextKey, Arc<BTreeSet<u32>>> = touched
+        .into_iter()
+        .map(|(key, lines)| (key, Arc::new(lines)))
+        .collect();
+    let requests = texts
+        .into_iter()
+        .map(|text| ParseRequest {
+            touched: touched.get(&text.key).cloned(),
+            key: text.key,
+            content: text.content,
+        })
+        .collect();
+    let syntax = timings.measure("parse", || cache.syntax_for(requests));
 
     let rules_start = std::time::Instant::now();
     let removed = std::sync::OnceLock::new();

@@ -407,3 +407,63 @@ proptest! {
         }
     }
 }
+
+const OWN_SOURCES: &[&str] = &[
+    include_str!("../src/syntax/sites.rs"),
+    include_str!("../src/syntax/focus.rs"),
+    include_str!("../src/rules/bulk_insertion.rs"),
+    include_str!("../src/git/diff.rs"),
+    include_str!("../src/report/markdown.rs"),
+];
+
+/// The functions of a parse that contain one of `lines`, as what rules read of them.
+fn touching(
+    parsed: &ponder::syntax::ParsedFile,
+    lines: &std::collections::BTreeSet<u32>,
+) -> Vec<String> {
+    parsed
+        .functions
+        .iter()
+        .filter(|f| lines.range(f.start_line..=f.end_line).next().is_some())
+        .map(|f| {
+            format!(
+                "{:?} {}..{} test={} {:?} {:?} {:?} {:?}",
+                f.qualified_name(),
+                f.start_line,
+                f.end_line,
+                f.is_test,
+                f.modules,
+                f.sites,
+                f.identifiers,
+                f.shape
+            )
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// Parsing around some lines never panics, and wherever the whole file parses, it
+    /// finds exactly the functions (with their sites, names and lines) that the whole
+    /// parse finds around those lines: blanking the other items changes nothing the
+    /// rules read.
+    #[test]
+    fn a_focused_parse_agrees_with_the_whole_parse_around_its_lines(
+        text in prop_oneof![
+            2 => truncated_rust().prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+            1 => token_soup().prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+            // ponder's own larger files: impls, traits, nested and test modules, macros.
+            3 => prop::sample::select(OWN_SOURCES.to_vec()).prop_map(str::to_string),
+        ],
+        lines in prop::collection::btree_set(1u32..700, 0..6),
+    ) {
+        let focused = ponder::syntax::parse_touched(&text, &lines);
+        let whole = ponder::syntax::parse(&text);
+        if whole.parse_error.is_none() {
+            prop_assert!(focused.parse_error.is_none());
+            prop_assert_eq!(focused.file_is_test, whole.file_is_test);
+            prop_assert_eq!(touching(&focused, &lines), touching(&whole, &lines));
+        }
+    }
+}

@@ -94,8 +94,11 @@ impl Rule for UntestedBranch {
                     );
                 }
                 if !tests.is_empty() {
+                    // Two files may each have a test of the same name: list it once.
+                    let mut seen = BTreeSet::new();
                     let test_names: Vec<String> = tests
                         .iter()
+                        .filter(|t| seen.insert(t.name.as_str()))
                         .take(5)
                         .map(|t| format!("`{}`", t.name))
                         .collect();

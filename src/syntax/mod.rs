@@ -6,6 +6,7 @@
 //! A file that does not parse yields a `ParsedFile` with `parse_error` set and no
 //! functions: rules then fall back to what they can tell from lines alone.
 
+mod focus;
 mod functions;
 mod literals;
 mod sites;
@@ -100,6 +101,54 @@ pub fn parse(text: &str) -> ParsedFile {
     parsed
 }
 
+/// Parses the items of `text` that hold a `touched` line (1-based), with the rest
+/// blanked out (see `focus`): the functions that hold no touched line are missing from
+/// the result, everything else is as `parse` gives it. Falls back to `parse` when the
+/// blanked text does not parse, and skips the blanking when nearly every line is touched.
+pub fn parse_touched(text: &str, touched: &BTreeSet<u32>) -> ParsedFile {
+    if nearly_all(touched, text) {
+        return parse(text);
+    }
+    let blanked = focus::blank_untouched(text, touched);
+    proc_macro2::extra::invalidate_current_thread_spans();
+    if let Some(blanked) = blanked {
+        let parsed = parse(&blanked);
+        if parsed.parse_error.is_none() {
+            return parsed;
+        }
+    }
+    parse(text)
+}
+
+/// What to parse: a text, and the lines a change touched in it when only the items
+/// around those lines are needed (`None`: the whole file).
+pub struct ParseRequest {
+    pub key: TextKey,
+    pub content: Arc<str>,
+    pub touched: Option<Arc<BTreeSet<u32>>>,
+}
+
+impl ParseRequest {
+    /// The lines to parse around, or `None` for the whole file: also when nearly every
+    /// line is touched, where blanking the rest would save nothing.
+    fn focus(&self) -> Option<&Arc<BTreeSet<u32>>> {
+        self.touched
+            .as_ref()
+            .filter(|lines| !nearly_all(lines, &self.content))
+    }
+
+    fn parse(&self) -> ParsedFile {
+        match self.focus() {
+            Some(lines) => parse_touched(&self.content, lines),
+            None => parse(&self.content),
+        }
+    }
+}
+
+fn nearly_all(touched: &BTreeSet<u32>, text: &str) -> bool {
+    touched.len() * 10 >= text.lines().count() * 9
+}
+
 /// Parsed files by text key: each distinct text is parsed once per run.
 #[derive(Debug, Default)]
 pub struct Syntax {
@@ -151,12 +200,39 @@ pub struct ParseCache {
 
 #[derive(Debug, Default)]
 struct CacheState {
-    /// Parse, size of its source text, and when it was last used.
-    files: HashMap<TextKey, (Arc<ParsedFile>, u64, u64)>,
+    /// The parses of each text, for the lines each was focused on.
+    files: HashMap<TextKey, Vec<CacheEntry>>,
     held_bytes: u64,
     clock: u64,
     parsed_texts: u64,
     parsed_bytes: u64,
+}
+
+#[derive(Debug)]
+struct CacheEntry {
+    /// `None`: the whole file was parsed.
+    focus: Option<Arc<BTreeSet<u32>>>,
+    parsed: Arc<ParsedFile>,
+    /// Size of the source text.
+    bytes: u64,
+    /// When it was last used, on the cache's clock.
+    used: u64,
+}
+
+impl CacheEntry {
+    /// Whether this parse answers a request for `focus`: the same lines, or (when it
+    /// parsed) every function a request for `focus` would find. A parse that failed is
+    /// reused only for the same lines, so a failure elsewhere in the file does not reach
+    /// a request that the blanking would have spared it.
+    fn serves(&self, focus: Option<&Arc<BTreeSet<u32>>>) -> bool {
+        let same = self.focus.as_deref() == focus.map(|lines| &**lines);
+        let wider = match (&self.focus, focus) {
+            (None, _) => true,
+            (Some(held), Some(wanted)) => held.is_superset(wanted),
+            (Some(_), None) => false,
+        };
+        same || (wider && self.parsed.parse_error.is_none())
+    }
 }
 
 impl ParseCache {
@@ -175,44 +251,68 @@ impl ParseCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The parses of `texts`, parsing (in parallel) those the cache does not hold.
-    pub fn syntax_for(&self, texts: Vec<(TextKey, Arc<str>)>) -> Syntax {
+    /// The parses of `texts`, parsing (in parallel) those the cache does not hold. A text
+    /// requested twice in one call is parsed once, for the union of the touched lines.
+    pub fn syntax_for(&self, texts: Vec<ParseRequest>) -> Syntax {
+        let mut requests: Vec<ParseRequest> = Vec::new();
+        for request in texts {
+            match requests.iter_mut().find(|r| r.key == request.key) {
+                Some(existing) => {
+                    existing.touched = match (existing.touched.take(), request.touched) {
+                        (Some(a), Some(b)) => Some(Arc::new(a.union(&b).copied().collect())),
+                        _ => None,
+                    }
+                }
+                None => requests.push(request),
+            }
+        }
         let mut found = HashMap::new();
         let mut todo = Vec::new();
         {
             let mut state = self.state();
             state.clock += 1;
             let now = state.clock;
-            for (key, text) in texts {
-                if found.contains_key(&key) || todo.iter().any(|(k, _)| k == &key) {
-                    continue;
-                }
-                match state.files.get_mut(&key) {
-                    Some((parsed, _, used)) => {
-                        *used = now;
-                        found.insert(key, parsed.clone());
+            for request in requests {
+                let focus = request.focus();
+                let held = state
+                    .files
+                    .get_mut(&request.key)
+                    .and_then(|entries| entries.iter_mut().find(|entry| entry.serves(focus)));
+                match held {
+                    Some(entry) => {
+                        entry.used = now;
+                        found.insert(request.key, entry.parsed.clone());
                     }
-                    None => todo.push((key, text)),
+                    None => todo.push(request),
                 }
             }
         }
-        let parsed: Vec<(TextKey, Arc<ParsedFile>, u64)> = todo
+        let parsed: Vec<(ParseRequest, Arc<ParsedFile>)> = todo
             .into_par_iter()
-            .map(|(key, text)| (key, Arc::new(parse(&text)), text.len() as u64))
+            .map(|request| {
+                let parsed = Arc::new(request.parse());
+                (request, parsed)
+            })
             .collect();
         let mut state = self.state();
         let now = state.clock;
-        for (key, file, bytes) in parsed {
+        for (request, parsed) in parsed {
+            let bytes = request.content.len() as u64;
             state.parsed_texts += 1;
             state.parsed_bytes += bytes;
-            if state
+            state.held_bytes += bytes;
+            let focus = request.focus().cloned();
+            state
                 .files
-                .insert(key.clone(), (file.clone(), bytes, now))
-                .is_none()
-            {
-                state.held_bytes += bytes;
-            }
-            found.insert(key, file);
+                .entry(request.key.clone())
+                .or_default()
+                .push(CacheEntry {
+                    focus,
+                    parsed: parsed.clone(),
+                    bytes,
+                    used: now,
+                });
+            found.insert(request.key, parsed);
         }
         if state.held_bytes > self.budget_bytes {
             state.evict(self.budget_bytes / 4 * 3);
@@ -234,15 +334,26 @@ impl CacheState {
         let mut by_age: Vec<(u64, u64, TextKey)> = self
             .files
             .iter()
-            .map(|(key, (_, bytes, used))| (*used, *bytes, key.clone()))
+            .flat_map(|(key, entries)| {
+                entries
+                    .iter()
+                    .map(move |entry| (entry.used, entry.bytes, key.clone()))
+            })
             .collect();
         by_age.sort_unstable();
-        for (_, bytes, key) in by_age {
+        for (used, bytes, key) in by_age {
             if self.held_bytes <= target {
                 break;
             }
-            self.files.remove(&key);
-            self.held_bytes = self.held_bytes.saturating_sub(bytes);
+            if let Some(entries) = self.files.get_mut(&key) {
+                if let Some(position) = entries.iter().position(|entry| entry.used == used) {
+                    entries.swap_remove(position);
+                    self.held_bytes = self.held_bytes.saturating_sub(bytes);
+                }
+                if entries.is_empty() {
+                    self.files.remove(&key);
+                }
+            }
         }
     }
 }
