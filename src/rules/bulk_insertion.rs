@@ -117,6 +117,7 @@ fn check_set(
         removed,
         moved,
         added_by_file,
+        written_by_hunk,
         largest_hunk_in_set,
     } = count(files, |file| is_production_rust(file, parsed_of(file)));
 
@@ -126,10 +127,17 @@ fn check_set(
             file.added_count(),
         )
     })?;
-    let largest_hunk = largest_file
+    let (largest_hunk, largest_written) = largest_file
         .hunks
         .iter()
-        .max_by_key(|hunk| written_lines(largest_file, hunk))?;
+        .zip(
+            written_by_hunk
+                .get(largest_file.path.as_str())
+                .into_iter()
+                .flatten()
+                .copied(),
+        )
+        .max_by_key(|(_, written)| *written)?;
 
     let parsed: Vec<(&FileChange, &ParsedFile)> = production
         .iter()
@@ -162,10 +170,7 @@ fn check_set(
     .with("added", added.to_string())
     .with("files", files_text)
     .with("removed", removed.to_string())
-    .with(
-        "largest",
-        written_lines(largest_file, largest_hunk).to_string(),
-    )
+    .with("largest", largest_written.to_string())
     .with("hunk_location", hunk_location);
 
     let mut finding = Finding::at_line(question, &largest_file.path, largest_hunk.new_start);
@@ -183,6 +188,8 @@ struct Counts<'a> {
     removed: usize,
     moved: usize,
     added_by_file: BTreeMap<&'a str, usize>,
+    /// Written lines of each hunk of each production file, by path.
+    written_by_hunk: HashMap<&'a str, Vec<usize>>,
     /// The largest hunk's written lines, at most `added`.
     largest_hunk_in_set: usize,
 }
@@ -257,29 +264,38 @@ fn count<'a>(files: &'a [FileChange], is_production: impl Fn(&FileChange) -> boo
     // Lines removed anywhere in the commit (any file, generated ones aside) that come back
     // as added lines were moved, not written.
     let mut removed_pool: HashMap<&str, usize> = HashMap::new();
+    let mut removed_by_file: HashMap<&str, usize> = HashMap::new();
     for file in files
         .iter()
         .filter(|f| f.is_rust() && !is_generated_or_vendored(f))
     {
+        let mut written = 0;
         for line in file.removed_texts() {
             let line = line.trim();
             if !line.is_empty() {
                 *removed_pool.entry(line).or_default() += 1;
+                written += 1;
             }
         }
+        removed_by_file.insert(file.path.as_str(), written);
     }
 
     let mut added = 0usize;
     let mut removed = 0usize;
     let mut moved = 0usize;
     let mut added_by_file: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut written_by_hunk: HashMap<&str, Vec<usize>> = HashMap::new();
     for file in &production {
         let mut file_added = 0;
-        for line in file.added_texts() {
+        // Line numbers of the written (non-blank) added lines, in order.
+        let mut written_lines = Vec::new();
+        let numbers = file.added_lines.iter().copied();
+        for (number, line) in numbers.zip(file.added_texts()) {
             let line = line.trim();
             if line.is_empty() {
                 continue;
             }
+            written_lines.push(number);
             match removed_pool.get_mut(line) {
                 Some(count) if *count > 0 => {
                     *count -= 1;
@@ -289,18 +305,19 @@ fn count<'a>(files: &'a [FileChange], is_production: impl Fn(&FileChange) -> boo
             }
         }
         added += file_added;
-        removed += file
-            .removed_texts()
-            .iter()
-            .filter(|l| !l.trim().is_empty())
-            .count();
+        removed += removed_by_file
+            .get(file.path.as_str())
+            .copied()
+            .unwrap_or(0);
         added_by_file.insert(file.path.as_str(), file_added);
+        written_by_hunk.insert(file.path.as_str(), per_hunk(file, &written_lines));
     }
     // Moved lines were counted as removed too; a move is neither.
     removed = removed.saturating_sub(moved);
-    let largest_hunk_in_set = production
-        .iter()
-        .flat_map(|file| file.hunks.iter().map(|hunk| written_lines(file, hunk)))
+    let largest_hunk_in_set = written_by_hunk
+        .values()
+        .flatten()
+        .copied()
         .max()
         .unwrap_or(0)
         .min(added);
@@ -310,23 +327,26 @@ fn count<'a>(files: &'a [FileChange], is_production: impl Fn(&FileChange) -> boo
         removed,
         moved,
         added_by_file,
+        written_by_hunk,
         largest_hunk_in_set,
     }
 }
 
-/// Non-blank added lines of one hunk: blank lines are not code anyone reasoned about.
-fn written_lines(file: &FileChange, hunk: &crate::change::Hunk) -> usize {
-    let Some(text) = &file.new else {
-        return hunk.added as usize;
-    };
-    let end = hunk.new_start.saturating_add(hunk.new_lines);
-    crate::change::numbered_lines(
-        &text.content,
-        file.added_lines.range(hunk.new_start..end).copied(),
-    )
-    .into_iter()
-    .filter(|line| !line.trim().is_empty())
-    .count()
+/// Written (non-blank) added lines of each of a file's hunks, from the sorted line
+/// numbers of its written lines: blank lines are not code anyone reasoned about.
+fn per_hunk(file: &FileChange, written_lines: &[u32]) -> Vec<usize> {
+    if file.new.is_none() {
+        return file.hunks.iter().map(|hunk| hunk.added as usize).collect();
+    }
+    file.hunks
+        .iter()
+        .map(|hunk| {
+            let end = hunk.new_start.saturating_add(hunk.new_lines);
+            let before_end = written_lines.partition_point(|&line| line < end);
+            let before_start = written_lines.partition_point(|&line| line < hunk.new_start);
+            before_end.saturating_sub(before_start)
+        })
+        .collect()
 }
 
 /// Functions of the new versions whose every line is an added line. Accessors and other
@@ -387,17 +407,24 @@ fn signals<'a>(
         );
     }
 
-    let mut shapes: BTreeMap<u64, Vec<String>> = BTreeMap::new();
+    // Groups of equal shape, in the order their first function appears (a shape's hash
+    // says nothing a reader could follow).
+    let mut shapes: Vec<(u64, Vec<String>)> = Vec::new();
     for (_, function) in new_functions {
         if function.shape.1 >= 25 {
-            shapes
-                .entry(function.shape.0)
-                .or_default()
-                .push(format!("`{}`", function.qualified_name()));
+            let name = format!("`{}`", function.qualified_name());
+            match shapes
+                .iter_mut()
+                .find(|(shape, _)| *shape == function.shape.0)
+            {
+                Some((_, names)) => names.push(name),
+                None => shapes.push((function.shape.0, vec![name])),
+            }
         }
     }
     let similar: Vec<String> = shapes
-        .into_values()
+        .into_iter()
+        .map(|(_, names)| names)
         .filter(|g| g.len() > 1)
         .flatten()
         .collect();

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{Attribute, Block, ImplItem, Item, ReturnType, Signature, TraitItem, Type};
@@ -106,9 +106,9 @@ impl Walker {
         let mut identifiers = BTreeSet::new();
         identifiers.insert(signature.ident.to_string());
         collect_identifiers(signature.to_token_stream(), &mut identifiers);
-        // Re-tokenising a body copies it; once serves both the identifiers and the shape.
-        let body = block.to_token_stream();
-        collect_identifiers(body.clone(), &mut identifiers);
+        // Re-tokenising a body copies it; one walk of the copy gives both the
+        // identifiers and the shape.
+        let shape = walk_body(block.to_token_stream(), &mut identifiers);
         let start_line = attrs
             .iter()
             .map(|a| a.span().start().line)
@@ -126,7 +126,7 @@ impl Walker {
             sites: collect_sites(block),
             identifiers,
             doc: doc_lines(attrs),
-            shape: shape(body),
+            shape,
         });
     }
 }
@@ -202,10 +202,15 @@ const KEYWORDS: &[&str] = &[
     "while", "Some", "None", "Ok", "Err",
 ];
 
-/// Hashes the token structure with names and literals blanked, so that two functions that
-/// differ only in names and constants get the same shape.
-fn shape(tokens: TokenStream) -> (u64, usize) {
-    fn feed(tokens: TokenStream, hasher: &mut std::collections::hash_map::DefaultHasher) -> usize {
+/// Collects a body's identifiers into `identifiers` and hashes its token structure with
+/// names and literals blanked, so that two functions that differ only in names and
+/// constants get the same shape: (hash, token count).
+fn walk_body(tokens: TokenStream, identifiers: &mut BTreeSet<String>) -> (u64, usize) {
+    fn feed(
+        tokens: TokenStream,
+        hasher: &mut std::collections::hash_map::DefaultHasher,
+        identifiers: &mut BTreeSet<String>,
+    ) -> usize {
         let mut count = 0;
         for token in tokens {
             count += 1;
@@ -215,21 +220,28 @@ fn shape(tokens: TokenStream) -> (u64, usize) {
                     if KEYWORDS.contains(&text.as_str()) {
                         text.hash(hasher);
                     } else {
-                        "_".hash(hasher);
+                        '_'.hash(hasher);
                     }
+                    identifiers.insert(text);
                 }
-                TokenTree::Literal(_) => "0".hash(hasher),
+                TokenTree::Literal(_) => '0'.hash(hasher),
                 TokenTree::Punct(punct) => punct.as_char().hash(hasher),
                 TokenTree::Group(group) => {
-                    format!("{:?}", group.delimiter()).hash(hasher);
-                    count += feed(group.stream(), hasher);
-                    "end".hash(hasher);
+                    let (open, close) = match group.delimiter() {
+                        Delimiter::Parenthesis => ('(', ')'),
+                        Delimiter::Brace => ('{', '}'),
+                        Delimiter::Bracket => ('[', ']'),
+                        Delimiter::None => ('<', '>'),
+                    };
+                    open.hash(hasher);
+                    count += feed(group.stream(), hasher, identifiers);
+                    close.hash(hasher);
                 }
             }
         }
         count
     }
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    let count = feed(tokens, &mut hasher);
+    let count = feed(tokens, &mut hasher, identifiers);
     (hasher.finish(), count)
 }
