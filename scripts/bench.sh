@@ -72,7 +72,9 @@ git clone -q --shared "$repo" "$clone"
 (
     cd "$clone"
     git checkout -q -b bench-small-branch
-    files=$(git ls-files '*.rs' | head -300 | awk 'NR % 100 == 1')
+    # awk reads the whole list: `head` would close the pipe early, and under pipefail
+    # git's SIGPIPE would end the script silently on a repository with many files.
+    files=$(git ls-files '*.rs' | awk 'NR <= 300 && NR % 100 == 1')
     n=0
     for f in $files; do
         n=$((n + 1))
@@ -81,7 +83,7 @@ git clone -q --shared "$repo" "$clone"
 
 Callers need it because they parse settings."
     done
-    first=$(echo "$files" | head -1)
+    first=${files%%$'\n'*}
     echo "// uncommitted" >> "$first"
 )
 row "small branch" "cd '$clone' && git diff origin/HEAD...HEAD && git status" "cd '$clone' && '$ponder'"
