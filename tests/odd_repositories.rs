@@ -1201,3 +1201,72 @@ fn configuration_that_is_not_utf8_is_a_diagnostic_in_every_form() {
         run_in(repo.path(), args).assert_diagnostic(&[".ponder.toml", "UTF-8"]);
     }
 }
+
+/// A 2015-edition module: `async` was an ordinary identifier then, which syn (2021
+/// grammar) rejects, so the file as a whole does not parse.
+const LEGACY_RS: &str = r#"//! Fetching, from before the 2018 edition.
+
+/// Whether to fetch in the background: `async` was a plain word in 2015.
+pub fn mode(async: bool) -> &'static str {
+    if async {
+        "background"
+    } else {
+        "foreground"
+    }
+}
+
+pub fn retries() -> u32 {
+    3
+}
+"#;
+
+#[test]
+fn a_syntax_error_in_an_untouched_item_does_not_stop_the_analysis() {
+    let mut repo = on_feature_with(&[("src/legacy.rs", LEGACY_RS)]);
+    let edited = LEGACY_RS.replace(
+        "pub fn retries() -> u32 {\n    3\n}\n",
+        "pub fn retries(path: &str) -> u32 {\n    let text = std::fs::read_to_string(path).unwrap();\n    if text.is_empty() {\n        return 3;\n    }\n    text.lines().count() as u32\n}\n",
+    );
+    repo.write("src/legacy.rs", &edited);
+    repo.commit_all("Read the retry count from a file\n\nOperators tune it per site.");
+
+    // Only `retries` is touched: it parses, so the file is analysed as code, with the
+    // function named, though `mode` would make a whole-file parse fail.
+    let report = json_in(repo.path(), &["main"]);
+    assert_eq!(
+        file_entry(&report, "src/legacy.rs")["parsed"],
+        true,
+        "{report:#}"
+    );
+    let about: Vec<(String, Option<String>)> = prompts(&report)
+        .iter()
+        .map(|p| {
+            (
+                p["rule"].as_str().unwrap_or_default().to_string(),
+                p["function"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    assert!(
+        about.contains(&("unhandled-failure".to_string(), Some("retries".to_string())))
+            && about.contains(&("untested-branch".to_string(), Some("retries".to_string()))),
+        "{report:#}"
+    );
+
+    // Touching the 2015 item itself: now the parse fails, the file is reported as not
+    // parsed, and the added unwrap is still asked about line by line.
+    let broken_too = edited.replace("\"background\"", "\"in the background\"");
+    repo.write("src/legacy.rs", &broken_too);
+    repo.commit_all("Say where the fetch runs\n\nUsers misread the short label.");
+    let report = json_in(repo.path(), &["main"]);
+    let entry = file_entry(&report, "src/legacy.rs");
+    assert_eq!(entry["parsed"], false, "{entry:#}");
+    assert!(
+        asked(&report).contains(&(
+            "unhandled-failure".to_string(),
+            Some("src/legacy.rs".to_string()),
+            Some(line_of(&broken_too, "read_to_string(path).unwrap()"))
+        )),
+        "{report:#}"
+    );
+}
