@@ -44,13 +44,14 @@ impl Rule for BulkInsertion {
         ]
     }
 
-    /// Only sets that could ask are parsed. Parsing can only take files out of the
-    /// production count (a `#![cfg(test)]` file), so when no production file could be
-    /// one, the line counts without a parse are exact and decide the line thresholds; the
-    /// new-function threshold is bounded by the added lines that could start a function
-    /// (a new function's every line is added, its `fn` line included). When a file could
-    /// be test code, the counts are only an upper bound and the set is parsed if that
-    /// bound reaches any threshold. On a long range most commits parse nothing.
+    /// Only sets that could ask are parsed. A parse can take lines out of the count in
+    /// two ways. Lines of test functions: that lowers the added lines and the largest hunk
+    /// and raises the deletion ratio, so a set that cannot ask on its counts without a
+    /// parse cannot ask with one either. A `#![cfg(test)]` file: that takes its removed
+    /// lines out too, which can lower the ratio, so when some file could be one, the ratio
+    /// is not used to rule a set out. The new-function threshold is bounded by the added
+    /// lines that could start a function (a new function's every line is added, its `fn`
+    /// line included). On a long range most commits parse nothing.
     fn extra_texts(&self, change: &Change, settings: &RuleSettings) -> Vec<Text> {
         let min_added = settings.count("min_added_lines");
         let min_hunk = settings.count("min_hunk_lines");
@@ -58,7 +59,7 @@ impl Rule for BulkInsertion {
         let max_ratio = settings.number("max_deletion_ratio");
         let mut texts = Vec::new();
         for files in change_sets(change).map(|(_, files)| files) {
-            let bound = count(files, |file| is_production_rust(file, None));
+            let bound = count(files, |_| None);
             let exact = !bound.production.iter().any(|file| may_be_test_file(file));
             let lines_ask = if exact {
                 (bound.added >= min_added && bound.ratio() <= max_ratio)
@@ -119,7 +120,7 @@ fn check_set(
         added_by_file,
         written_by_hunk,
         largest_hunk_in_set,
-    } = count(files, |file| is_production_rust(file, parsed_of(file)));
+    } = count(files, parsed_of);
 
     let largest_file = production.iter().max_by_key(|file| {
         (
@@ -258,8 +259,18 @@ fn possible_new_functions(files: &[&FileChange]) -> usize {
         .sum()
 }
 
-fn count<'a>(files: &'a [FileChange], is_production: impl Fn(&FileChange) -> bool) -> Counts<'a> {
-    let production: Vec<&FileChange> = files.iter().filter(|file| is_production(file)).collect();
+/// Counts a set's production lines. With a file's parse (`parsed_of`), a `#![cfg(test)]`
+/// file is not production, and lines inside test functions (`#[test]`, or in a
+/// `#[cfg(test)]` module) are not counted either; without one, the counts are an upper
+/// bound of those.
+fn count<'a, 'p>(
+    files: &'a [FileChange],
+    parsed_of: impl Fn(&'a FileChange) -> Option<&'p ParsedFile>,
+) -> Counts<'a> {
+    let production: Vec<&FileChange> = files
+        .iter()
+        .filter(|file| is_production_rust(file, parsed_of(file)))
+        .collect();
 
     // Lines removed anywhere in the commit (any file, generated ones aside) that come back
     // as added lines were moved, not written.
@@ -286,13 +297,28 @@ fn count<'a>(files: &'a [FileChange], is_production: impl Fn(&FileChange) -> boo
     let mut added_by_file: BTreeMap<&str, usize> = BTreeMap::new();
     let mut written_by_hunk: HashMap<&str, Vec<usize>> = HashMap::new();
     for file in &production {
+        let tests: Vec<(u32, u32)> = parsed_of(file)
+            .map(|parsed| {
+                parsed
+                    .functions
+                    .iter()
+                    .filter(|function| function.is_test)
+                    .map(|function| (function.start_line, function.end_line))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let in_test = |number: u32| {
+            tests
+                .iter()
+                .any(|(start, end)| (*start..=*end).contains(&number))
+        };
         let mut file_added = 0;
         // Line numbers of the written (non-blank) added lines, in order.
         let mut written_lines = Vec::new();
         let numbers = file.added_lines.iter().copied();
         for (number, line) in numbers.zip(file.added_texts()) {
             let line = line.trim();
-            if line.is_empty() {
+            if line.is_empty() || in_test(number) {
                 continue;
             }
             written_lines.push(number);
