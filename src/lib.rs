@@ -297,7 +297,21 @@ fn check_commit(
     checks: &Checks<'_>,
     timings: &mut Timings,
 ) -> Result<Report, Error> {
-    let files = repo.read_commit_files(&commit.sha, checks.options, timings)?;
+    // With every rule (history mode) the texts are always read; in a range's commit
+    // pass, only when a commit-level rule could ask about this commit.
+    let needs_texts = |files: &[FileChange]| {
+        code_level
+            || checks.rules.iter().any(|rule| {
+                checks
+                    .config
+                    .rules
+                    .get(&rule.definition().id)
+                    .is_some_and(|settings| {
+                        settings.enabled && rule.needs_commit_texts(commit, files, settings)
+                    })
+            })
+    };
+    let files = repo.read_commit_files(&commit.sha, checks.options, timings, &needs_texts)?;
     Ok(analyze_change(
         commit_change(commit, files, code_level),
         checks.config,

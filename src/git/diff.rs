@@ -40,7 +40,7 @@ pub fn read(
     if with_commit_files {
         for commit in &mut commits {
             if !commit.is_merge {
-                commit.files = reader.commit_files(&commit.sha)?;
+                commit.files = reader.commit_files(&commit.sha, &|_| true)?;
             }
         }
     }
@@ -52,7 +52,7 @@ pub fn read(
         (files, work_tree)
     } else {
         let diff = reader.tree_diff(base_tree.as_ref(), head_tree.as_ref())?;
-        (reader.files(&diff, false)?, None)
+        (reader.files(&diff, false, &|_| true)?, None)
     };
 
     timings.add("diff", start.elapsed().saturating_sub(reader.blob_time));
@@ -103,12 +103,14 @@ pub fn list_commits(repo: &Repository, range: &Resolved) -> Result<Vec<Commit>, 
 }
 
 /// One commit's diff against its first parent, for history-wide callers that read a
-/// range one commit at a time; the time goes to `timings` as for `read`.
+/// range one commit at a time; the time goes to `timings` as for `read`. The files' texts
+/// are read only when `needs_texts`, given the files with their hunks, says so.
 pub fn read_commit_files(
     repo: &Repository,
     sha: &str,
     options: &ReadOptions,
     timings: &mut Timings,
+    needs_texts: &dyn Fn(&[FileChange]) -> bool,
 ) -> Result<Vec<FileChange>, Error> {
     let start = Instant::now();
     let mut reader = Reader {
@@ -117,11 +119,15 @@ pub fn read_commit_files(
         blobs: HashMap::new(),
         blob_time: Duration::ZERO,
     };
-    let files = reader.commit_files(sha);
+    let files = reader.commit_files(sha, needs_texts);
     timings.add("diff", start.elapsed().saturating_sub(reader.blob_time));
     timings.add("read", reader.blob_time);
     files
 }
+
+/// Where a file's texts are: its old and new blob ids (`None` where the side does not
+/// exist) and its new path, for a new side read from the work tree.
+type TextSource = (Option<Oid>, Option<Oid>, String);
 
 struct Reader<'r> {
     repo: &'r Repository,
@@ -141,7 +147,11 @@ impl<'r> Reader<'r> {
     }
 
     /// The diff of one commit against its first parent (the empty tree for a root).
-    fn commit_files(&mut self, sha: &str) -> Result<Vec<FileChange>, Error> {
+    fn commit_files(
+        &mut self,
+        sha: &str,
+        needs_texts: &dyn Fn(&[FileChange]) -> bool,
+    ) -> Result<Vec<FileChange>, Error> {
         let commit = Oid::from_str(sha)
             .and_then(|id| self.repo.find_commit(id))
             .map_err(|e| Error::git("reading commit", sha, e))?;
@@ -157,7 +167,7 @@ impl<'r> Reader<'r> {
             .tree()
             .map_err(|e| Error::git("reading the tree of", sha, e))?;
         let diff = self.tree_diff(parent_tree.as_ref(), Some(&tree))?;
-        self.files(&diff, false)
+        self.files(&diff, false, needs_texts)
     }
 
     fn diff_options() -> DiffOptions {
@@ -204,15 +214,20 @@ impl<'r> Reader<'r> {
             .diff_tree_to_workdir_with_index(old, Some(&mut options))
             .map_err(|e| Error::git("diffing", "the work tree", e))?;
         Self::find_renames(&mut diff, true)?;
-        self.files(&diff, true)
+        self.files(&diff, true, &|_| true)
     }
 
+    /// The diff's files with their hunks, then (when `needs_texts` says a rule will read
+    /// them, given the hunks) their old and new texts.
     fn files(
         &mut self,
         diff: &Diff<'_>,
         new_side_is_work_tree: bool,
+        needs_texts: &dyn Fn(&[FileChange]) -> bool,
     ) -> Result<Vec<FileChange>, Error> {
         let mut files = Vec::new();
+        // Where each file's texts are, for the files whose texts may be read.
+        let mut sources: Vec<Option<TextSource>> = Vec::new();
         let read_first = self.files_to_read(diff);
         for (index, delta) in diff.deltas().enumerate() {
             let status = match delta.status() {
@@ -274,42 +289,90 @@ impl<'r> Reader<'r> {
             if up_front.is_some() {
                 change.skipped = up_front;
                 files.push(change);
+                sources.push(None);
                 continue;
             }
-
-            if old_exists {
-                match self.blob_text(old_file.id()) {
-                    Ok(text) => change.old = Some(text),
-                    Err(reason) => change.skipped = Some(reason),
+            let ids = (
+                old_exists.then(|| old_file.id()),
+                new_exists.then(|| new_file.id()),
+            );
+            if let Err(error) = read_lines(diff, index, &mut change) {
+                // A blob missing from a partial or damaged clone fails the patch: the
+                // file is listed as missing, as when its text is read.
+                if !self.blobs_exist(ids, new_side_is_work_tree) {
+                    change.skipped = Some(SkipReason::Missing);
+                    files.push(change);
+                    sources.push(None);
+                    continue;
                 }
+                return Err(error);
             }
-            if new_exists && change.skipped.is_none() {
-                let text = if new_side_is_work_tree {
-                    self.work_tree_text(&new_path)
-                } else {
-                    self.blob_text(new_file.id())
-                };
-                match text {
-                    Ok(text) => change.new = Some(text),
-                    Err(reason) => change.skipped = Some(reason),
-                }
-            }
-            // Line numbers come from the patch even for non-UTF-8 text, so commit sizes
-            // still count those lines; anything else skipped is not diffed at all.
-            if change
-                .skipped
-                .is_some_and(|reason| reason != SkipReason::NotUtf8)
-            {
-                change.old = None;
-                change.new = None;
-                files.push(change);
-                continue;
-            }
-            read_lines(diff, index, &mut change)?;
+            sources.push(Some((ids.0, ids.1, new_path)));
             files.push(change);
+        }
+
+        if needs_texts(&files) {
+            for (change, source) in files.iter_mut().zip(&sources) {
+                let Some((old_id, new_id, new_path)) = source else {
+                    continue;
+                };
+                if change.skipped.is_none() {
+                    self.load_texts(change, *old_id, *new_id, new_path, new_side_is_work_tree);
+                }
+            }
         }
         mark_copies(&mut files)?;
         Ok(files)
+    }
+
+    /// Whether the old blob (and the new one, unless it is in the work tree) are in the
+    /// object database.
+    fn blobs_exist(&self, (old, new): (Option<Oid>, Option<Oid>), new_in_work_tree: bool) -> bool {
+        let Ok(odb) = self.repo.odb() else {
+            return false;
+        };
+        let new = if new_in_work_tree { None } else { new };
+        [old, new].into_iter().flatten().all(|id| odb.exists(id))
+    }
+
+    /// Reads a file's old and new texts. A file that turns out unreadable (binary, too
+    /// many lines, gone) keeps no text and no line numbers; one that is not UTF-8 keeps
+    /// its line numbers, so that commit sizes still count its lines.
+    fn load_texts(
+        &mut self,
+        change: &mut FileChange,
+        old_id: Option<Oid>,
+        new_id: Option<Oid>,
+        new_path: &str,
+        new_side_is_work_tree: bool,
+    ) {
+        if let Some(id) = old_id {
+            match self.blob_text(id) {
+                Ok(text) => change.old = Some(text),
+                Err(reason) => change.skipped = Some(reason),
+            }
+        }
+        if let (Some(id), None) = (new_id, change.skipped) {
+            let text = if new_side_is_work_tree {
+                self.work_tree_text(new_path)
+            } else {
+                self.blob_text(id)
+            };
+            match text {
+                Ok(text) => change.new = Some(text),
+                Err(reason) => change.skipped = Some(reason),
+            }
+        }
+        if change
+            .skipped
+            .is_some_and(|reason| reason != SkipReason::NotUtf8)
+        {
+            change.old = None;
+            change.new = None;
+            change.hunks.clear();
+            change.added_lines.clear();
+            change.removed_lines.clear();
+        }
     }
 
     /// The indexes of the deltas to read when a diff has more files than the limit:

@@ -149,14 +149,16 @@ impl Repo {
         diff::list_commits(&self.repo, resolved)
     }
 
-    /// One commit's diff against its first parent.
+    /// One commit's diff against its first parent. Its files' texts are read only when
+    /// `needs_texts`, given the files with their hunks, says a rule will read them.
     pub fn read_commit_files(
         &self,
         sha: &str,
         options: &ReadOptions,
         timings: &mut Timings,
+        needs_texts: &dyn Fn(&[FileChange]) -> bool,
     ) -> Result<Vec<FileChange>, Error> {
-        diff::read_commit_files(&self.repo, sha, options, timings)
+        diff::read_commit_files(&self.repo, sha, options, timings, needs_texts)
     }
 
     /// Another handle on the same repository, for a worker thread (a libgit2 handle

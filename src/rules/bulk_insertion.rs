@@ -81,6 +81,26 @@ impl Rule for BulkInsertion {
         texts
     }
 
+    /// Asking takes at least `min(min_hunk_lines, min_added_lines / 2)` written added
+    /// lines in production files, and every path to it counts lines a hunk added: with
+    /// fewer added lines in Rust files outside test paths, the texts cannot change that.
+    fn needs_commit_texts(
+        &self,
+        _commit: &crate::change::Commit,
+        files: &[FileChange],
+        settings: &RuleSettings,
+    ) -> bool {
+        let fewest = settings
+            .count("min_hunk_lines")
+            .min(settings.count("min_added_lines") / 2);
+        let added: usize = files
+            .iter()
+            .filter(|file| is_production_rust(file, None))
+            .map(FileChange::added_count)
+            .sum();
+        added >= fewest
+    }
+
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
         change_sets(context.change)
             .filter_map(|(commit, files)| check_set(context, commit, files))

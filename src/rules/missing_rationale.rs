@@ -8,6 +8,7 @@ use regex::Regex;
 use super::definition::definition;
 use super::{Context, Finding, Message, Rule};
 use crate::change::{Commit, FileChange};
+use crate::config::RuleSettings;
 
 pub struct MissingRationale;
 
@@ -25,15 +26,26 @@ impl Rule for MissingRationale {
         ]
     }
 
+    /// Texts are read only to tell a trivial commit (a release, a move, formatting) from
+    /// one that needs a reason; a commit whose message and size already settle it needs
+    /// none.
+    fn needs_commit_texts(
+        &self,
+        commit: &Commit,
+        files: &[FileChange],
+        settings: &RuleSettings,
+    ) -> bool {
+        let Some(patterns) = patterns() else {
+            return false;
+        };
+        let counted: Vec<&FileChange> = files.iter().filter(|f| !is_lockfile(&f.path)).collect();
+        question_key(commit, &counted, settings, patterns).is_some()
+    }
+
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
-        // Compiled once per process: history mode checks one commit at a time.
-        static PATTERNS: std::sync::OnceLock<Option<Patterns>> = std::sync::OnceLock::new();
-        let Some(patterns) = PATTERNS.get_or_init(|| Patterns::new().ok()) else {
+        let Some(patterns) = patterns() else {
             return Vec::new();
         };
-        let trivial_max = context.settings.count("trivial_max_lines");
-        let min_for_reason = context.settings.count("min_lines_for_reason");
-        let references_count = context.settings.flag("references_count_as_reason");
         let mut findings = Vec::new();
         for commit in context.change.commits.iter().filter(|c| !c.is_merge) {
             let counted: Vec<&FileChange> = commit
@@ -41,28 +53,13 @@ impl Rule for MissingRationale {
                 .iter()
                 .filter(|f| !is_lockfile(&f.path))
                 .collect();
-            let size: usize = counted
-                .iter()
-                .map(|f| f.added_count() + f.removed_count())
-                .sum();
-            if size <= trivial_max || is_trivial(commit, &counted, size, patterns) {
+            let Some(key) = question_key(commit, &counted, context.settings, patterns) else {
+                continue;
+            };
+            let size = changed_lines(&counted);
+            if is_trivial(commit, &counted, size, patterns) {
                 continue;
             }
-            let body = without_trailers(&commit.body);
-            let message = format!("{}\n{}", commit.subject, body);
-            let referenced = references_count && patterns.reference.is_match(&message);
-            let key = if patterns.is_generic(&commit.subject) {
-                "generic_subject"
-            } else if size < min_for_reason || patterns.gives_reason(&commit.subject) || referenced
-            {
-                continue;
-            } else if body.is_empty() {
-                "no_body"
-            } else if patterns.gives_reason(&body) {
-                continue;
-            } else {
-                "no_reason"
-            };
             let size_text = format!(
                 "{} in {}",
                 super::helpers::lines(size),
@@ -91,6 +88,51 @@ impl Rule for MissingRationale {
             findings.push(finding);
         }
         findings
+    }
+}
+
+/// Compiled once per process: history mode checks one commit at a time.
+fn patterns() -> Option<&'static Patterns> {
+    static PATTERNS: std::sync::OnceLock<Option<Patterns>> = std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| Patterns::new().ok()).as_ref()
+}
+
+fn changed_lines(counted: &[&FileChange]) -> usize {
+    counted
+        .iter()
+        .map(|f| f.added_count() + f.removed_count())
+        .sum()
+}
+
+/// Which question the commit's message and size call for, if any, before triviality
+/// (which needs the files' texts) is considered.
+fn question_key(
+    commit: &Commit,
+    counted: &[&FileChange],
+    settings: &RuleSettings,
+    patterns: &Patterns,
+) -> Option<&'static str> {
+    let size = changed_lines(counted);
+    if size <= settings.count("trivial_max_lines") {
+        return None;
+    }
+    let body = without_trailers(&commit.body);
+    let message = format!("{}\n{}", commit.subject, body);
+    let referenced =
+        settings.flag("references_count_as_reason") && patterns.reference.is_match(&message);
+    if patterns.is_generic(&commit.subject) {
+        Some("generic_subject")
+    } else if size < settings.count("min_lines_for_reason")
+        || patterns.gives_reason(&commit.subject)
+        || referenced
+    {
+        None
+    } else if body.is_empty() {
+        Some("no_body")
+    } else if patterns.gives_reason(&body) {
+        None
+    } else {
+        Some("no_reason")
     }
 }
 

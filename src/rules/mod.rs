@@ -12,7 +12,7 @@ mod untested_branch;
 
 use std::sync::OnceLock;
 
-use crate::change::{Change, Text};
+use crate::change::{Change, Commit, FileChange, Text};
 use crate::config::RuleSettings;
 use crate::syntax::{ParsedFile, Syntax};
 
@@ -39,6 +39,20 @@ pub trait Rule: Send + Sync {
     /// Texts this rule needs parsed beyond the new versions of the range's files.
     fn extra_texts(&self, _change: &Change, _settings: &RuleSettings) -> Vec<Text> {
         Vec::new()
+    }
+
+    /// Whether checking `commit` on its own (a range's commit-by-commit pass, which only
+    /// the commit-level rules read) needs the texts of its `files`, given their hunks and
+    /// line numbers. Without texts, `added_texts()` and the like are empty. Answer `true`
+    /// unless the hunks alone show the rule cannot ask: reading texts is most of what a
+    /// commit costs.
+    fn needs_commit_texts(
+        &self,
+        _commit: &Commit,
+        _files: &[FileChange],
+        _settings: &RuleSettings,
+    ) -> bool {
+        true
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Finding>;

@@ -40,6 +40,16 @@ impl Rule for UnhandledFailure {
         ]
     }
 
+    /// A code-level rule: it reads the range's files, never a commit's own.
+    fn needs_commit_texts(
+        &self,
+        _commit: &crate::change::Commit,
+        _files: &[FileChange],
+        _settings: &crate::config::RuleSettings,
+    ) -> bool {
+        false
+    }
+
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
         let max_listed = context.settings.count("max_listed_sites");
         let removed = context.removed_code();

@@ -13,6 +13,7 @@ use super::helpers::{
     is_test_file, location,
 };
 use super::{Context, Finding, Message, Rule};
+use crate::change::FileChange;
 use crate::syntax::{Branch, Function, SiteKind};
 
 pub struct UntestedBranch;
@@ -30,6 +31,16 @@ impl Rule for UntestedBranch {
             ("evidence.branches", &["count", "function", "lines"]),
             ("evidence.tests_elsewhere", &["tests", "names"]),
         ]
+    }
+
+    /// A code-level rule: it reads the range's files, never a commit's own.
+    fn needs_commit_texts(
+        &self,
+        _commit: &crate::change::Commit,
+        _files: &[FileChange],
+        _settings: &crate::config::RuleSettings,
+    ) -> bool {
+        false
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
