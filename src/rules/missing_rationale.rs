@@ -414,6 +414,65 @@ mod tests {
         assert!(!super::moves_only(&[&edited]));
     }
 
+    /// The gate that decides whether a commit's texts are read: its answer from message
+    /// and size alone, on files that have line numbers and no texts.
+    #[test]
+    fn question_key_decides_from_message_and_size_without_texts() {
+        use crate::change::{Commit, FileChange, FileStatus};
+        let config = crate::config::Config::defaults(&crate::rules::registry());
+        let settings = &config.rules["missing-rationale"];
+        let patterns = super::patterns().expect("patterns compile");
+        let file = |lines: u32| FileChange {
+            path: "src/upload.rs".into(),
+            old_path: None,
+            status: FileStatus::Modified,
+            old: None,
+            new: None,
+            skipped: None,
+            hunks: Vec::new(),
+            added_lines: (1..=lines).collect(),
+            removed_lines: Default::default(),
+        };
+        let commit = |subject: &str, body: &str| Commit {
+            sha: "0123456789abcdef".into(),
+            parent: None,
+            subject: subject.into(),
+            body: body.into(),
+            is_merge: false,
+            files: Vec::new(),
+        };
+        let key = |subject: &str, body: &str, lines: u32| {
+            let files = [file(lines)];
+            let counted: Vec<&FileChange> = files.iter().collect();
+            super::question_key(&commit(subject, body), &counted, settings, patterns)
+        };
+        assert_eq!(key("update", "", 2), None, "trivially small");
+        assert_eq!(key("update", "", 80), Some("generic_subject"));
+        assert_eq!(key("Add retry to upload", "", 80), Some("no_body"));
+        assert_eq!(
+            key("Add retry to upload (#812)", "", 80),
+            None,
+            "a reference"
+        );
+        assert_eq!(
+            key(
+                "Add retry to upload",
+                "Because the CDN sheds load at 5 pm.",
+                80
+            ),
+            None
+        );
+        assert_eq!(
+            key("Add retry to upload", "- add retry\n- bump timeout", 80),
+            Some("no_reason")
+        );
+        assert_eq!(
+            key("Add retry to upload", "", 8),
+            None,
+            "under min_lines_for_reason"
+        );
+    }
+
     #[test]
     fn trailers_are_not_a_body() {
         assert_eq!(without_trailers("Signed-off-by: A <a@b.c>"), "");
