@@ -109,6 +109,11 @@ pub fn parse_touched(text: &str, touched: &BTreeSet<u32>) -> ParsedFile {
     if nearly_all(touched, text) {
         return parse(text);
     }
+    parse_around(text, touched)
+}
+
+/// `parse_touched` once it is settled that blanking is worth it.
+fn parse_around(text: &str, touched: &BTreeSet<u32>) -> ParsedFile {
     let blanked = focus::blank_untouched(text, touched);
     proc_macro2::extra::invalidate_current_thread_spans();
     if let Some(blanked) = blanked {
@@ -129,17 +134,24 @@ pub struct ParseRequest {
 }
 
 impl ParseRequest {
-    /// The lines to parse around, or `None` for the whole file: also when nearly every
-    /// line is touched, where blanking the rest would save nothing.
+    /// Drops the touched lines when nearly every line is touched, where blanking the rest
+    /// would save nothing: the request is then for the whole file. Done once per request,
+    /// before the cache is asked, so that it is keyed by what is actually parsed.
+    fn settle_focus(mut self) -> ParseRequest {
+        self.touched = self
+            .touched
+            .filter(|lines| !nearly_all(lines, &self.content));
+        self
+    }
+
+    /// The lines to parse around, or `None` for the whole file.
     fn focus(&self) -> Option<&Arc<BTreeSet<u32>>> {
-        self.touched
-            .as_ref()
-            .filter(|lines| !nearly_all(lines, &self.content))
+        self.touched.as_ref()
     }
 
     fn parse(&self) -> ParsedFile {
         match self.focus() {
-            Some(lines) => parse_touched(&self.content, lines),
+            Some(lines) => parse_around(&self.content, lines),
             None => parse(&self.content),
         }
     }
@@ -156,20 +168,6 @@ pub struct Syntax {
 }
 
 impl Syntax {
-    /// Parses every text not parsed yet, in parallel across texts.
-    pub fn parse_all(&mut self, texts: Vec<(TextKey, Arc<str>)>) {
-        let mut seen = BTreeSet::new();
-        let todo: Vec<(TextKey, Arc<str>)> = texts
-            .into_iter()
-            .filter(|(key, _)| !self.files.contains_key(key) && seen.insert(key.clone()))
-            .collect();
-        let parsed: Vec<(TextKey, Arc<ParsedFile>)> = todo
-            .into_par_iter()
-            .map(|(key, text)| (key, Arc::new(parse(&text))))
-            .collect();
-        self.files.extend(parsed);
-    }
-
     /// The parses of one analysis, taken from a run-wide `ParseCache`.
     pub fn from_parsed(files: HashMap<TextKey, Arc<ParsedFile>>) -> Syntax {
         Syntax { files }
@@ -255,17 +253,28 @@ impl ParseCache {
     /// requested twice in one call is parsed once, for the union of the touched lines.
     pub fn syntax_for(&self, texts: Vec<ParseRequest>) -> Syntax {
         let mut requests: Vec<ParseRequest> = Vec::new();
+        let mut position_of: HashMap<TextKey, usize> = HashMap::new();
         for request in texts {
-            match requests.iter_mut().find(|r| r.key == request.key) {
+            match position_of
+                .get(&request.key)
+                .and_then(|&at| requests.get_mut(at))
+            {
                 Some(existing) => {
                     existing.touched = match (existing.touched.take(), request.touched) {
                         (Some(a), Some(b)) => Some(Arc::new(a.union(&b).copied().collect())),
                         _ => None,
                     }
                 }
-                None => requests.push(request),
+                None => {
+                    position_of.insert(request.key.clone(), requests.len());
+                    requests.push(request);
+                }
             }
         }
+        let requests: Vec<ParseRequest> = requests
+            .into_iter()
+            .map(ParseRequest::settle_focus)
+            .collect();
         let mut found = HashMap::new();
         let mut todo = Vec::new();
         {
