@@ -191,7 +191,7 @@ pub fn stale(prompts: &[Prompt], change: &Change, rules: &BTreeSet<String>) -> V
                 continue;
             }
             let known_rule = rules.contains(&rule);
-            if known_rule && answers_a_prompt(prompts, change, file, line, &rule, &reason) {
+            if known_rule && answers_a_prompt(prompts, file, line, &rule, &reason) {
                 continue;
             }
             stale.push(StaleAnswer {
@@ -208,11 +208,11 @@ pub fn stale(prompts: &[Prompt], change: &Change, rules: &BTreeSet<String>) -> V
 
 /// Whether the comment (`rule`, `reason`) at `line` of the range's version of `file`
 /// belongs to a prompt. A prompt about one commit points into that commit's version of
-/// the file, where the comment may sit on another line: there it must be the same comment
-/// on the prompt's line or the line above.
+/// the file, where the comment may sit on another line: it belongs to the prompt when
+/// `apply` matched that prompt to the same comment in the commit's version. (The range
+/// pass does not hold the commits' files, so they are not looked up again here.)
 fn answers_a_prompt(
     prompts: &[Prompt],
-    change: &Change,
     file: &FileChange,
     line: u32,
     rule: &str,
@@ -221,26 +221,13 @@ fn answers_a_prompt(
     prompts
         .iter()
         .filter(|p| p.rule == rule && p.file.as_deref() == Some(file.path.as_str()))
-        .any(|prompt| {
-            let Some(prompt_line) = prompt.line else {
-                return false;
-            };
-            let Some(sha) = &prompt.commit else {
-                return prompt_line == line || prompt_line == line + 1;
-            };
-            let version = change
-                .commits
-                .iter()
-                .find(|c| &c.sha == sha)
-                .and_then(|c| c.files.iter().find(|f| f.path == file.path));
-            let Some(version) = version else {
-                return false;
-            };
-            [prompt_line, prompt_line.saturating_sub(1)]
-                .into_iter()
-                .filter_map(|n| version.new_line(n))
-                .filter_map(comment_in)
-                .any(|(_, r, s)| r == rule && s == reason)
+        .any(|prompt| match (&prompt.commit, prompt.line) {
+            (Some(_), _) => {
+                prompt.answered_by == Some(AnswerSource::Comment)
+                    && prompt.answer.as_deref() == Some(reason)
+            }
+            (None, Some(prompt_line)) => prompt_line == line || prompt_line == line + 1,
+            (None, None) => false,
         })
 }
 

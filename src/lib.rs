@@ -159,6 +159,15 @@ impl Report {
         self.prompts.iter().filter(|p| p.answer.is_none()).count()
     }
 
+    /// Changed Rust files: `files` also lists skipped files that are not Rust (an image,
+    /// a submodule), which every format leaves out of this count.
+    pub fn rust_file_count(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.path.ends_with(".rs"))
+            .count()
+    }
+
     /// Unanswered prompts, those a limit left out of the report included.
     pub fn unanswered_in_change(&self) -> usize {
         self.unanswered() + self.capped_unanswered

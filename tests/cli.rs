@@ -1516,6 +1516,30 @@ fn bulk_insertion_answers_are_read_from_the_commit_that_inserted_the_code() {
 }
 
 #[test]
+fn a_bulk_insertion_answer_still_in_the_head_is_not_also_stale() {
+    let mut repo = TestRepo::new();
+    repo.write("Cargo.toml", CARGO_TOML);
+    repo.write("src/lib.rs", "pub mod rates;\n");
+    repo.write("src/rates.rs", "\n");
+    repo.commit_all("Start the rates module\n\nSo that later commits have a home for the tables.");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let answered = bulk_module(
+        "// ponder: bulk-insertion: generated from the tariff sheet and checked row by row\n",
+    );
+    repo.write("src/rates.rs", &answered);
+    repo.commit_all("Add the tariff rates\n\nBecause billing needs every tariff as a function.");
+    // A later commit moves the block down: the answer is on another line in the head.
+    repo.write("src/rates.rs", &format!("//! Tariff rates.\n\n{answered}"));
+    repo.commit_all("Document the rates module\n\nSo that rustdoc lists what the module is for.");
+
+    let report = json_in(repo.path(), &["main"]);
+    let bulk = prompts_of(&report, "bulk-insertion");
+    assert_eq!(bulk.len(), 1, "{report:#}");
+    assert_eq!(bulk[0]["answered_by"], "comment", "{report:#}");
+    assert_eq!(report["stale_answers"], serde_json::json!([]), "{report:#}");
+}
+
+#[test]
 fn bulk_insertion_is_answered_by_a_trailer_of_its_commit() {
     let mut repo = TestRepo::new();
     repo.write("Cargo.toml", CARGO_TOML);

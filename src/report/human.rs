@@ -66,14 +66,8 @@ fn group_title(report: &Report, prompt: &Prompt) -> String {
 
 fn summary(report: &Report) -> String {
     let mut scope = vec![plural(report.commits.len(), "commit", "commits")];
-    // `files` also lists skipped files that are not Rust (an image, a submodule).
-    let rust_files = report
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with(".rs"))
-        .count();
     scope.push(plural(
-        rust_files,
+        report.rust_file_count(),
         "changed Rust file",
         "changed Rust files",
     ));

@@ -206,7 +206,7 @@ fn scope_line(report: &Report) -> String {
         format!("Range {range}"),
         plural(report.commits.len(), "commit", "commits"),
         plural(
-            report.files.len(),
+            report.rust_file_count(),
             "changed Rust file",
             "changed Rust files",
         ),

@@ -482,6 +482,8 @@ fn thousands_of_unread_files_still_fit_a_capped_comment() {
     assert!(text.contains("assets/image-19.png"), "{text}");
     assert!(!text.contains("assets/image-20.png"), "{text}");
     assert!(text.contains("and 4980 more"), "{text}");
+    // The unread images are listed, not counted as changed Rust files.
+    assert!(text.contains("1 commit · 0 changed Rust files"), "{text}");
 }
 
 #[test]
