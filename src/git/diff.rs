@@ -178,6 +178,15 @@ impl<'r> Reader<'r> {
         options
     }
 
+    /// `diff_options` for the diffs ponder reads files from: libgit2 treats a blob over
+    /// the size limit as binary and does not load it (tree diffs do not know blob sizes
+    /// until a patch is built, so the limit cannot be checked before).
+    fn reading_options(&self) -> DiffOptions {
+        let mut options = Self::diff_options();
+        options.max_size(i64::try_from(self.options.max_file_bytes).unwrap_or(i64::MAX));
+        options
+    }
+
     fn find_renames(diff: &mut Diff<'_>, work_tree: bool) -> Result<(), Error> {
         // A rename ends in an added (or untracked) file: without one there is nothing to
         // pair. Copies are found by `copies::find`, much faster than libgit2 does.
@@ -194,7 +203,7 @@ impl<'r> Reader<'r> {
     }
 
     fn tree_diff(&self, old: Option<&Tree<'_>>, new: Option<&Tree<'_>>) -> Result<Diff<'r>, Error> {
-        let mut options = Self::diff_options();
+        let mut options = self.reading_options();
         let mut diff = self
             .repo
             .diff_tree_to_tree(old, new, Some(&mut options))
@@ -204,7 +213,7 @@ impl<'r> Reader<'r> {
     }
 
     fn work_tree_diff(&mut self, old: Option<&Tree<'_>>) -> Result<Vec<FileChange>, Error> {
-        let mut options = Self::diff_options();
+        let mut options = self.reading_options();
         options
             .include_untracked(true)
             .recurse_untracked_dirs(true)
@@ -296,7 +305,7 @@ impl<'r> Reader<'r> {
                 old_exists.then(|| old_file.id()),
                 new_exists.then(|| new_file.id()),
             );
-            if let Err(error) = read_lines(diff, index, &mut change) {
+            if let Err(error) = read_lines(diff, index, &mut change, self.options.max_file_bytes) {
                 // A blob missing from a partial or damaged clone fails the patch: the
                 // file is listed as missing, as when its text is read.
                 if !self.blobs_exist(ids, new_side_is_work_tree) {
@@ -528,12 +537,24 @@ fn mark_copies(files: &mut [FileChange]) -> Result<(), Error> {
     Ok(())
 }
 
-fn read_lines(diff: &Diff<'_>, index: usize, change: &mut FileChange) -> Result<(), Error> {
+/// Records the patch of the diff's `index`th file. A side over `max_bytes` was not loaded
+/// (see `reading_options`): the file is skipped for its size, with no line numbers.
+fn read_lines(
+    diff: &Diff<'_>,
+    index: usize,
+    change: &mut FileChange,
+    max_bytes: u64,
+) -> Result<(), Error> {
     let patch = Patch::from_diff(diff, index)
         .map_err(|e| Error::git("reading the diff of", &change.path, e))?;
     let Some(patch) = patch else {
         return Ok(());
     };
+    let delta = patch.delta();
+    if delta.old_file().size() > max_bytes || delta.new_file().size() > max_bytes {
+        change.skipped = Some(SkipReason::TooLarge { limit: max_bytes });
+        return Ok(());
+    }
     record_patch(&patch, change);
     Ok(())
 }
