@@ -25,7 +25,8 @@ pub struct HookOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Installed {
     Created(PathBuf),
-    /// A different hook was there and `--force` replaced it.
+    /// A different hook was there and was replaced: ponder's own with other options, or
+    /// somebody else's with `--force`.
     Replaced(PathBuf),
     /// The same hook was already installed.
     Unchanged(PathBuf),
@@ -44,11 +45,15 @@ pub fn install_pre_push(repo: &Path, options: HookOptions) -> Result<Installed, 
     // `symlink_metadata`: a dangling symlink is a hook too, and is not followed.
     let existing = std::fs::symlink_metadata(&path).is_ok();
     if existing {
-        if std::fs::read_to_string(&path).is_ok_and(|text| text == script) {
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() == Some(script.as_str()) {
             make_executable(&path).map_err(unwritable)?;
             return Ok(Installed::Unchanged(path));
         }
-        if !options.force {
+        // ponder's own hook, installed with other options, is replaced without `--force`:
+        // only somebody else's hook is worth protecting.
+        let ours = current.is_some_and(|text| text.contains(HOOK_MARKER));
+        if !options.force && !ours {
             return Err(Error::HookExists { path });
         }
         std::fs::remove_file(&path).map_err(unwritable)?;

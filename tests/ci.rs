@@ -557,6 +557,14 @@ fn an_existing_hook_is_kept_unless_forced() {
     assert_eq!(run.code, Some(0), "{run:?}");
     assert!(run.stderr.contains("already installed"), "{run:?}");
     assert_eq!(std::fs::read_to_string(&hook).expect("hook"), installed);
+
+    // ponder's own hook, reinstalled with other options, is replaced without --force.
+    let run = install(&work, &["--require-answers"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stderr.contains("replaced"), "{run:?}");
+    let gating = std::fs::read_to_string(&hook).expect("hook");
+    assert_ne!(gating, installed);
+    assert!(gating.contains("ponder hook install"), "{gating}");
 }
 
 #[test]
