@@ -129,7 +129,12 @@ fn json_in(dir: &Path, args: &[&str]) -> Value {
 }
 
 fn cargo_ponder() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_cargo-ponder"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-ponder"));
+    // As `ponder()` does: the default range must not follow a surrounding CI job.
+    for name in ["GITHUB_ACTIONS", "GITHUB_BASE_REF", "GITHUB_EVENT_PATH"] {
+        command.env_remove(name);
+    }
+    command
 }
 
 // ─── Reading the JSON report ────────────────────────────────────────────────────────────

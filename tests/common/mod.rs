@@ -101,6 +101,14 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The built `ponder` binary.
+/// The ponder binary, without the GitHub Actions variables that change its default range:
+/// run inside a pull-request job, a test that passes no range would otherwise analyse
+/// `origin/$GITHUB_BASE_REF...HEAD`, which its repository does not have. Tests of that
+/// behaviour set the variables themselves.
 pub fn ponder() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ponder"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ponder"));
+    for name in ["GITHUB_ACTIONS", "GITHUB_BASE_REF", "GITHUB_EVENT_PATH"] {
+        command.env_remove(name);
+    }
+    command
 }
