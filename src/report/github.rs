@@ -11,7 +11,7 @@
 //! Answered prompts stay notices, with "answered" in the title and the reason in the
 //! message. Stale answers are notices too, on the comment's line.
 
-use super::text::{prompt_message, stale_message};
+use super::text::{naming_the_commit, prompt_message, short, stale_message};
 use crate::{Prompt, Report, StaleAnswer};
 
 pub fn render(report: &Report) -> String {
@@ -35,17 +35,10 @@ fn prompt_command(report: &Report, prompt: &Prompt) -> String {
         }
     }
     let mut title = format!("ponder {}", prompt.rule);
-    let mut message = prompt_message(prompt);
     if let (None, Some(sha)) = (&prompt.file, &prompt.commit) {
-        let short = sha.get(..10).unwrap_or(sha);
-        title.push_str(&format!(" (commit {short})"));
-        // The rules' questions name their commit; a template overridden in .ponder.toml
-        // may not, and the annotation must still say which commit it is about.
-        let summary = report.commits.iter().find(|c| &c.sha == sha);
-        if let (Some(summary), false) = (summary, message.contains(short)) {
-            message = format!("Commit {short} (“{}”): {message}", summary.subject);
-        }
+        title.push_str(&format!(" (commit {})", short(sha)));
     }
+    let message = naming_the_commit(report, prompt, prompt_message(prompt));
     if prompt.answer.is_some() {
         title.push_str(" (answered)");
     }

@@ -29,7 +29,7 @@ pub fn commit_section(report: &Report, format: Format, style: Style) -> String {
                 .unwrap_or(("", ""));
             format!(
                 "━━ commit {} “{}”\n\n{}\n",
-                sha.get(..10).unwrap_or(sha),
+                super::text::short(sha),
                 human::clean(subject),
                 human::render(report, style)
             )

@@ -22,7 +22,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::human::clean;
-use super::text::{prompt_message, stale_message};
+use super::text::{naming_the_commit, prompt_message, stale_message};
 use crate::rules::{registry, RuleDefinition};
 use crate::{AnswerSource, Prompt, Report, StaleAnswer};
 
@@ -271,17 +271,12 @@ fn custom(prompt: &Prompt) -> Descriptor {
 }
 
 fn result(report: &Report, prompt: &Prompt, rules: &[Descriptor]) -> SarifResult {
-    let mut text = prompt_message(prompt);
+    let text = naming_the_commit(report, prompt, prompt_message(prompt));
     let mut properties = Map::new();
     if let Some(sha) = &prompt.commit {
         properties.insert("commit".into(), sha.clone().into());
         if let Some(summary) = report.commits.iter().find(|c| &c.sha == sha) {
             properties.insert("commitSubject".into(), clean(&summary.subject).into());
-            // The rules' questions name their commit; an overridden template may not.
-            let short = sha.get(..10).unwrap_or(sha);
-            if prompt.file.is_none() && !text.contains(short) {
-                text = format!("Commit {short} (“{}”): {text}", clean(&summary.subject));
-            }
         }
     }
     let anchor = match (&prompt.file, &prompt.commit) {

@@ -3,7 +3,7 @@
 //! is stripped of control characters; each format adds the escaping its consumer needs.
 
 use super::human::clean;
-use crate::{Prompt, StaleAnswer};
+use crate::{Prompt, Report, StaleAnswer};
 
 /// A commit's SHA as people quote it: its first ten digits.
 pub fn short(sha: &str) -> &str {
@@ -29,6 +29,23 @@ pub fn prompt_message(prompt: &Prompt) -> String {
     text.push('\n');
     text.push_str(&parts.closing);
     text
+}
+
+/// `message` with "Commit <short> (“subject”): " in front, for a prompt about a commit
+/// that names no file, when the message does not name the commit already: the rules'
+/// questions do, but a template overridden in `.ponder.toml` may not, and a format that
+/// shows the message alone must still say which commit it is about.
+pub fn naming_the_commit(report: &Report, prompt: &Prompt, message: String) -> String {
+    let (None, Some(sha)) = (&prompt.file, &prompt.commit) else {
+        return message;
+    };
+    let short = short(sha);
+    match report.commits.iter().find(|c| &c.sha == sha) {
+        Some(summary) if !message.contains(short) => {
+            format!("Commit {short} (“{}”): {message}", clean(&summary.subject))
+        }
+        _ => message,
+    }
 }
 
 /// The pieces of a prompt's message, for a format that lays them out itself.
@@ -77,5 +94,65 @@ pub fn stale_message(stale: &StaleAnswer) -> String {
              answers nothing. Check the rule id.",
             clean(&stale.rule)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::naming_the_commit;
+    use crate::{CommitSummary, Prompt, Report};
+
+    const SHA: &str = "c0ffee00112233445566778899aabbccddeeff00";
+
+    fn report(subject: &str) -> Report {
+        Report {
+            base: None,
+            head: Some(SHA.to_string()),
+            includes_work_tree: false,
+            commits: vec![CommitSummary {
+                sha: SHA.to_string(),
+                subject: subject.to_string(),
+            }],
+            prompts: Vec::new(),
+            files: Vec::new(),
+            stale_answers: Vec::new(),
+            sources: BTreeMap::new(),
+            commit_anchors: BTreeMap::new(),
+            timings: crate::timings::Timings::default(),
+            notes: Vec::new(),
+            capped_unanswered: 0,
+        }
+    }
+
+    fn about_the_commit(question: &str) -> Prompt {
+        Prompt {
+            rule: "missing-rationale".to_string(),
+            file: None,
+            line: None,
+            end_line: None,
+            commit: Some(SHA.to_string()),
+            function: None,
+            question: question.to_string(),
+            evidence: Vec::new(),
+            answer: None,
+            answered_by: None,
+            fingerprint: "0123456789abcdef".to_string(),
+        }
+    }
+
+    #[test]
+    fn a_message_that_does_not_name_its_commit_is_given_the_cleaned_subject() {
+        // A subject with a right-to-left override, under a template that names no commit.
+        let report = report("Fix \u{202e}gnirts");
+        let named = naming_the_commit(&report, &about_the_commit("Why?"), "Why?".to_string());
+        assert_eq!(named, "Commit c0ffee0011 (“Fix \u{fffd}gnirts”): Why?");
+        // A message that names the commit already is left alone.
+        let own = "Commit c0ffee0011 says what, not why.".to_string();
+        assert_eq!(
+            naming_the_commit(&report, &about_the_commit(&own), own.clone()),
+            own
+        );
     }
 }
