@@ -111,12 +111,6 @@ impl Repo {
         Some(blob.content().to_vec())
     }
 
-    /// Reads the change that `spec` names.
-    pub fn read_change(&self, spec: &RangeSpec, options: &ReadOptions) -> Result<Change, Error> {
-        let resolved = self.resolve(spec)?;
-        self.read_resolved(&resolved, options, &mut Timings::default())
-    }
-
     /// Turns what the user typed into a base and a head commit.
     pub fn resolve(&self, spec: &RangeSpec) -> Result<Resolved, Error> {
         range::resolve(&self.repo, spec)
@@ -159,11 +153,5 @@ impl Repo {
         needs_texts: &dyn Fn(&[FileChange]) -> bool,
     ) -> Result<Vec<FileChange>, Error> {
         diff::read_commit_files(&self.repo, sha, options, timings, needs_texts)
-    }
-
-    /// Another handle on the same repository, for a worker thread (a libgit2 handle
-    /// must not be shared between threads).
-    pub fn reopen(&self) -> Result<Repo, Error> {
-        Repo::open(self.repo.path())
     }
 }
