@@ -690,6 +690,14 @@ fn file_limit_notes(change: &Change) -> Vec<String> {
         ));
     }
     for commit in &change.commits {
+        // A change that is this one commit's diff (history mode, `--commit`) has noted
+        // the limit above already.
+        let own_diff = change.head.as_deref() == Some(commit.sha.as_str())
+            && change.base == commit.parent
+            && !change.files.is_empty();
+        if own_diff {
+            continue;
+        }
         if let Some((count, limit)) = beyond(&commit.files) {
             notes.push(format!(
                 "commit {}: {count} of {} changed files were not read by the checks of \

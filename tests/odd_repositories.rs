@@ -886,6 +886,17 @@ fn change_of_more_files_than_the_limit_reads_rust_files_first_and_notes_the_rest
         human.stdout.contains("3 changed Rust files"),
         "data files are not counted as Rust files"
     );
+
+    // Commit by commit, the one commit's diff is the report's: its limit is noted once.
+    let run = run_in(
+        repo.path(),
+        &["--each-commit", "main..HEAD", "--format", "json"],
+    );
+    run.assert_ok();
+    let commit: Value = serde_json::from_str(run.stdout.lines().next().unwrap_or_default())
+        .expect("one JSON line per commit");
+    let notes = commit["notes"].as_array().expect("notes array");
+    assert_eq!(notes.len(), 1, "{notes:?}");
 }
 
 /// `count` functions, each with a new unwrap; the first `answered` answered in place.
