@@ -19,9 +19,14 @@ pub enum Error {
     #[error("`{revision}` does not name a commit in this repository")]
     #[diagnostic(
         code(ponder::git::unknown_revision),
-        help("check the spelling with `git rev-parse {revision}`; in a shallow CI clone, fetch the ref first (`git fetch origin {revision}`, or `fetch-depth: 0` in actions/checkout)")
+        help("check the spelling with `git rev-parse {revision}`; in a CI clone, fetch the ref first (`{fetch}`, or `fetch-depth: 0` in actions/checkout)")
     )]
-    UnknownRevision { revision: String, reason: String },
+    UnknownRevision {
+        revision: String,
+        reason: String,
+        /// The command that fetches it: `git fetch origin main` for `origin/main`.
+        fetch: String,
+    },
 
     #[error("`{revision}` names an object that is not a commit")]
     #[diagnostic(

@@ -328,6 +328,13 @@ fn a_full_clone_with_an_unknown_base_is_not_called_shallow() {
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("does not name a commit"), "{run:?}");
     assert!(!run.stderr.contains("shallow clone)"), "{run:?}");
+
+    // A remote-tracking name not fetched yet: the fix fetches the branch by its name on
+    // the remote (`git fetch origin origin/x` would fail).
+    let run = ponder_in(&work(&dir), &["origin/release"], &[]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("git fetch origin release"), "{run:?}");
+    assert!(!run.stderr.contains("git fetch origin origin/"), "{run:?}");
 }
 
 // ─── The pre-push hook ──────────────────────────────────────────────────────────────────

@@ -235,9 +235,12 @@ fn merge_base(repo: &Repository, a: &str, a_id: Oid, b: &str, b_id: Oid) -> Resu
 /// A revision git cannot find: in a shallow clone, most likely one that was not fetched.
 fn missing_revision(repo: &Repository, revision: &str, reason: &str) -> Error {
     if !repo.is_shallow() {
+        // A remote-tracking name is fetched by its branch name on the remote.
+        let on_remote = revision.strip_prefix("origin/").unwrap_or(revision);
         return Error::UnknownRevision {
             revision: revision.to_string(),
             reason: reason.to_string(),
+            fetch: format!("git fetch origin {on_remote}"),
         };
     }
     // The base alone is not enough: the history that joins it to HEAD is missing too, so
