@@ -118,8 +118,7 @@ fn question_key(
     }
     let body = without_trailers(&commit.body);
     let message = format!("{}\n{}", commit.subject, body);
-    let referenced =
-        settings.flag("references_count_as_reason") && patterns.reference.is_match(&message);
+    let referenced = settings.flag("references_count_as_reason") && patterns.references(&message);
     if patterns.is_generic(&commit.subject) {
         Some("generic_subject")
     } else if size < settings.count("min_lines_for_reason")
@@ -138,8 +137,11 @@ fn question_key(
 
 struct Patterns {
     reason: Regex,
-    /// An issue or pull request reference: where the discussion of why lives.
+    /// An issue or pull request reference (`#12`, a link): where the discussion of why
+    /// lives.
     reference: Regex,
+    /// A tracker key such as `PROJ-123`; see `references`.
+    issue_key: Regex,
     typo: Regex,
     changelog: Regex,
     version_line: Regex,
@@ -234,15 +236,29 @@ impl Patterns {
                   | obsolete | stale | unused | redundant | misleading | confusing | flaky | unnecessary
                 )\b|(fixes|closes|resolves|refs?)\s+\S*\#\d+",
             )?,
-            reference: Regex::new(
-                r"\#\d+\b|\b[A-Z][A-Z0-9]+-\d+\b|https?://\S+/(issues|pull|merge_requests)/\d+",
-            )?,
+            reference: Regex::new(r"\#\d+\b|https?://\S+/(issues|pull|merge_requests)/\d+")?,
+            issue_key: Regex::new(r"\b([A-Z][A-Z0-9]+)-\d+\b")?,
             typo: Regex::new(r"(?i)\b(typos?|spelling|misspell\w*)\b")?,
             changelog: Regex::new(
                 r"(?i)(^|/)(changelog|changes|history|news|releases?)[^/]*$|\.cff$",
             )?,
             version_line: Regex::new(r"(?i)version|\d+\.\d+\.\d+|\d{4}-\d{2}-\d{2}")?,
         })
+    }
+
+    /// Whether `text` points to where the reason is discussed: `#12`, an issue or pull
+    /// request link, or a tracker key (`PROJ-123`) that is not a standard's or an
+    /// encoding's name (`UTF-8`, `SHA-256`, `ISO-8601` name no ticket).
+    fn references(&self, text: &str) -> bool {
+        const NOT_TRACKERS: &[&str] = &[
+            "UTF", "UCS", "SHA", "MD", "ISO", "AES", "RSA", "HMAC", "CRC", "EUC", "RFC", "ECMA",
+            "IEEE", "X", "ARM", "BASE",
+        ];
+        self.reference.is_match(text)
+            || self.issue_key.captures_iter(text).any(|key| {
+                key.get(1)
+                    .is_some_and(|prefix| !NOT_TRACKERS.contains(&prefix.as_str()))
+            })
     }
 
     fn gives_reason(&self, text: &str) -> bool {
@@ -453,6 +469,17 @@ mod tests {
             key("Add retry to upload (#812)", "", 80),
             None,
             "a reference"
+        );
+        assert_eq!(
+            key("Add retry to upload (PAY-812)", "", 80),
+            None,
+            "a tracker key"
+        );
+        // Names of encodings and standards are not tickets.
+        assert_eq!(key("Handle UTF-8 paths in upload", "", 80), Some("no_body"));
+        assert_eq!(
+            key("Store SHA-256 and ISO-8601 dates", "", 80),
+            Some("no_body")
         );
         assert_eq!(
             key(
