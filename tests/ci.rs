@@ -321,6 +321,29 @@ fn a_shallow_base_without_the_shared_history_says_so() {
 }
 
 #[test]
+fn a_range_that_reaches_the_edge_of_a_shallow_clone_says_so() {
+    // Both tips fetched at depth 1: `origin/main..HEAD` resolves, but walking it reaches
+    // a commit whose parent is not there, which would be diffed against the empty tree.
+    let source = upstream();
+    let dir = clone(&source, &["--depth", "1", "--branch", "topic"]);
+    git_ok(
+        &work(&dir),
+        &[
+            "fetch",
+            "-q",
+            "--depth",
+            "1",
+            "origin",
+            "main:refs/remotes/origin/main",
+        ],
+    );
+    let run = ponder_in(&work(&dir), &["origin/main..HEAD"], &[]);
+    assert_shallow_diagnostic(&run, &["git fetch --unshallow"]);
+    let run = ponder_in(&work(&dir), &["--each-commit", "origin/main..HEAD"], &[]);
+    assert_shallow_diagnostic(&run, &["git fetch --unshallow"]);
+}
+
+#[test]
 fn a_full_clone_with_an_unknown_base_is_not_called_shallow() {
     let source = upstream();
     let dir = clone(&source, &["--branch", "topic"]);

@@ -79,11 +79,22 @@ pub fn list_commits(repo: &Repository, range: &Resolved) -> Result<Vec<Commit>, 
     if let Some(base) = range.base {
         walk.hide(base).map_err(walk_error)?;
     }
+    let shallow_roots = super::range::shallow_roots(repo);
     let mut commits = Vec::new();
     for id in walk {
         let id = id.map_err(walk_error)?;
         if range.single_commit && id != head {
             continue;
+        }
+        // At the edge of a shallow clone a commit seems to have no parent: diffing it
+        // against the empty tree would call the whole repository new. Whatever the range
+        // form, such a commit means the history to analyse was not fetched.
+        if shallow_roots.contains(&id) {
+            let short = id.to_string().get(..10).unwrap_or_default().to_string();
+            return Err(Error::ShallowMissing {
+                revision: format!("{short}^"),
+                fetch: "git fetch --unshallow".to_string(),
+            });
         }
         let commit = repo
             .find_commit(id)

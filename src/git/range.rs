@@ -109,8 +109,8 @@ pub fn resolve(repo: &Repository, spec: &RangeSpec) -> Result<Resolved, Error> {
         }
         RangeSpec::Commit(sha) => {
             let id = commit_id(repo, sha)?;
-            // At the edge of a shallow clone a commit seems to have no parent; comparing
-            // it with the empty tree would call the whole repository new.
+            // Checked here as well as where commits are listed, to name the parent the way
+            // the user named the commit (`HEAD^`).
             if shallow_roots(repo).contains(&id) {
                 return Err(Error::ShallowMissing {
                     revision: format!("{sha}^"),
@@ -260,7 +260,7 @@ fn missing_revision(repo: &Repository, revision: &str, reason: &str) -> Error {
 }
 
 /// The commits at the edge of a shallow clone (`.git/shallow`), whose parents are missing.
-fn shallow_roots(repo: &Repository) -> Vec<Oid> {
+pub(super) fn shallow_roots(repo: &Repository) -> Vec<Oid> {
     if !repo.is_shallow() {
         return Vec::new();
     }
