@@ -201,29 +201,41 @@ fn package_root(path: &str) -> String {
     }
 }
 
-/// Packages whose recorded test expectations (snapshots, expected outputs under a test
-/// directory) changed: their tests ran the changed code and saw its output change.
+/// Packages whose recorded test expectations changed: their tests ran the changed code
+/// and saw its output change. That is an updated file under a test directory (an
+/// expected output, a `.roff` or `.stdout` snapshot), or an insta `.snap` added or
+/// updated anywhere. A file merely added under `tests/` (input data, a README, a
+/// `.gitkeep`) shows no test ran, and does not count.
 fn changed_expectation_roots(context: &Context<'_>) -> Vec<String> {
+    const TEST_DIRECTORIES: &[&str] = &["tests", "test", "testdata", "snapshots", "fixtures"];
     context
         .change
         .files
         .iter()
-        .filter(|file| !file.is_rust() && file.status != crate::change::FileStatus::Deleted)
+        .filter(|file| !file.is_rust())
         .filter(|file| {
-            let in_test_directory = file.path.split('/').any(|segment| {
-                matches!(
-                    segment,
-                    "tests" | "test" | "testdata" | "snapshots" | "fixtures"
-                )
-            });
-            in_test_directory || file.path.ends_with(".snap")
+            let segments: Vec<&str> = file.path.split('/').collect();
+            let directories = segments.split_last().map_or(&[][..], |(_, dirs)| dirs);
+            let in_test_directory = directories.iter().any(|d| TEST_DIRECTORIES.contains(d));
+            let updated = file.status == crate::change::FileStatus::Modified;
+            let snapshot =
+                file.path.ends_with(".snap") && file.status != crate::change::FileStatus::Deleted;
+            (in_test_directory && updated) || snapshot
         })
-        .map(
-            |file| match file.path.find("tests/").or_else(|| file.path.find("src/")) {
-                Some(index) => file.path[..index].to_string(),
-                None => String::new(),
-            },
-        )
+        .map(|file| {
+            // The package: the path before its `src` or first test directory, as
+            // `package_root` cuts a source file's path.
+            let segments: Vec<&str> = file.path.split('/').collect();
+            let cut = segments
+                .iter()
+                .position(|s| *s == "src" || TEST_DIRECTORIES.contains(s))
+                .unwrap_or(0);
+            segments
+                .iter()
+                .take(cut)
+                .map(|s| format!("{s}/"))
+                .collect::<String>()
+        })
         .collect()
 }
 
