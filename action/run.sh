@@ -25,13 +25,15 @@ if [ "${PONDER_REQUIRE_ANSWERS:-false}" = true ]; then
     gate=(--require-answers)
 fi
 
+# `${a[@]+"${a[@]}"}`: an empty array under `set -u` is an error in bash before 4.4
+# (macOS runners' /bin/bash is 3.2), and both arrays are empty by default.
 status=0
-ponder "${range[@]}" --format "${PONDER_FORMAT:-human}" "${gate[@]}" || status=$?
+ponder ${range[@]+"${range[@]}"} --format "${PONDER_FORMAT:-human}" ${gate[@]+"${gate[@]}"} || status=$?
 if [ "$status" -ge 2 ]; then
     exit "$status"
 fi
 if [ "${PONDER_POST:-false}" = true ]; then
-    ponder post github "${range[@]}"
+    ponder post github ${range[@]+"${range[@]}"}
 fi
 if [ "$status" -eq 1 ]; then
     echo "ponder: some questions are unanswered (require-answers is on)" >&2
