@@ -134,9 +134,6 @@ pub struct Report {
     /// What a limit left out of this report (files not read, prompts not shown), one
     /// sentence each; empty when nothing was capped.
     pub notes: Vec<String>,
-    /// Unanswered prompts left out by `MAX_PROMPTS_PER_FILE`, which `--require-answers`
-    /// still counts.
-    pub capped_unanswered: usize,
 }
 
 /// At most this many prompts per rule and file are kept, the first by line: past it, one
@@ -166,11 +163,6 @@ impl Report {
             .iter()
             .filter(|f| f.path.ends_with(".rs"))
             .count()
-    }
-
-    /// Unanswered prompts, those a limit left out of the report included.
-    pub fn unanswered_in_change(&self) -> usize {
-        self.unanswered() + self.capped_unanswered
     }
 }
 
@@ -214,7 +206,6 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
             commit_reports.sources.extend(report.sources);
             commit_reports.anchors.extend(report.commit_anchors);
             commit_reports.notes.extend(report.notes);
-            commit_reports.capped_unanswered += report.capped_unanswered;
         },
         &mut timings,
     )?;
@@ -364,7 +355,6 @@ struct CommitFindings {
     sources: BTreeMap<String, Arc<str>>,
     anchors: BTreeMap<String, String>,
     notes: Vec<String>,
-    capped_unanswered: usize,
 }
 
 /// Parses what the rules need, runs them and matches answers: everything after the
@@ -484,7 +474,7 @@ fn analyze_change(
     let stale_answers = timings.measure("answers", || answers::stale(&prompts, &change, &rule_ids));
     let mut notes = file_limit_notes(&change);
     notes.extend(earlier.notes);
-    let capped_unanswered = cap_prompts(&mut prompts, &mut notes) + earlier.capped_unanswered;
+    cap_prompts(&mut prompts, &mut notes);
     fingerprint::assign(&mut prompts, &sources, &commits);
     let mut commit_anchors: BTreeMap<String, String> = change
         .commits
@@ -511,7 +501,6 @@ fn analyze_change(
         commit_anchors,
         timings: Timings::default(),
         notes,
-        capped_unanswered,
     }
 }
 
@@ -616,9 +605,10 @@ fn sort_prompts(prompts: &mut [Prompt], commits: &[CommitSummary]) {
 }
 
 /// Keeps at most `MAX_PROMPTS_PER_FILE` prompts of each rule in each file, unanswered ones
-/// first (those are the ones a reader still has to act on), each by line; notes how many
-/// more each had, and returns how many of those left out were unanswered.
-fn cap_prompts(prompts: &mut Vec<Prompt>, notes: &mut Vec<String>) -> usize {
+/// first (those are the ones a reader still has to act on), each by line, and notes how
+/// many more each had. Unanswered prompts are left out only once 20 of them are kept, so
+/// `--require-answers` never needs to count the ones left out.
+fn cap_prompts(prompts: &mut Vec<Prompt>, notes: &mut Vec<String>) {
     type Group = (String, String);
     let group =
         |prompt: &Prompt| -> Option<Group> { Some((prompt.file.clone()?, prompt.rule.clone())) };
@@ -632,7 +622,6 @@ fn cap_prompts(prompts: &mut Vec<Prompt>, notes: &mut Vec<String>) -> usize {
         }
     }
     let mut kept: BTreeMap<Group, (usize, usize)> = BTreeMap::new();
-    let mut capped_unanswered = 0;
     prompts.retain(|prompt| {
         let Some(key) = group(prompt) else {
             return true;
@@ -648,8 +637,6 @@ fn cap_prompts(prompts: &mut Vec<Prompt>, notes: &mut Vec<String>) -> usize {
             entry.0 += 1;
         } else if keep {
             entry.1 += 1;
-        } else if prompt.answer.is_none() {
-            capped_unanswered += 1;
         }
         keep
     });
@@ -662,7 +649,6 @@ fn cap_prompts(prompts: &mut Vec<Prompt>, notes: &mut Vec<String>) -> usize {
             ));
         }
     }
-    capped_unanswered
 }
 
 /// Notes for diffs with more changed files than ponder reads.

@@ -253,7 +253,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     if cli.timings {
         eprint!("{}", timings_table(&timings));
     }
-    if cli.require_answers && report.unanswered_in_change() > 0 {
+    if cli.require_answers && report.unanswered() > 0 {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

@@ -122,7 +122,6 @@ mod tests {
             commit_anchors: BTreeMap::new(),
             timings: crate::timings::Timings::default(),
             notes: Vec::new(),
-            capped_unanswered: 0,
         }
     }
 

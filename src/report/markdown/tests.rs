@@ -48,7 +48,6 @@ fn report(prompts: Vec<Prompt>, subject: &str) -> Report {
         commit_anchors: BTreeMap::new(),
         timings: crate::timings::Timings::default(),
         notes: Vec::new(),
-        capped_unanswered: 0,
     }
 }
 
