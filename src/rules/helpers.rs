@@ -61,6 +61,11 @@ pub struct RemovedCode {
 /// Above this many removed lines, only same-file rewrites are recognised.
 const MAX_GLOBAL_REMOVED_LINES: usize = 200_000;
 
+/// A removed line this short (`} else {`, `return None;`, `continue;`) says nothing about
+/// where an added line came from: removed from another file, it does not make a new
+/// site on a line like it a move.
+const MIN_MOVED_LINE: usize = 16;
+
 fn collapse(line: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -77,7 +82,12 @@ impl RemovedCode {
             }
             let collapsed: Vec<String> = removed.iter().map(|l| collapse(l)).collect();
             if total <= MAX_GLOBAL_REMOVED_LINES {
-                everywhere.extend(collapsed.iter().filter(|l| l.len() > 3).cloned());
+                everywhere.extend(
+                    collapsed
+                        .iter()
+                        .filter(|l| l.len() >= MIN_MOVED_LINE)
+                        .cloned(),
+                );
             }
             by_file.insert(file.path.clone(), collapsed.join("\n"));
         }
@@ -93,7 +103,7 @@ impl RemovedCode {
     pub fn had_before(&self, file: &FileChange, site: &Site) -> bool {
         if let Some(line) = file.new_line(site.line) {
             let line = collapse(line);
-            if line.len() > 3 && self.everywhere.contains(&line) {
+            if line.len() >= MIN_MOVED_LINE && self.everywhere.contains(&line) {
                 return true;
             }
         }
