@@ -11,7 +11,7 @@ use regex::Regex;
 
 use super::definition::definition;
 use super::helpers::{changed_production_functions, is_production_rust, location};
-use super::{Context, Finding, Message, Rule};
+use super::{Context, Finding, Message, Rule, Scope};
 use crate::change::FileChange;
 use crate::syntax::{Failure, Function, Handling, Operation, Returns, Site, SiteKind};
 
@@ -40,28 +40,22 @@ impl Rule for UnhandledFailure {
         ]
     }
 
-    /// A code-level rule: it reads the range's files, never a commit's own.
-    fn needs_commit_texts(
-        &self,
-        _commit: &crate::change::Commit,
-        _files: &[FileChange],
-        _settings: &crate::config::RuleSettings,
-    ) -> bool {
-        false
+    fn scope(&self) -> Scope {
+        Scope::Change
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
         let max_listed = context.settings.count("max_listed_sites");
-        let removed = context.removed_code();
+        let moved = context.moved_code();
         let mut findings = Vec::new();
-        for file in &context.change.files {
+        for file in context.files {
             let parsed = context.parsed_new(file);
             if !is_production_rust(file, parsed) {
                 continue;
             }
             match parsed {
                 Some(parsed) if parsed.parse_error.is_none() => {
-                    for changed in changed_production_functions(file, parsed, removed) {
+                    for changed in changed_production_functions(file, parsed, moved) {
                         if let Some(finding) =
                             check_function(file, changed.function, &changed.added_sites, max_listed)
                         {
