@@ -7,8 +7,8 @@
 //! set of files removes somewhere — moved from another file or another place, re-indented,
 //! or re-wrapped by rustfmt, which keeps the tokens and changes only the line breaks. A
 //! hunk that adds exactly the tokens it removes (a call joined onto one line) is old code
-//! however short it is, and so is a line removed whole from the same file (reordered
-//! imports) or, if it has at least `MIN_MOVED_LINE` characters, from another one — each
+//! however short it is, and so is a line that names something (not only braces and
+//! keywords) removed whole from the same file (reordered imports) or, if it has at least `MIN_MOVED_LINE` characters, from another one — each
 //! removed line standing for one added line. Blank lines are neither old nor new.
 //!
 //! A comma right before a closing bracket is no token: rustfmt adds one when it splits a
@@ -59,6 +59,9 @@ pub struct MovedCode {
     /// Per path (new and old), the removed lines, whitespace collapsed, one per line: to
     /// tell whether a piece of code was in the file before its line was edited.
     removed_by_file: HashMap<String, String>,
+    /// The runs removed anywhere (when the set is small enough), and from each path.
+    global_runs: HashSet<u64>,
+    file_runs: HashMap<String, HashSet<u64>>,
 }
 
 impl MovedCode {
@@ -79,7 +82,7 @@ impl MovedCode {
         let everywhere = total <= MAX_INDEXED_TOKENS;
 
         let mut global_runs = HashSet::new();
-        let mut file_runs: HashMap<&str, HashSet<u64>> = HashMap::new();
+        let mut file_runs: HashMap<String, HashSet<u64>> = HashMap::new();
         let mut whole_lines: HashMap<String, usize> = HashMap::new();
         let mut file_lines: HashMap<&str, HashMap<String, usize>> = HashMap::new();
         let mut removed_by_file = HashMap::new();
@@ -102,11 +105,11 @@ impl MovedCode {
                 .flatten()
             {
                 file_runs
-                    .entry(path)
+                    .entry(path.to_string())
                     .or_default()
                     .extend(runs.iter().copied());
                 let counts = file_lines.entry(path).or_default();
-                for line in lines {
+                for line in lines.iter().filter(|l| l.has_distinct_word()) {
                     *counts.entry(line.collapsed.clone()).or_default() += 1;
                 }
                 removed_by_file.insert(path.to_string(), joined.clone());
@@ -147,6 +150,8 @@ impl MovedCode {
         MovedCode {
             old,
             removed_by_file,
+            global_runs,
+            file_runs,
         }
     }
 
@@ -155,6 +160,24 @@ impl MovedCode {
         self.old
             .get(path)
             .is_some_and(|lines| lines.contains(&line))
+    }
+
+    /// Whether `code`, a piece of `path`'s new version, is old code token for token: each of
+    /// its runs was removed somewhere. A line can be old while an expression that starts
+    /// on it is not: `if !ignored` moved as it was, with a new `|| skipped` on the next
+    /// line. Code shorter than a run is judged by its line alone.
+    pub fn is_old_code(&self, path: &str, line: u32, code: &str) -> bool {
+        if !self.is_old(path, line) {
+            return false;
+        }
+        let tokens = tokens(code);
+        if tokens.len() < RUN {
+            return true;
+        }
+        let own = self.file_runs.get(path);
+        tokens.windows(RUN).map(hash_run).all(|hash| {
+            self.global_runs.contains(&hash) || own.is_some_and(|runs| runs.contains(&hash))
+        })
     }
 
     /// How many of `path`'s added lines are old code.
@@ -178,6 +201,14 @@ struct Line {
     number: u32,
     collapsed: String,
     tokens: Vec<u64>,
+}
+
+impl Line {
+    /// Whether the line names something (a word not in `COMMON_WORDS`): `use std::fs;`
+    /// does, `} else {` and `return None;` do not.
+    fn has_distinct_word(&self) -> bool {
+        self.tokens.iter().any(|token| token & 1 == 1)
+    }
 }
 
 /// The non-blank lines among `texts`, numbered by `numbers` (the same lines, in order).

@@ -25,18 +25,19 @@ pub struct ChangedFunction<'a> {
     pub added_sites: Vec<&'a Site>,
 }
 
-/// Whether a site on an added line was there before the change: its line is old code in
-/// the change index (moved, re-indented, re-wrapped), it is a branch whose hunk removed a
+/// Whether a site on an added line was there before the change: its line and its code are
+/// old code in the change index (moved, re-indented, re-wrapped), it is a branch whose hunk removed a
 /// branch of the same keyword (an existing `if` or `return` rewritten), or its code was
 /// removed from the same file (the line around it was edited).
 pub fn had_before(moved: &MovedCode, file: &FileChange, site: &Site) -> bool {
-    if moved.is_old(&file.path, site.line) {
+    let code = site.code.split(" (when ").next().unwrap_or("");
+    let whole = code.strip_suffix("...").unwrap_or(code);
+    if moved.is_old_code(&file.path, site.line, whole) {
         return true;
     }
     if matches!(site.kind, SiteKind::Branch(_)) && rewrites_branch(file, site.line) {
         return true;
     }
-    let code = site.code.split(" (when ").next().unwrap_or("");
     let searchable = code.len() >= 8 && !code.ends_with("...");
     searchable && moved.removed_from_file(file, code)
 }

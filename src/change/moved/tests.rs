@@ -224,3 +224,32 @@ fn braces_and_keywords_removed_elsewhere_do_not_make_a_new_branch_old() {
         old_lines(&index, &files[1])
     );
 }
+
+#[test]
+fn an_else_removed_elsewhere_in_the_same_file_does_not_make_a_new_else_old() {
+    let file = changed(
+        "src/lib.rs",
+        "fn a(x: bool) {\n    if x {\n        one();\n    } else {\n        two();\n    }\n}\nfn b() {\n    three();\n}\n",
+        "fn a(x: bool) {\n    one();\n}\nfn b() {\n    if ready() {\n        three();\n    } else {\n        four();\n    }\n}\n",
+    );
+    let index = MovedCode::of(std::slice::from_ref(&file));
+    let old = old_lines(&index, &file);
+    assert!(!old.contains(&7), "the new else is new code: {old:?}");
+}
+
+#[test]
+fn a_moved_line_whose_expression_gains_a_clause_is_not_old_code() {
+    let file = changed(
+        "src/dir.rs",
+        "fn m(&self) {\n    let matcher = if !self.inner.opts.ignore {\n        empty()\n    };\n}\n",
+        "fn m(&self) {\n    let matcher = if !self.inner.opts.ignore\n        || !self.inner.found.has_ignore_file\n    {\n        empty()\n    };\n}\n",
+    );
+    let index = MovedCode::of(std::slice::from_ref(&file));
+    assert!(index.is_old("src/dir.rs", 2), "the line itself came back");
+    assert!(index.is_old_code("src/dir.rs", 2, "!self.inner.opts.ignore"));
+    assert!(!index.is_old_code(
+        "src/dir.rs",
+        2,
+        "!self.inner.opts.ignore || !self.inner.found.has_ignore_file"
+    ));
+}
