@@ -4,78 +4,17 @@
 
 mod common;
 
+use common::{git_in, ponder, CleanCommand, Run, TestRepo};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use common::{ponder, TestRepo};
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn output(mut command: Command) -> Run {
-    let output = command.output().expect("runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-/// A command with no user or system git configuration and none of the runner's own
-/// GitHub variables (these tests may themselves run in GitHub Actions).
-fn clean(mut command: Command, home: &Path) -> Command {
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy().into_owned();
-        if name.starts_with("GITHUB_") || name.starts_with("GIT_") || name == "NO_COLOR" {
-            command.env_remove(name);
-        }
-    }
-    command
-        .env("HOME", home)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Pusher")
-        .env("GIT_AUTHOR_EMAIL", "pusher@example.com")
-        .env("GIT_COMMITTER_NAME", "Pusher")
-        .env("GIT_COMMITTER_EMAIL", "pusher@example.com")
-        .env("COLUMNS", "200");
-    command
-}
-
-fn git(dir: &Path, args: &[&str]) -> Run {
-    let mut command = Command::new("git");
-    command.current_dir(dir).args(args);
-    output(clean(command, dir))
-}
-
-fn git_ok(dir: &Path, args: &[&str]) -> String {
-    let run = git(dir, args);
-    assert_eq!(run.code, Some(0), "git {args:?}: {run:?}");
-    run.stdout.trim().to_string()
-}
 
 /// `ponder ARGS` in `dir`, with extra environment variables.
 fn ponder_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = ponder();
-    command.current_dir(dir).args(args);
-    let mut command = clean(command, dir);
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    output(command)
+    command
+        .current_dir(dir)
+        .args(args)
+        .envs(env.iter().copied());
+    command.run()
 }
 
 /// A repository whose `topic` branch (two commits) adds code to `main`, and `main` has
@@ -107,7 +46,7 @@ fn clone(source: &TestRepo, args: &[&str]) -> tempfile::TempDir {
     let target = dir.path().join("work");
     let target = target.to_str().expect("utf-8 path");
     all.push(target);
-    git_ok(dir.path(), &all);
+    git_in(dir.path(), &all);
     dir
 }
 
@@ -120,11 +59,6 @@ fn actions_env(base_ref: &str) -> Vec<(&'static str, String)> {
         ("GITHUB_ACTIONS", "true".to_string()),
         ("GITHUB_BASE_REF", base_ref.to_string()),
     ]
-}
-
-fn json(run: &Run) -> serde_json::Value {
-    assert_eq!(run.code, Some(0), "{run:?}");
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
 }
 
 fn subjects(report: &serde_json::Value) -> Vec<String> {
@@ -144,25 +78,22 @@ fn in_actions_a_pull_request_is_read_against_its_base_branch() {
     let dir = clone(&source, &["--branch", "topic"]);
     let env = actions_env("main");
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let report = json(&ponder_in(&work(&dir), &["--format", "json"], &env));
+    let report = ponder_in(&work(&dir), &["--format", "json"], &env).json();
     assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
     assert_eq!(report["base"], source.git(&["rev-parse", "main~1"]));
     assert_eq!(report["includes_work_tree"], false);
 
     // An explicit range still wins.
-    let report = json(&ponder_in(
-        &work(&dir),
-        &["--format", "json", "topic~1..topic"],
-        &env,
-    ));
+    let report = ponder_in(&work(&dir), &["--format", "json", "topic~1..topic"], &env).json();
     assert_eq!(subjects(&report), vec!["Add two"]);
 
     // Outside Actions, the same variables mean nothing: the branch's upstream is used.
-    let report = json(&ponder_in(
+    let report = ponder_in(
         &work(&dir),
         &["--format", "json"],
         &[("GITHUB_BASE_REF", "does-not-exist")],
-    ));
+    )
+    .json();
     assert_eq!(
         subjects(&report),
         Vec::<String>::new(),
@@ -175,14 +106,14 @@ fn in_actions_the_payloads_base_sha_serves_when_the_branch_was_not_fetched() {
     let source = upstream();
     let dir = clone(&source, &["--branch", "topic", "--single-branch"]);
     let main = source.git(&["rev-parse", "main"]);
-    git_ok(&work(&dir), &["fetch", "-q", "origin", &main]);
+    git_in(&work(&dir), &["fetch", "-q", "origin", &main]);
     let event = dir.path().join("event.json");
     std::fs::write(
         &event,
         format!(r#"{{"pull_request":{{"number":3,"base":{{"ref":"main","sha":"{main}"}}}}}}"#),
     )
     .expect("event");
-    let report = json(&ponder_in(
+    let report = ponder_in(
         &work(&dir),
         &["--format", "json"],
         &[
@@ -190,7 +121,8 @@ fn in_actions_the_payloads_base_sha_serves_when_the_branch_was_not_fetched() {
             ("GITHUB_BASE_REF", "main"),
             ("GITHUB_EVENT_PATH", event.to_str().expect("utf-8")),
         ],
-    ));
+    )
+    .json();
     assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
 }
 
@@ -246,9 +178,9 @@ fn checkout_like_actions(source: &TestRepo) -> tempfile::TempDir {
     let work = work(&dir);
     std::fs::create_dir_all(&work).expect("mkdir");
     let url = format!("file://{}", source.path().display());
-    git_ok(&work, &["init", "-q"]);
-    git_ok(&work, &["remote", "add", "origin", &url]);
-    git_ok(
+    git_in(&work, &["init", "-q"]);
+    git_in(&work, &["remote", "add", "origin", &url]);
+    git_in(
         &work,
         &[
             "fetch",
@@ -259,7 +191,7 @@ fn checkout_like_actions(source: &TestRepo) -> tempfile::TempDir {
             "+refs/heads/topic:refs/remotes/origin/topic",
         ],
     );
-    git_ok(&work, &["checkout", "-q", "--detach", "origin/topic"]);
+    git_in(&work, &["checkout", "-q", "--detach", "origin/topic"]);
     dir
 }
 
@@ -273,8 +205,8 @@ fn in_an_actions_checkout_following_the_help_works() {
     assert_shallow_diagnostic(&run, &["origin/main", fix]);
 
     let words: Vec<&str> = fix.split(' ').skip(1).collect();
-    git_ok(&work(&dir), &words);
-    let report = json(&ponder_in(&work(&dir), &["--format", "json"], &env));
+    git_in(&work(&dir), &words);
+    let report = ponder_in(&work(&dir), &["--format", "json"], &env).json();
     assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
 }
 
@@ -282,7 +214,7 @@ fn in_an_actions_checkout_following_the_help_works() {
 fn a_shallow_base_without_the_shared_history_says_so() {
     let source = upstream();
     let dir = clone(&source, &["--depth", "1", "--branch", "topic"]);
-    git_ok(
+    git_in(
         &work(&dir),
         &[
             "fetch",
@@ -306,7 +238,7 @@ fn a_shallow_base_without_the_shared_history_says_so() {
     );
 
     // Following the help works.
-    git_ok(
+    git_in(
         &work(&dir),
         &[
             "fetch",
@@ -316,7 +248,7 @@ fn a_shallow_base_without_the_shared_history_says_so() {
             "main:refs/remotes/origin/main",
         ],
     );
-    let report = json(&ponder_in(&work(&dir), &["--format", "json"], &env));
+    let report = ponder_in(&work(&dir), &["--format", "json"], &env).json();
     assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
 }
 
@@ -326,7 +258,7 @@ fn a_range_that_reaches_the_edge_of_a_shallow_clone_says_so() {
     // a commit whose parent is not there, which would be diffed against the empty tree.
     let source = upstream();
     let dir = clone(&source, &["--depth", "1", "--branch", "topic"]);
-    git_ok(
+    git_in(
         &work(&dir),
         &[
             "fetch",
@@ -366,7 +298,7 @@ fn a_full_clone_with_an_unknown_base_is_not_called_shallow() {
 fn pushing_clone() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let remote = dir.path().join("remote.git");
-    git_ok(
+    git_in(
         dir.path(),
         &[
             "init",
@@ -378,7 +310,7 @@ fn pushing_clone() -> (tempfile::TempDir, PathBuf) {
         ],
     );
     let work = dir.path().join("work");
-    git_ok(
+    git_in(
         dir.path(),
         &[
             "clone",
@@ -389,12 +321,12 @@ fn pushing_clone() -> (tempfile::TempDir, PathBuf) {
     );
     std::fs::create_dir_all(work.join("src")).expect("mkdir");
     std::fs::write(work.join("src/lib.rs"), "pub fn one() -> u32 {\n    1\n}\n").expect("write");
-    git_ok(&work, &["add", "-A"]);
-    git_ok(
+    git_in(&work, &["add", "-A"]);
+    git_in(
         &work,
         &["commit", "-q", "-m", "Start\n\nA library to grow."],
     );
-    git_ok(&work, &["push", "-q", "origin", "main"]);
+    git_in(&work, &["push", "-q", "origin", "main"]);
     (dir, work)
 }
 
@@ -418,14 +350,15 @@ fn push_with(work: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         &std::env::var_os("PATH").unwrap_or_default(),
     )))
     .expect("PATH");
-    let mut command = Command::new("git");
-    command.current_dir(work).arg("push").args(args);
-    let mut command = clean(command, work);
-    command.env("PATH", path);
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    output(command)
+    // Not `git_in`: that one turns hooks off, and the hook is what is tested here.
+    let mut command = CleanCommand::new("git");
+    command
+        .current_dir(work)
+        .arg("push")
+        .args(args)
+        .env("PATH", path)
+        .envs(env.iter().copied());
+    command.run()
 }
 
 fn add_unwrap(work: &Path, answered: bool) {
@@ -439,7 +372,7 @@ fn add_unwrap(work: &Path, answered: bool) {
         format!("pub fn one() -> u32 {{\n    1\n}}\n\npub fn parse(text: &str) -> u32 {{\n{answer}    text.parse().unwrap()\n}}\n"),
     )
     .expect("write");
-    git_ok(
+    git_in(
         work,
         &[
             "commit",
@@ -474,7 +407,7 @@ fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
     assert!(is_executable(&hook), "{}", hook.display());
 
     // A new branch: asked about what it adds over the remote.
-    git_ok(&work, &["checkout", "-q", "-b", "topic"]);
+    git_in(&work, &["checkout", "-q", "-b", "topic"]);
     add_unwrap(&work, false);
     let run = push(&work, &["-q", "origin", "topic"]);
     assert_eq!(run.code, Some(0), "{run:?}");
@@ -482,12 +415,12 @@ fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
     assert!(all.contains("unhandled-failure"), "{run:?}");
     assert!(all.contains("text.parse().unwrap()"), "{run:?}");
     assert!(all.contains("1 commit"), "{run:?}");
-    assert!(!git_ok(&work, &["ls-remote", "origin", "topic"]).is_empty());
+    assert!(!git_in(&work, &["ls-remote", "origin", "topic"]).is_empty());
 
     // An existing branch: asked about the new commits only.
     std::fs::write(work.join("src/two.rs"), "pub fn two() -> u32 {\n    2\n}\n").expect("write");
-    git_ok(&work, &["add", "-A"]);
-    git_ok(
+    git_in(&work, &["add", "-A"]);
+    git_in(
         &work,
         &[
             "commit",
@@ -505,7 +438,7 @@ fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
     );
 
     // A new branch with nothing the remote lacks: nothing to ask, nothing said.
-    git_ok(&work, &["branch", "copy-of-main", "main"]);
+    git_in(&work, &["branch", "copy-of-main", "main"]);
     let run = push(&work, &["-q", "origin", "copy-of-main"]);
     assert_eq!(run.code, Some(0), "{run:?}");
     assert!(!run.stderr.contains("pre-push"), "{run:?}");
@@ -513,14 +446,14 @@ fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
     // Pushing to a URL instead of a named remote: every remote branch counts as known.
     // (A commit of its own: the same change as on `topic` in the same second would be
     // the same commit, which the remote already has.)
-    git_ok(&work, &["checkout", "-q", "-b", "other", "main"]);
+    git_in(&work, &["checkout", "-q", "-b", "other", "main"]);
     std::fs::write(
         work.join("src/other.rs"),
         "pub fn port(text: &str) -> u16 {\n    text.parse().unwrap()\n}\n",
     )
     .expect("write");
-    git_ok(&work, &["add", "-A"]);
-    git_ok(
+    git_in(&work, &["add", "-A"]);
+    git_in(
         &work,
         &[
             "commit",
@@ -529,7 +462,7 @@ fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
             "Read the port\n\nThe server takes it from the command line.",
         ],
     );
-    let url = git_ok(&work, &["remote", "get-url", "origin"]);
+    let url = git_in(&work, &["remote", "get-url", "origin"]);
     let run = push(&work, &["-q", &url, "other"]);
     assert_eq!(run.code, Some(0), "{run:?}");
     let all = format!("{}{}", run.stdout, run.stderr);
@@ -544,20 +477,20 @@ fn a_hook_that_requires_answers_stops_the_push_until_they_are_written() {
     let (_dir, work) = pushing_clone();
     let run = install(&work, &["--require-answers"]);
     assert_eq!(run.code, Some(0), "{run:?}");
-    git_ok(&work, &["checkout", "-q", "-b", "topic"]);
+    git_in(&work, &["checkout", "-q", "-b", "topic"]);
     add_unwrap(&work, false);
     let run = push(&work, &["-q", "origin", "topic"]);
     assert_ne!(run.code, Some(0), "{run:?}");
     assert!(
-        git_ok(&work, &["ls-remote", "origin", "topic"]).is_empty(),
+        git_in(&work, &["ls-remote", "origin", "topic"]).is_empty(),
         "nothing pushed"
     );
 
-    git_ok(&work, &["reset", "-q", "--hard", "HEAD~1"]);
+    git_in(&work, &["reset", "-q", "--hard", "HEAD~1"]);
     add_unwrap(&work, true);
     let run = push(&work, &["-q", "origin", "topic"]);
     assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(!git_ok(&work, &["ls-remote", "origin", "topic"]).is_empty());
+    assert!(!git_in(&work, &["ls-remote", "origin", "topic"]).is_empty());
 }
 
 #[test]
@@ -600,7 +533,7 @@ fn an_existing_hook_is_kept_unless_forced() {
 #[test]
 fn the_hook_goes_where_core_hooks_path_points() {
     let (_dir, work) = pushing_clone();
-    git_ok(&work, &["config", "core.hooksPath", ".githooks"]);
+    git_in(&work, &["config", "core.hooksPath", ".githooks"]);
     let run = install(&work, &[]);
     assert_eq!(run.code, Some(0), "{run:?}");
     let hook = work.join(".githooks/pre-push");
@@ -608,7 +541,7 @@ fn the_hook_goes_where_core_hooks_path_points() {
     assert!(!work.join(".git/hooks/pre-push").exists());
 
     // git runs it from there.
-    git_ok(&work, &["checkout", "-q", "-b", "topic"]);
+    git_in(&work, &["checkout", "-q", "-b", "topic"]);
     add_unwrap(&work, false);
     let run = push(&work, &["-q", "origin", "topic"]);
     assert_eq!(run.code, Some(0), "{run:?}");
@@ -632,7 +565,7 @@ fn without_ponder_the_hook_says_so_and_lets_the_push_through_even_when_gating() 
     let (_dir, work) = pushing_clone();
     let run = install(&work, &["--require-answers"]);
     assert_eq!(run.code, Some(0), "{run:?}");
-    git_ok(&work, &["checkout", "-q", "-b", "topic"]);
+    git_in(&work, &["checkout", "-q", "-b", "topic"]);
     add_unwrap(&work, false);
     let run = push_with(
         &work,
@@ -644,5 +577,5 @@ fn without_ponder_the_hook_says_so_and_lets_the_push_through_even_when_gating() 
         run.stderr.contains("/nonexistent/ponder is not installed"),
         "{run:?}"
     );
-    assert!(!git_ok(&work, &["ls-remote", "origin", "topic"]).is_empty());
+    assert!(!git_in(&work, &["ls-remote", "origin", "topic"]).is_empty());
 }

@@ -3,139 +3,17 @@
 //! the exit status, stdout (human or JSON) and stderr — against DESIGN.md's "Contracts
 //! other tools rely on".
 //!
-//! Layout: how a run is captured, helpers for reading the JSON report, the Rust snippets the
+//! Layout: helpers for reading the JSON report, the Rust snippets the
 //! repositories are made of, one builder per repository shape, then the tests grouped by
 //! contract (range forms, JSON, bare repositories, errors, subcommands, answers, odd
 //! content).
 
 mod common;
 
+use common::{cargo_ponder, json_in, ponder, run_in, TestRepo};
+use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use common::{ponder, TestRepo};
-use serde_json::Value;
-
-// ─── Running the binary ─────────────────────────────────────────────────────────────────
-
-/// What a user sees from one run.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-impl Run {
-    /// Exit 0 and nothing on stderr.
-    fn assert_ok(&self) -> &Run {
-        assert_eq!(self.code, Some(0), "expected exit 0: {self:?}");
-        assert!(self.stderr.is_empty(), "expected empty stderr: {self:?}");
-        self
-    }
-
-    /// The JSON report of a successful `--format json` run.
-    fn json(&self) -> Value {
-        self.assert_ok();
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {self:?}"))
-    }
-
-    /// Exit 2, nothing on stdout, a diagnostic on stderr that mentions every `needle`.
-    fn assert_usage_error(&self, needles: &[&str]) {
-        assert_eq!(self.code, Some(2), "expected exit 2: {self:?}");
-        assert!(self.stdout.is_empty(), "expected empty stdout: {self:?}");
-        assert!(
-            !self.stderr.trim().is_empty(),
-            "expected a message: {self:?}"
-        );
-        for needle in needles {
-            assert!(
-                self.stderr.contains(needle),
-                "stderr should mention {needle:?}: {self:?}"
-            );
-        }
-    }
-
-    /// A ponder diagnostic (not clap's): exit 2 with the mentions and a `help:` line.
-    fn assert_diagnostic(&self, needles: &[&str]) {
-        self.assert_usage_error(needles);
-        assert!(
-            self.stderr.contains("help:"),
-            "expected a help line: {self:?}"
-        );
-    }
-}
-
-/// Runs `command` with the environment of a plain, non-interactive shell: no colour
-/// overrides, no git variables that would redirect the repository, no user or system git
-/// configuration, and a wide report (`COLUMNS`) so prompts are not wrapped.
-fn capture(mut command: Command) -> Run {
-    let home = tempfile::tempdir().expect("temp home");
-    for name in [
-        "NO_COLOR",
-        "FORCE_COLOR",
-        "CLICOLOR",
-        "CLICOLOR_FORCE",
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_CEILING_DIRECTORIES",
-        "XDG_CONFIG_HOME",
-    ] {
-        if !command
-            .get_envs()
-            .any(|(key, _)| key == std::ffi::OsStr::new(name))
-        {
-            command.env_remove(name);
-        }
-    }
-    command
-        .env("HOME", home.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("COLUMNS", "200");
-    let output = command.output().expect("the binary runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-/// `ponder ARGS` with `dir` as the current directory.
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let mut command = ponder();
-    command.current_dir(dir).args(args);
-    capture(command)
-}
-
-/// `ponder ARGS --format json` in `dir`, parsed.
-fn json_in(dir: &Path, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    run_in(dir, &all).json()
-}
-
-fn cargo_ponder() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-ponder"));
-    // As `ponder()` does: the default range must not follow a surrounding CI job.
-    for name in ["GITHUB_ACTIONS", "GITHUB_BASE_REF", "GITHUB_EVENT_PATH"] {
-        command.env_remove(name);
-    }
-    command
-}
 
 // ─── Reading the JSON report ────────────────────────────────────────────────────────────
 
@@ -614,7 +492,7 @@ fn no_argument_is_the_branch_since_main_plus_staged_unstaged_and_untracked_work(
     assert_eq!(*unhandled("cache_dir"), line_of(ENV_RS, "unwrap"));
 
     let human = run_in(repo.path(), &[]);
-    human.assert_ok();
+    human.success();
     assert!(
         human.stdout.contains("work in progress included"),
         "{human:?}"
@@ -659,7 +537,7 @@ fn single_ref_is_merge_base_to_head_without_work_in_progress() {
     assert_eq!(report["includes_work_tree"], false);
 
     let human = run_in(d.repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         !human.stdout.contains("work in progress"),
         "a range has no work in progress: {human:?}"
@@ -1027,7 +905,7 @@ fn bad_command_line_is_a_usage_error() {
 fn empty_range_has_no_questions() {
     let d = diverged_branches();
     let human = run_in(d.repo.path(), &["main..main"]);
-    human.assert_ok();
+    human.success();
     assert!(human.stdout.contains("no questions"), "{human:?}");
 
     let report = json_in(d.repo.path(), &["main..main"]);
@@ -1035,7 +913,7 @@ fn empty_range_has_no_questions() {
     assert_eq!(commit_shas(&report), Vec::<String>::new());
 
     let require = run_in(d.repo.path(), &["main..main", "--require-answers"]);
-    require.assert_ok();
+    require.success();
 }
 
 // ─── Subcommands ────────────────────────────────────────────────────────────────────────
@@ -1051,7 +929,7 @@ const RULE_IDS: [&str; 4] = [
 fn rules_lists_the_four_rules() {
     let empty = tempfile::tempdir().expect("temp dir");
     let run = run_in(empty.path(), &["rules"]);
-    run.assert_ok();
+    run.success();
     let ids: Vec<&str> = run
         .stdout
         .lines()
@@ -1065,7 +943,7 @@ fn rules_lists_the_four_rules() {
 fn explain_prints_every_section() {
     let empty = tempfile::tempdir().expect("temp dir");
     let run = run_in(empty.path(), &["explain", "untested-branch"]);
-    run.assert_ok();
+    run.success();
     assert!(run.stdout.starts_with("untested-branch"), "{run:?}");
     for heading in [
         "What it asks about",
@@ -1090,8 +968,8 @@ fn cargo_subcommand_works_like_ponder() {
 
     let mut command = cargo_ponder();
     command.current_dir(empty.path()).args(["ponder", "rules"]);
-    let via_cargo = capture(command);
-    via_cargo.assert_ok();
+    let via_cargo = command.run();
+    via_cargo.success();
     assert_eq!(via_cargo.stdout, direct.stdout);
 
     let d = diverged_branches();
@@ -1100,7 +978,7 @@ fn cargo_subcommand_works_like_ponder() {
         .current_dir(d.repo.path())
         .args(["ponder", "main..feature", "--format", "json"]);
     assert_eq!(
-        capture(command).json(),
+        command.run().json(),
         json_in(d.repo.path(), &["main..feature"])
     );
 }
@@ -1128,7 +1006,7 @@ fn answer_comments_on_or_above_the_line_answer_the_prompt() {
     assert_eq!(*answer("reorder_point"), Value::Null, "a one-word reason");
 
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -1174,7 +1052,7 @@ fn require_answers_exits_1_until_every_prompt_is_answered() {
     });
 
     let plain = run_in(repo.path(), &["main"]);
-    plain.assert_ok();
+    plain.success();
     let gated = run_in(repo.path(), &["main", "--require-answers"]);
     assert_eq!(gated.code, Some(1), "{gated:?}");
     assert!(gated.stdout.contains("load_config"), "{gated:?}");
@@ -1197,7 +1075,7 @@ fn require_answers_exits_1_until_every_prompt_is_answered() {
         "both prompts stay, answered: {report:#}"
     );
     assert!(prompts(&report).iter().all(|p| p["answer"].is_string()));
-    run_in(repo.path(), &["main", "--require-answers"]).assert_ok();
+    run_in(repo.path(), &["main", "--require-answers"]).success();
 
     // A new unanswered failure in the work in progress closes the gate again.
     repo.write("src/env.rs", ENV_RS);
@@ -1306,7 +1184,7 @@ fn binary_and_non_utf8_files_are_listed_as_unread() {
     assert!(prompted_files(&report).contains("src/config.rs"));
 
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(human.stdout.contains("Not read as Rust code"), "{human:?}");
 
     // The same files as untracked work in progress.
@@ -1336,7 +1214,7 @@ fn unparsable_file_is_reported_and_still_checked_line_by_line() {
     assert_eq!(unhandled[0]["line"], line_of(REPORT_BROKEN, ".unwrap()"));
 
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -1384,7 +1262,7 @@ fn crlf_source_keeps_its_line_numbers_and_answers() {
 fn crlf_source_is_shown_without_replacement_characters() {
     let repo = crlf_repo();
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human.stdout.contains("fs::read_to_string(path).unwrap()"),
         "{human:?}"
@@ -1399,9 +1277,9 @@ fn human_output_off_a_terminal_has_no_ansi_escapes() {
 
     let mut no_color = ponder();
     no_color.current_dir(d.repo.path()).env("NO_COLOR", "1");
-    let runs = [capture(no_color), run_in(d.repo.path(), &[])];
+    let runs = [no_color.run(), run_in(d.repo.path(), &[])];
     for run in &runs {
-        run.assert_ok();
+        run.success();
         assert!(run.stdout.contains("load_config"), "{run:?}");
         assert!(
             !run.stdout.contains('\x1b'),
@@ -1412,6 +1290,154 @@ fn human_output_off_a_terminal_has_no_ansi_escapes() {
     let error = run_in(d.repo.path(), &["no-such-branch"]);
     error.assert_diagnostic(&["no-such-branch"]);
     assert!(!error.stderr.contains('\x1b'), "{error:?}");
+}
+
+/// The human report on a terminal, with `NO_COLOR` set to `value` or left unset.
+#[cfg(target_os = "linux")]
+fn on_a_terminal(dir: &Path, no_color: Option<&str>) -> common::Run {
+    let mut command = ponder();
+    command.current_dir(dir);
+    if let Some(value) = no_color {
+        command.env("NO_COLOR", value);
+    }
+    let run = common::pty::run_on_a_terminal(command);
+    run.success();
+    assert!(run.stdout.contains("load_config"), "{run:?}");
+    run
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn on_a_terminal_the_report_is_coloured_unless_no_color_is_set() {
+    let d = diverged_branches();
+    d.repo.write("src/env.rs", ENV_RS);
+
+    let coloured = on_a_terminal(d.repo.path(), None);
+    assert!(
+        coloured.stdout.contains("\x1b["),
+        "a terminal gets colours: {coloured:?}"
+    );
+    // no-color.org: an empty value is as if the variable were not set.
+    let empty = on_a_terminal(d.repo.path(), Some(""));
+    assert!(empty.stdout.contains("\x1b["), "{empty:?}");
+    for value in ["1", "0", "false"] {
+        let plain = on_a_terminal(d.repo.path(), Some(value));
+        assert!(
+            !plain.stdout.contains('\x1b'),
+            "NO_COLOR={value} leaves no escape: {plain:?}"
+        );
+    }
+}
+
+// ─── The harness itself ─────────────────────────────────────────────────────────────────
+
+/// Tests of this file that read the index, the work tree, the default range and the
+/// colours: each would change if a parent's git, CI or colour variables reached ponder or
+/// git.
+fn environment_sensitive() -> Vec<&'static str> {
+    let mut tests = vec![
+        "no_argument_is_the_branch_since_main_plus_staged_unstaged_and_untracked_work",
+        "runs_from_a_subdirectory_with_repo_relative_paths_and_the_root_config",
+        "linked_worktree_is_analysed_like_a_checkout",
+        "answer_comments_on_or_above_the_line_answer_the_prompt",
+        "human_output_off_a_terminal_has_no_ansi_escapes",
+        "programs_never_see_the_variables_the_harness_removes",
+    ];
+    if cfg!(target_os = "linux") {
+        tests.push("on_a_terminal_the_report_is_coloured_unless_no_color_is_set");
+    }
+    tests
+}
+
+/// What the harness gives a program: none of the removed variables this process has,
+/// and an empty home of its own.
+#[test]
+fn programs_never_see_the_variables_the_harness_removes() {
+    // What the home holds, then the environment.
+    let mut command = common::CleanCommand::new("sh");
+    command.args(["-c", r#"ls -A "$HOME" && printf '\0' && env -0"#]);
+    let run = command.run();
+    run.success();
+    let (home, environment) = run.stdout.split_once('\0').expect("a listing, then env");
+    assert_eq!(home, "", "HOME is empty");
+    let seen: Vec<(&str, &str)> = environment
+        .split('\0')
+        .filter_map(|pair| pair.split_once('='))
+        .collect();
+    let set_by_the_harness = [
+        "GIT_CONFIG_NOSYSTEM",
+        "GIT_CONFIG_GLOBAL",
+        "COLUMNS",
+        "HOME",
+    ];
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if common::is_removed(name.as_ref().as_ref())
+            && !set_by_the_harness.contains(&name.as_ref())
+        {
+            assert!(
+                !seen.iter().any(|(seen, _)| *seen == name),
+                "{name} reached the program: {seen:?}"
+            );
+        }
+    }
+}
+
+/// `cargo test` run from a git hook behaves as from a plain shell: git exports `GIT_DIR`,
+/// `GIT_INDEX_FILE` and friends to a hook, a CI job its own variables. Runs the tests of
+/// `environment_sensitive()` again with all of them pointing at a decoy repository, and
+/// checks that they pass and that the decoy is untouched.
+#[test]
+fn the_tests_run_the_same_from_a_git_hook() {
+    let mut decoy = TestRepo::new();
+    decoy.write(
+        "src/lib.rs",
+        "pub fn decoy() -> Option<u8> {\n    None\n}\n",
+    );
+    decoy.commit_all("Decoy\n\nA repository that the tests must never read or write.");
+    decoy.git(&["checkout", "-q", "-b", "hooked"]);
+    let state = |decoy: &TestRepo| {
+        let index = std::fs::read(decoy.path().join(".git/index")).expect("index");
+        (
+            decoy.git(&["for-each-ref"]),
+            decoy.git(&["status", "--porcelain", "--untracked-files=all"]),
+            decoy.git(&["count-objects"]),
+            index,
+        )
+    };
+    let before = state(&decoy);
+    let git_dir = decoy.path().join(".git");
+    let selected = environment_sensitive();
+    let output = std::process::Command::new(std::env::current_exe().expect("this test binary"))
+        .args(["--exact", "--test-threads", "2"])
+        .args(&selected)
+        .env("GIT_DIR", &git_dir)
+        .env("GIT_WORK_TREE", decoy.path())
+        .env("GIT_INDEX_FILE", git_dir.join("index"))
+        .env("GIT_OBJECT_DIRECTORY", git_dir.join("objects"))
+        .env("GIT_ALTERNATE_OBJECT_DIRECTORIES", git_dir.join("objects"))
+        .env("GIT_CEILING_DIRECTORIES", "/")
+        .env("GIT_NAMESPACE", "hooked")
+        .env("GIT_CONFIG_COUNT", "1")
+        .env("GIT_CONFIG_KEY_0", "core.bare")
+        .env("GIT_CONFIG_VALUE_0", "true")
+        .env("GIT_CONFIG_PARAMETERS", "'init.defaultbranch'='hooked'")
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_BASE_REF", "no-such-branch")
+        .env("CI", "true")
+        .env("NO_COLOR", "1")
+        .env("CLICOLOR_FORCE", "1")
+        .env("COLUMNS", "20")
+        .output()
+        .expect("the test binary runs");
+    let run = common::Run::from(output);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stdout
+            .contains(&format!("test result: ok. {} passed", selected.len())),
+        "every selected test ran and passed: {run:?}"
+    );
+    assert!(before == state(&decoy), "the decoy repository changed");
 }
 
 #[test]
@@ -1430,7 +1456,7 @@ fn control_characters_from_the_repository_are_not_echoed_raw() {
     assert!(logged.contains('\x1b'), "git kept the escape: {logged:?}");
 
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human.stdout.contains("Colour the price table"),
         "the subject is shown: {human:?}"
@@ -1511,7 +1537,7 @@ fn bulk_insertion_answers_are_read_from_the_commit_that_inserted_the_code() {
 
     // The human snippet shows the commit's line, not the head's.
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use common::{ponder, TestRepo};
+use common::{git_in, ponder, CleanCommand, Run, TestRepo};
 use pulldown_cmark::{Event, Options, Parser};
 
 const TOKEN: &str = "ghs_test-token-that-must-never-be-printed";
@@ -325,22 +325,6 @@ fn comment_body(json: &str) -> String {
 
 // ─── Running ponder as a CI step ────────────────────────────────────────────────────────
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
 /// The environment a `pull_request` job for PR 7 of o/r gives a step.
 struct Job {
     _dir: tempfile::TempDir,
@@ -365,7 +349,7 @@ impl Job {
         }
     }
 
-    fn command(&self, repo: &Path, server: &FakeGitHub, args: &[&str]) -> Command {
+    fn command(&self, repo: &Path, server: &FakeGitHub, args: &[&str]) -> CleanCommand {
         let mut command = ponder();
         command.args(["post", "github"]).args(args);
         self.environment(&mut command, repo, server);
@@ -391,13 +375,9 @@ impl Job {
     }
 }
 
-fn run(mut command: Command) -> Run {
-    let output = command.output().expect("ponder runs");
-    let run = Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+/// Runs the step; whatever it does, the token must never be shown.
+fn run(command: CleanCommand) -> Run {
+    let run = command.run();
     assert!(
         !run.stderr.contains(TOKEN) && !run.stdout.contains(TOKEN),
         "the token leaked: {run:?}"
@@ -754,14 +734,11 @@ fn in_a_pull_request_job_the_range_defaults_to_the_base_branch() {
     let source = repository();
     let clone = tempfile::tempdir().expect("temp dir");
     let url = format!("file://{}", source.path().display());
-    let status = Command::new("git")
-        .args(["clone", "-q", "--branch", "topic", &url])
-        .arg(clone.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .status()
-        .expect("git clone");
-    assert!(status.success());
+    let target = clone.path().to_str().expect("UTF-8 temp path");
+    git_in(
+        clone.path(),
+        &["clone", "-q", "--branch", "topic", &url, target],
+    );
     let server = FakeGitHub::start(Mode::Normal, "", 100);
     let job = Job::new();
     let mut command = job.command(clone.path(), &server, &[]);
@@ -785,7 +762,7 @@ fn in_a_pull_request_job_the_range_defaults_to_the_base_branch() {
 /// `bash action/run.sh`, as action.yml's step runs it, with ponder on the PATH.
 fn action_step(job: &Job, repo: &Path, server: &FakeGitHub, inputs: &[(&str, &str)]) -> Run {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut command = Command::new("bash");
+    let mut command = CleanCommand::new("bash");
     command.arg(root.join("action/run.sh"));
     job.environment(&mut command, repo, server);
     let bin = Path::new(env!("CARGO_BIN_EXE_ponder"))

@@ -6,51 +6,14 @@ mod common;
 
 use std::path::Path;
 
-use common::{ponder, TestRepo};
+use common::{run_in, Run, TestRepo};
 use serde_json::Value;
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let home = tempfile::tempdir().expect("temp home");
-    let output = ponder()
-        .current_dir(dir)
-        .args(args)
-        .env("HOME", home.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("COLUMNS", "200")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
 
 /// `--each-commit --format json`: exit 0, and one JSON object per stdout line.
 fn json_lines(dir: &Path, range: &str) -> Vec<Value> {
     let run = run_in(dir, &["--each-commit", range, "--format", "json"]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(run.stderr.is_empty(), "{run:?}");
-    run.stdout
+    run.success()
+        .stdout
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
         .collect()

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{ponder, TestRepo};
+use common::{run_in, TestRepo};
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
 const MARKER: &str = "<!-- ponder-report -->";
@@ -31,22 +31,11 @@ fn hostile_repository() -> TestRepo {
     repo
 }
 
+/// `ponder ARGS` in the repository: it must succeed; its stdout, which must be UTF-8.
 fn run(repo: &TestRepo, args: &[&str]) -> String {
-    let output = ponder()
-        .current_dir(repo.path())
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .expect("ponder runs");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
+    let run = run_in(repo.path(), args);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    run.utf8_stdout().to_string()
 }
 
 #[test]

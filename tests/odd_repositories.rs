@@ -16,87 +16,8 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
-use common::{ponder, TestRepo};
+use common::{git_in, json_in, run_in, TestRepo};
 use serde_json::Value;
-
-// ─── Running the binary ─────────────────────────────────────────────────────────────────
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-impl Run {
-    fn assert_ok(&self) -> &Run {
-        assert_eq!(self.code, Some(0), "expected exit 0: {self:?}");
-        assert!(self.stderr.is_empty(), "expected empty stderr: {self:?}");
-        self
-    }
-
-    fn json(&self) -> Value {
-        self.assert_ok();
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {self:?}"))
-    }
-
-    /// Exit 2, nothing on stdout, a ponder diagnostic (with a help line) mentioning
-    /// every needle.
-    fn assert_diagnostic(&self, needles: &[&str]) {
-        assert_eq!(self.code, Some(2), "expected exit 2: {self:?}");
-        assert!(self.stdout.is_empty(), "expected empty stdout: {self:?}");
-        assert!(
-            self.stderr.contains("help:"),
-            "expected a help line: {self:?}"
-        );
-        for needle in needles {
-            assert!(
-                self.stderr.contains(needle),
-                "stderr should mention {needle:?}: {self:?}"
-            );
-        }
-    }
-}
-
-/// `ponder ARGS` in `dir`, with no user or system git configuration and a wide report.
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let home = tempfile::tempdir().expect("temp home");
-    let mut command = ponder();
-    command.current_dir(dir).args(args);
-    for name in ["NO_COLOR", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"] {
-        command.env_remove(name);
-    }
-    command
-        .env("HOME", home.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("COLUMNS", "200");
-    let output = command.output().expect("the binary runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-fn json_in(dir: &Path, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    run_in(dir, &all).json()
-}
 
 fn prompts(report: &Value) -> &Vec<Value> {
     report["prompts"].as_array().expect("prompts array")
@@ -222,7 +143,7 @@ fn empty_repository_is_an_empty_report() {
     assert!(prompts(&report).is_empty(), "{report:#}");
     assert!(file_paths(&report).is_empty(), "{report:#}");
     let human = run_in(repo.path(), &[]);
-    human.assert_ok();
+    human.success();
     assert!(
         human.stdout.contains("ponder has no questions"),
         "{human:?}"
@@ -435,7 +356,7 @@ fn deleted_files_are_not_asked_about_or_listed() {
     let report = json_in(repo.path(), &["main"]);
     assert!(prompts(&report).is_empty(), "{report:#}");
     assert!(!file_paths(&report).contains(&"src/store.rs".to_string()));
-    run_in(repo.path(), &["main"]).assert_ok();
+    run_in(repo.path(), &["main"]).success();
 }
 
 #[cfg(unix)]
@@ -470,7 +391,7 @@ fn file_replaced_by_a_symlink_is_listed_and_never_followed() {
     assert_skipped(&report, "src/store.rs", "symbolic link");
     assert!(prompts(&report).is_empty(), "{report:#}");
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -504,14 +425,7 @@ fn submodule_changes_are_listed_and_not_counted_as_rust_files() {
     library.write("src/extra.rs", &loader("extra"));
     library.commit_all("Add extra");
     let module = repo.path().join("vendor/library");
-    let status = Command::new("git")
-        .args(["-c", "protocol.file.allow=always", "pull", "-q"])
-        .current_dir(&module)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .status()
-        .expect("git pull");
-    assert!(status.success());
+    git_in(&module, &["-c", "protocol.file.allow=always", "pull", "-q"]);
     repo.commit_all("Bump the library\n\nThe extra loader is what the importer waits for.");
 
     let report = json_in(repo.path(), &["main"]);
@@ -521,7 +435,7 @@ fn submodule_changes_are_listed_and_not_counted_as_rust_files() {
         "nothing from inside the submodule: {report:#}"
     );
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human.stdout.contains("(2 commits, 0 changed Rust files)"),
         "a submodule is not a Rust file: {human:?}"
@@ -572,7 +486,7 @@ fn byte_order_mark_is_read_with_its_line_numbers() {
         )]
     );
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human.stdout.contains("fs::read_to_string(path).unwrap()"),
         "{human:?}"
@@ -622,7 +536,7 @@ fn generated_file_of_200000_lines_is_skipped_with_the_line_limit() {
     let files: Vec<_> = asked(&report).into_iter().map(|(_, f, _)| f).collect();
     assert_eq!(files, vec![Some("src/loader.rs".to_string())], "{report:#}");
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -732,21 +646,12 @@ fn shallow_clone_with_the_base_missing_says_to_fetch() {
     assert!(run.stderr.contains("fetch"), "{run:?}");
 
     // The base branch is there, but not the history it shares with HEAD.
-    let status = Command::new("git")
-        .args(["fetch", "-q", "--depth", "1", "origin", "main:main"])
-        .current_dir(&clone)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .status()
-        .expect("git fetch");
-    assert!(status.success());
+    git_in(
+        &clone,
+        &["fetch", "-q", "--depth", "1", "origin", "main:main"],
+    );
     // A pull request checkout has no upstream; the default base is then `main`.
-    let status = Command::new("git")
-        .args(["branch", "-q", "--unset-upstream"])
-        .current_dir(&clone)
-        .status()
-        .expect("git branch");
-    assert!(status.success());
+    git_in(&clone, &["branch", "-q", "--unset-upstream"]);
     for args in [&["main"][..], &[][..]] {
         let run = run_in(&clone, args);
         run.assert_diagnostic(&[]);
@@ -815,7 +720,7 @@ fn repository_path_with_spaces_and_non_ascii_characters() {
     let inside = json_in(&moved.join("src/données utiles"), &[]);
     assert_eq!(asked(&inside), expected);
     let human = run_in(&moved, &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -868,7 +773,7 @@ fn change_of_more_files_than_the_limit_reads_rust_files_first_and_notes_the_rest
     );
 
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -892,7 +797,7 @@ fn change_of_more_files_than_the_limit_reads_rust_files_first_and_notes_the_rest
         repo.path(),
         &["--each-commit", "main..HEAD", "--format", "json"],
     );
-    run.assert_ok();
+    run.success();
     let commit: Value = serde_json::from_str(run.stdout.lines().next().unwrap_or_default())
         .expect("one JSON line per commit");
     let notes = commit["notes"].as_array().expect("notes array");
@@ -938,7 +843,7 @@ fn prompts_past_the_per_file_limit_are_counted_unanswered_first() {
         )]
     );
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -1041,7 +946,7 @@ fn symlinks_out_of_the_repository_are_never_followed() {
         let text = report.to_string();
         assert!(!text.contains("TOP-SECRET") && !text.contains("leaked_secret"));
         let human = run_in(repo.path(), args);
-        human.assert_ok();
+        human.success();
         assert!(!human.stdout.contains("TOP-SECRET"), "{human:?}");
     }
     let report = json_in(repo.path(), &[]);
@@ -1099,7 +1004,7 @@ fn hostile_strings_are_exact_in_json_and_inert_in_the_terminal() {
     assert!(!run.stdout.contains('\x1b') && !run.stdout.contains('\r'));
 
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     let raw: Vec<char> = human
         .stdout
         .chars()
@@ -1193,7 +1098,7 @@ fn nothing_from_the_repository_is_executed() {
     repo.write("src/reload.rs", &loader("reload_settings"));
 
     for args in [&["main"][..], &[][..], &["--commit", "HEAD"][..]] {
-        run_in(repo.path(), args).assert_ok();
+        run_in(repo.path(), args).success();
     }
     assert!(!marker.exists(), "ponder ran something from the repository");
     // The same repository does run them under git: the test can see an execution.
