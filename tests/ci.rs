@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{git_in, ponder, CleanCommand, Run, TestRepo};
+use common::{git_in, ponder, strings, CleanCommand, Run, TestRepo};
 use std::path::{Path, PathBuf};
 
 /// `ponder ARGS` in `dir`, with extra environment variables.
@@ -20,10 +20,7 @@ fn ponder_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
 /// A repository whose `topic` branch (two commits) adds code to `main`, and `main` has
 /// moved on since: so a merge base is needed, and a depth-1 clone lacks it.
 fn upstream() -> TestRepo {
-    let mut repo = TestRepo::new();
-    repo.write("src/lib.rs", "pub fn one() -> u32 {\n    1\n}\n");
-    repo.commit_all("Start\n\nA library to grow.");
-    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let mut repo = TestRepo::library_on_topic();
     repo.write(
         "src/lib.rs",
         "pub fn one() -> u32 {\n    1\n}\n\npub fn parse(text: &str) -> u32 {\n    text.parse().unwrap()\n}\n",
@@ -54,21 +51,9 @@ fn work(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("work")
 }
 
-fn actions_env(base_ref: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("GITHUB_ACTIONS", "true".to_string()),
-        ("GITHUB_BASE_REF", base_ref.to_string()),
-    ]
-}
-
-fn subjects(report: &serde_json::Value) -> Vec<String> {
-    report["commits"]
-        .as_array()
-        .expect("commits")
-        .iter()
-        .map(|c| c["subject"].as_str().unwrap_or("").to_string())
-        .collect()
-}
+/// GitHub Actions' variables in a job for a pull request into `main`.
+const PULL_REQUEST_ON_MAIN: [(&str, &str); 2] =
+    [("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")];
 
 // ─── The pull request's range in GitHub Actions ─────────────────────────────────────────
 
@@ -76,16 +61,18 @@ fn subjects(report: &serde_json::Value) -> Vec<String> {
 fn in_actions_a_pull_request_is_read_against_its_base_branch() {
     let source = upstream();
     let dir = clone(&source, &["--branch", "topic"]);
-    let env = actions_env("main");
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let env = PULL_REQUEST_ON_MAIN;
     let report = ponder_in(&work(&dir), &["--format", "json"], &env).json();
-    assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
+    assert_eq!(
+        strings(&report, "commits", "subject"),
+        vec!["Parse numbers", "Add two"]
+    );
     assert_eq!(report["base"], source.git(&["rev-parse", "main~1"]));
     assert_eq!(report["includes_work_tree"], false);
 
     // An explicit range still wins.
     let report = ponder_in(&work(&dir), &["--format", "json", "topic~1..topic"], &env).json();
-    assert_eq!(subjects(&report), vec!["Add two"]);
+    assert_eq!(strings(&report, "commits", "subject"), vec!["Add two"]);
 
     // Outside Actions, the same variables mean nothing: the branch's upstream is used.
     let report = ponder_in(
@@ -95,7 +82,7 @@ fn in_actions_a_pull_request_is_read_against_its_base_branch() {
     )
     .json();
     assert_eq!(
-        subjects(&report),
+        strings(&report, "commits", "subject"),
         Vec::<String>::new(),
         "topic is its own upstream"
     );
@@ -123,7 +110,10 @@ fn in_actions_the_payloads_base_sha_serves_when_the_branch_was_not_fetched() {
         ],
     )
     .json();
-    assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
+    assert_eq!(
+        strings(&report, "commits", "subject"),
+        vec!["Parse numbers", "Add two"]
+    );
 }
 
 // ─── Shallow clones ─────────────────────────────────────────────────────────────────────
@@ -150,9 +140,7 @@ fn assert_shallow_diagnostic(run: &Run, needles: &[&str]) {
 fn a_depth_one_clone_says_the_base_is_missing_and_how_to_fetch_it() {
     let source = upstream();
     let dir = clone(&source, &["--depth", "1", "--branch", "topic"]);
-    let env = [("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")];
-
-    let run = ponder_in(&work(&dir), &[], &env);
+    let run = ponder_in(&work(&dir), &[], &PULL_REQUEST_ON_MAIN);
     assert_shallow_diagnostic(
         &run,
         &[
@@ -199,7 +187,7 @@ fn checkout_like_actions(source: &TestRepo) -> tempfile::TempDir {
 fn in_an_actions_checkout_following_the_help_works() {
     let source = upstream();
     let dir = checkout_like_actions(&source);
-    let env = [("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")];
+    let env = PULL_REQUEST_ON_MAIN;
     let run = ponder_in(&work(&dir), &[], &env);
     let fix = "git fetch --unshallow origin main";
     assert_shallow_diagnostic(&run, &["origin/main", fix]);
@@ -207,11 +195,16 @@ fn in_an_actions_checkout_following_the_help_works() {
     let words: Vec<&str> = fix.split(' ').skip(1).collect();
     git_in(&work(&dir), &words);
     let report = ponder_in(&work(&dir), &["--format", "json"], &env).json();
-    assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
+    assert_eq!(
+        strings(&report, "commits", "subject"),
+        vec!["Parse numbers", "Add two"]
+    );
 }
 
-#[test]
-fn a_shallow_base_without_the_shared_history_says_so() {
+/// A depth-1 clone of `upstream()`'s topic, with main fetched at depth 1 too: both tips
+/// are there, the history they share is not. The source comes back too: the clone's
+/// origin lives only as long as it.
+fn both_tips_at_depth_one() -> (TestRepo, tempfile::TempDir) {
     let source = upstream();
     let dir = clone(&source, &["--depth", "1", "--branch", "topic"]);
     git_in(
@@ -225,7 +218,13 @@ fn a_shallow_base_without_the_shared_history_says_so() {
             "main:refs/remotes/origin/main",
         ],
     );
-    let env = [("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")];
+    (source, dir)
+}
+
+#[test]
+fn a_shallow_base_without_the_shared_history_says_so() {
+    let (_source, dir) = both_tips_at_depth_one();
+    let env = PULL_REQUEST_ON_MAIN;
     let run = ponder_in(&work(&dir), &[], &env);
     assert_shallow_diagnostic(
         &run,
@@ -249,26 +248,17 @@ fn a_shallow_base_without_the_shared_history_says_so() {
         ],
     );
     let report = ponder_in(&work(&dir), &["--format", "json"], &env).json();
-    assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
+    assert_eq!(
+        strings(&report, "commits", "subject"),
+        vec!["Parse numbers", "Add two"]
+    );
 }
 
 #[test]
 fn a_range_that_reaches_the_edge_of_a_shallow_clone_says_so() {
     // Both tips fetched at depth 1: `origin/main..HEAD` resolves, but walking it reaches
     // a commit whose parent is not there, which would be diffed against the empty tree.
-    let source = upstream();
-    let dir = clone(&source, &["--depth", "1", "--branch", "topic"]);
-    git_in(
-        &work(&dir),
-        &[
-            "fetch",
-            "-q",
-            "--depth",
-            "1",
-            "origin",
-            "main:refs/remotes/origin/main",
-        ],
-    );
+    let (_source, dir) = both_tips_at_depth_one();
     let run = ponder_in(&work(&dir), &["origin/main..HEAD"], &[]);
     assert_shallow_diagnostic(&run, &["git fetch --unshallow"]);
     let run = ponder_in(&work(&dir), &["--each-commit", "origin/main..HEAD"], &[]);
@@ -280,15 +270,13 @@ fn a_full_clone_with_an_unknown_base_is_not_called_shallow() {
     let source = upstream();
     let dir = clone(&source, &["--branch", "topic"]);
     let run = ponder_in(&work(&dir), &["no-such-branch"], &[]);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.contains("does not name a commit"), "{run:?}");
+    run.exits_with(2, &["does not name a commit"]);
     assert!(!run.stderr.contains("shallow clone)"), "{run:?}");
 
     // A remote-tracking name not fetched yet: the fix fetches the branch by its name on
     // the remote (`git fetch origin origin/x` would fail).
     let run = ponder_in(&work(&dir), &["origin/release"], &[]);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.contains("git fetch origin release"), "{run:?}");
+    run.exits_with(2, &["git fetch origin release"]);
     assert!(!run.stderr.contains("git fetch origin origin/"), "{run:?}");
 }
 
@@ -383,6 +371,17 @@ fn add_unwrap(work: &Path, answered: bool) {
     );
 }
 
+/// `pushing_clone` with the hook installed `--require-answers`, on a new branch `topic`
+/// whose one commit adds an unanswered unwrap.
+fn gated_topic_with_an_unwrap() -> (tempfile::TempDir, PathBuf) {
+    let (dir, work) = pushing_clone();
+    let run = install(&work, &["--require-answers"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    git_in(&work, &["checkout", "-q", "-b", "topic"]);
+    add_unwrap(&work, false);
+    (dir, work)
+}
+
 #[cfg(unix)]
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
@@ -398,11 +397,7 @@ fn is_executable(_path: &Path) -> bool {
 fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
     let (_dir, work) = pushing_clone();
     let run = install(&work, &[]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(
-        run.stderr.contains("installed the pre-push hook"),
-        "{run:?}"
-    );
+    run.exits_with(0, &["installed the pre-push hook"]);
     let hook = work.join(".git/hooks/pre-push");
     assert!(is_executable(&hook), "{}", hook.display());
 
@@ -474,11 +469,7 @@ fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
 
 #[test]
 fn a_hook_that_requires_answers_stops_the_push_until_they_are_written() {
-    let (_dir, work) = pushing_clone();
-    let run = install(&work, &["--require-answers"]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    git_in(&work, &["checkout", "-q", "-b", "topic"]);
-    add_unwrap(&work, false);
+    let (_dir, work) = gated_topic_with_an_unwrap();
     let run = push(&work, &["-q", "origin", "topic"]);
     assert_ne!(run.code, Some(0), "{run:?}");
     assert!(
@@ -501,30 +492,25 @@ fn an_existing_hook_is_kept_unless_forced() {
     std::fs::write(&hook, "#!/bin/sh\necho mine\n").expect("write");
 
     let run = install(&work, &[]);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.contains("already a hook"), "{run:?}");
-    assert!(run.stderr.contains("--force"), "{run:?}");
+    run.exits_with(2, &["already a hook", "--force"]);
     assert_eq!(
         std::fs::read_to_string(&hook).expect("hook"),
         "#!/bin/sh\necho mine\n"
     );
 
     let run = install(&work, &["--force"]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(run.stderr.contains("replaced"), "{run:?}");
+    run.exits_with(0, &["replaced"]);
     let installed = std::fs::read_to_string(&hook).expect("hook");
     assert!(installed.contains("ponder hook install"), "{installed}");
 
     // Installing the same hook again changes nothing and is not an error.
     let run = install(&work, &[]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(run.stderr.contains("already installed"), "{run:?}");
+    run.exits_with(0, &["already installed"]);
     assert_eq!(std::fs::read_to_string(&hook).expect("hook"), installed);
 
     // ponder's own hook, reinstalled with other options, is replaced without --force.
     let run = install(&work, &["--require-answers"]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(run.stderr.contains("replaced"), "{run:?}");
+    run.exits_with(0, &["replaced"]);
     let gating = std::fs::read_to_string(&hook).expect("hook");
     assert_ne!(gating, installed);
     assert!(gating.contains("ponder hook install"), "{gating}");
@@ -553,29 +539,17 @@ fn the_hook_goes_where_core_hooks_path_points() {
     // Outside a repository there is nowhere to install.
     let outside = tempfile::tempdir().expect("temp dir");
     let run = install(outside.path(), &[]);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(
-        run.stderr.contains("not inside a git repository"),
-        "{run:?}"
-    );
+    run.exits_with(2, &["not inside a git repository"]);
 }
 
 #[test]
 fn without_ponder_the_hook_says_so_and_lets_the_push_through_even_when_gating() {
-    let (_dir, work) = pushing_clone();
-    let run = install(&work, &["--require-answers"]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    git_in(&work, &["checkout", "-q", "-b", "topic"]);
-    add_unwrap(&work, false);
+    let (_dir, work) = gated_topic_with_an_unwrap();
     let run = push_with(
         &work,
         &["-q", "origin", "topic"],
         &[("PONDER", "/nonexistent/ponder")],
     );
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(
-        run.stderr.contains("/nonexistent/ponder is not installed"),
-        "{run:?}"
-    );
+    run.exits_with(0, &["/nonexistent/ponder is not installed"]);
     assert!(!git_in(&work, &["ls-remote", "origin", "topic"]).is_empty());
 }

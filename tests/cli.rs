@@ -10,16 +10,14 @@
 
 mod common;
 
-use common::{cargo_ponder, json_in, ponder, run_in, TestRepo};
+use common::{
+    cargo_ponder, file_entry, json_in, line_of, ponder, prompts, run_in, strings, TestRepo,
+};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 // ─── Reading the JSON report ────────────────────────────────────────────────────────────
-
-fn prompts(report: &Value) -> &Vec<Value> {
-    report["prompts"].as_array().expect("prompts is an array")
-}
 
 fn prompts_of<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
     prompts(report)
@@ -50,36 +48,8 @@ fn prompted_files(report: &Value) -> BTreeSet<String> {
         .collect()
 }
 
-/// The SHAs of the report's commits, in report order.
-fn commit_shas(report: &Value) -> Vec<String> {
-    report["commits"]
-        .as_array()
-        .expect("commits is an array")
-        .iter()
-        .map(|c| c["sha"].as_str().expect("sha is a string").to_string())
-        .collect()
-}
-
-/// The `files[]` entry for `path`.
-fn file_entry<'a>(report: &'a Value, path: &str) -> &'a Value {
-    report["files"]
-        .as_array()
-        .expect("files is an array")
-        .iter()
-        .find(|f| f["path"] == path)
-        .unwrap_or_else(|| panic!("{path} is not in files[]: {report:#}"))
-}
-
 fn set(items: &[&str]) -> BTreeSet<String> {
     items.iter().map(|s| s.to_string()).collect()
-}
-
-/// The 1-based number of the first line of `text` containing `needle`.
-fn line_of(text: &str, needle: &str) -> u64 {
-    text.lines()
-        .position(|line| line.contains(needle))
-        .unwrap_or_else(|| panic!("{needle:?} is not in the snippet")) as u64
-        + 1
 }
 
 fn is_full_sha(value: &Value) -> bool {
@@ -124,6 +94,14 @@ pub fn load_config(path: &Path) -> String {
     text.trim().to_string()
 }
 "#;
+
+/// CONFIG_RS with its unwrap answered from the line above.
+fn config_rs_answered() -> String {
+    CONFIG_RS.replace(
+        "    let text",
+        "    // ponder: unhandled-failure: main checks that the file exists before calling this\n    let text",
+    )
+}
 
 /// Parse unwrap in `parse_port`.
 const PORT_RS: &str = r#"/// The port the shop's API listens on, from the PORT setting.
@@ -256,17 +234,6 @@ pub fn reorder_point(levels: &[u32]) -> u32 {
 }
 "#;
 
-/// CONFIG_RS with its unwrap answered from the line above.
-const CONFIG_RS_ANSWERED: &str = r#"use std::fs;
-use std::path::Path;
-
-pub fn load_config(path: &Path) -> String {
-    // ponder: unhandled-failure: main checks that the file exists before calling this
-    let text = fs::read_to_string(path).unwrap();
-    text.trim().to_string()
-}
-"#;
-
 const REPORT_OLD: &str = r#"pub fn render(rows: &[String]) -> String {
     rows.join("\n")
 }
@@ -334,6 +301,16 @@ struct Diverged {
     fork: String,
     main_tip: String,
     feature: Vec<String>,
+}
+
+/// The report is about `feature`'s two commits and the two files they change, nothing of
+/// `main`'s.
+fn assert_feature_commits_only(report: &Value, d: &Diverged) {
+    assert_eq!(strings(report, "commits", "sha"), d.feature);
+    assert_eq!(
+        prompted_files(report),
+        set(&["src/config.rs", "src/port.rs"])
+    );
 }
 
 fn diverged_branches() -> Diverged {
@@ -463,7 +440,11 @@ fn no_argument_is_the_branch_since_main_plus_staged_unstaged_and_untracked_work(
         "base is merge-base(main, HEAD)"
     );
     assert_eq!(report["head"], d.feature[1].as_str());
-    assert_eq!(commit_shas(&report), d.feature, "only the branch's commits");
+    assert_eq!(
+        strings(&report, "commits", "sha"),
+        d.feature,
+        "only the branch's commits"
+    );
     assert_eq!(
         prompted_files(&report),
         set(&[
@@ -506,7 +487,7 @@ fn no_argument_prefers_the_upstream_over_main() {
 
     let without = json_in(repo.path(), &[]);
     assert_eq!(
-        commit_shas(&without),
+        strings(&without, "commits", "sha"),
         vec![develop.clone(), feature.clone()]
     );
     assert_eq!(
@@ -517,7 +498,7 @@ fn no_argument_prefers_the_upstream_over_main() {
     repo.git(&["branch", "--set-upstream-to=develop", "feature"]);
     let with = json_in(repo.path(), &[]);
     assert_eq!(with["base"], develop.as_str(), "the upstream is the base");
-    assert_eq!(commit_shas(&with), vec![feature]);
+    assert_eq!(strings(&with, "commits", "sha"), vec![feature]);
     assert_eq!(prompted_files(&with), set(&["src/config.rs"]));
 }
 
@@ -529,11 +510,7 @@ fn single_ref_is_merge_base_to_head_without_work_in_progress() {
     let report = json_in(d.repo.path(), &["main"]);
     assert_eq!(report["base"], d.fork.as_str());
     assert_eq!(report["head"], d.feature[1].as_str());
-    assert_eq!(commit_shas(&report), d.feature);
-    assert_eq!(
-        prompted_files(&report),
-        set(&["src/config.rs", "src/port.rs"])
-    );
+    assert_feature_commits_only(&report, &d);
     assert_eq!(report["includes_work_tree"], false);
 
     let human = run_in(d.repo.path(), &["main"]);
@@ -551,16 +528,19 @@ fn two_dot_range_is_exactly_those_commits() {
     let report = json_in(repo.path(), &[&format!("{}..{}", shas[1], shas[3])]);
     assert_eq!(report["base"], shas[1].as_str());
     assert_eq!(report["head"], shas[3].as_str());
-    assert_eq!(commit_shas(&report), vec![shas[2].clone(), shas[3].clone()]);
+    assert_eq!(
+        strings(&report, "commits", "sha"),
+        vec![shas[2].clone(), shas[3].clone()]
+    );
     assert_eq!(prompted_files(&report), set(&["src/env.rs", "src/port.rs"]));
 
     let one = json_in(repo.path(), &[&format!("{}..{}", shas[0], shas[1])]);
-    assert_eq!(commit_shas(&one), vec![shas[1].clone()]);
+    assert_eq!(strings(&one, "commits", "sha"), vec![shas[1].clone()]);
     assert_eq!(prompted_files(&one), set(&["src/config.rs"]));
 
     // An empty side means HEAD, as in git.
     let open = json_in(repo.path(), &[&format!("{}..", shas[2])]);
-    assert_eq!(commit_shas(&open), vec![shas[3].clone()]);
+    assert_eq!(strings(&open, "commits", "sha"), vec![shas[3].clone()]);
 }
 
 #[test]
@@ -572,11 +552,7 @@ fn two_dot_range_between_branches_lists_only_the_second_branch_commits() {
         d.main_tip.as_str(),
         "A..B starts at A itself"
     );
-    assert_eq!(commit_shas(&report), d.feature);
-    assert_eq!(
-        prompted_files(&report),
-        set(&["src/config.rs", "src/port.rs"])
-    );
+    assert_feature_commits_only(&report, &d);
 }
 
 #[test]
@@ -587,11 +563,7 @@ fn three_dot_range_starts_at_the_merge_base() {
     let report = json_in(d.repo.path(), &["main...feature"]);
     assert_eq!(report["base"], d.fork.as_str());
     assert_eq!(report["head"], d.feature[1].as_str());
-    assert_eq!(commit_shas(&report), d.feature);
-    assert_eq!(
-        prompted_files(&report),
-        set(&["src/config.rs", "src/port.rs"])
-    );
+    assert_feature_commits_only(&report, &d);
 }
 
 #[test]
@@ -600,7 +572,7 @@ fn commit_flag_is_one_commit_against_its_first_parent() {
     let report = json_in(repo.path(), &["--commit", &shas[2]]);
     assert_eq!(report["base"], shas[1].as_str());
     assert_eq!(report["head"], shas[2].as_str());
-    assert_eq!(commit_shas(&report), vec![shas[2].clone()]);
+    assert_eq!(strings(&report, "commits", "sha"), vec![shas[2].clone()]);
     assert_eq!(prompted_files(&report), set(&["src/port.rs"]));
 
     // An abbreviated SHA names the same commit.
@@ -614,7 +586,7 @@ fn commit_flag_on_the_root_commit_compares_with_the_empty_tree() {
     let report = json_in(repo.path(), &["--commit", &shas[0]]);
     assert_eq!(report["base"], Value::Null);
     assert_eq!(report["head"], shas[0].as_str());
-    assert_eq!(commit_shas(&report), vec![shas[0].clone()]);
+    assert_eq!(strings(&report, "commits", "sha"), vec![shas[0].clone()]);
     let prompt = prompt_for(&report, "unhandled-failure", "read_manifest");
     assert_eq!(prompt["file"], "src/lib.rs");
     assert_eq!(prompt["line"], line_of(MANIFEST_RS, "unwrap"));
@@ -638,7 +610,7 @@ fn commit_flag_on_a_merge_is_that_one_commit_against_its_first_parent() {
 
     let report = json_in(repo.path(), &["--commit", &merge]);
     assert_eq!(report["base"], d.main_tip.as_str(), "the first parent");
-    assert_eq!(commit_shas(&report), vec![merge]);
+    assert_eq!(strings(&report, "commits", "sha"), vec![merge]);
     assert_eq!(
         prompted_files(&report),
         set(&["src/config.rs", "src/port.rs"])
@@ -680,7 +652,7 @@ fn runs_from_a_subdirectory_with_repo_relative_paths_and_the_root_config() {
     );
 
     let range = json_in(&repo.path().join("src"), &["main"]);
-    assert_eq!(commit_shas(&range), d.feature);
+    assert_eq!(strings(&range, "commits", "sha"), d.feature);
 }
 
 #[test]
@@ -696,7 +668,7 @@ fn linked_worktree_is_analysed_like_a_checkout() {
 
     let report = json_in(&tree, &[]);
     assert_eq!(report["base"], d.fork.as_str());
-    assert_eq!(commit_shas(&report), d.feature);
+    assert_eq!(strings(&report, "commits", "sha"), d.feature);
     assert_eq!(
         prompted_files(&report),
         set(&["src/config.rs", "src/env.rs", "src/port.rs"])
@@ -813,7 +785,10 @@ fn bare_repository_accepts_a_range_and_a_commit() {
         elsewhere.path(),
         &["--repo", mirror_path, "--commit", &d.feature[0]],
     );
-    assert_eq!(commit_shas(&commit), vec![d.feature[0].clone()]);
+    assert_eq!(
+        strings(&commit, "commits", "sha"),
+        vec![d.feature[0].clone()]
+    );
     assert_eq!(prompted_files(&commit), set(&["src/config.rs"]));
 }
 
@@ -910,7 +885,7 @@ fn empty_range_has_no_questions() {
 
     let report = json_in(d.repo.path(), &["main..main"]);
     assert_eq!(prompts(&report).len(), 0);
-    assert_eq!(commit_shas(&report), Vec::<String>::new());
+    assert_eq!(strings(&report, "commits", "sha"), Vec::<String>::new());
 
     let require = run_in(d.repo.path(), &["main..main", "--require-answers"]);
     require.success();
@@ -1020,7 +995,7 @@ fn commit_trailer_answers_a_commit_prompt() {
     let mut answered = String::new();
     let mut unanswered = String::new();
     let repo = feature_on_main(|repo| {
-        repo.write("src/config.rs", CONFIG_RS_ANSWERED);
+        repo.write("src/config.rs", &config_rs_answered());
         answered.push_str(&repo.commit_all(
             "update\n\nPonder-Answer: missing-rationale: follow-up to the port work, same reason as there",
         ));
@@ -1059,7 +1034,7 @@ fn require_answers_exits_1_until_every_prompt_is_answered() {
     assert!(gated.stdout.contains("0 answered"), "{gated:?}");
 
     // Answer the code prompt with a comment and the commit prompt with a trailer.
-    repo.write("src/config.rs", CONFIG_RS_ANSWERED);
+    repo.write("src/config.rs", &config_rs_answered());
     repo.git(&["add", "-A"]);
     repo.git(&[
         "commit",
@@ -1502,21 +1477,33 @@ fn bulk_module(header: &str) -> String {
     text
 }
 
-#[test]
-fn bulk_insertion_answers_are_read_from_the_commit_that_inserted_the_code() {
+/// `main` has an empty rates module; `feature` is checked out on it.
+fn rates_module_on_feature() -> TestRepo {
     let mut repo = TestRepo::new();
     repo.write("Cargo.toml", CARGO_TOML);
     repo.write("src/lib.rs", "pub mod rates;\n");
     repo.write("src/rates.rs", "\n");
     repo.commit_all("Start the rates module\n\nSo that later commits have a home for the tables.");
     repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo
+}
 
-    // The answer sits above the first line of the inserted block, in that commit.
+/// `rates_module_on_feature`, then a commit that inserts 80 rate functions under an
+/// answer comment; returns the repository and the module's text.
+fn answered_rates() -> (TestRepo, String) {
+    let mut repo = rates_module_on_feature();
     let answered = bulk_module(
         "// ponder: bulk-insertion: generated from the tariff sheet and checked row by row\n",
     );
     repo.write("src/rates.rs", &answered);
     repo.commit_all("Add the tariff rates\n\nBecause billing needs every tariff as a function.");
+    (repo, answered)
+}
+
+#[test]
+fn bulk_insertion_answers_are_read_from_the_commit_that_inserted_the_code() {
+    // The answer sits above the first line of the inserted block, in that commit.
+    let (mut repo, answered) = answered_rates();
     // A later commit replaces that line, so the range head no longer holds the answer.
     repo.write(
         "src/rates.rs",
@@ -1548,17 +1535,7 @@ fn bulk_insertion_answers_are_read_from_the_commit_that_inserted_the_code() {
 
 #[test]
 fn a_bulk_insertion_answer_still_in_the_head_is_not_also_stale() {
-    let mut repo = TestRepo::new();
-    repo.write("Cargo.toml", CARGO_TOML);
-    repo.write("src/lib.rs", "pub mod rates;\n");
-    repo.write("src/rates.rs", "\n");
-    repo.commit_all("Start the rates module\n\nSo that later commits have a home for the tables.");
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    let answered = bulk_module(
-        "// ponder: bulk-insertion: generated from the tariff sheet and checked row by row\n",
-    );
-    repo.write("src/rates.rs", &answered);
-    repo.commit_all("Add the tariff rates\n\nBecause billing needs every tariff as a function.");
+    let (mut repo, answered) = answered_rates();
     // A later commit moves the block down: the answer is on another line in the head.
     repo.write("src/rates.rs", &format!("//! Tariff rates.\n\n{answered}"));
     repo.commit_all("Document the rates module\n\nSo that rustdoc lists what the module is for.");
@@ -1572,12 +1549,7 @@ fn a_bulk_insertion_answer_still_in_the_head_is_not_also_stale() {
 
 #[test]
 fn bulk_insertion_is_answered_by_a_trailer_of_its_commit() {
-    let mut repo = TestRepo::new();
-    repo.write("Cargo.toml", CARGO_TOML);
-    repo.write("src/lib.rs", "pub mod rates;\n");
-    repo.write("src/rates.rs", "\n");
-    repo.commit_all("Start the rates module\n\nSo that later commits have a home for the tables.");
-    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let mut repo = rates_module_on_feature();
     repo.write("src/rates.rs", &bulk_module("//! Tariff rates.\n"));
     repo.commit_all(
         "Add the tariff rates\n\nBecause billing needs every tariff as a function.\n\n\

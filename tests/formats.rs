@@ -18,7 +18,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{json_in, run_in, Run, TestRepo};
+use common::{json_in, prompts, run_in, strings, Run, TestRepo};
 use serde_json::Value;
 
 // ─── Running the binary ─────────────────────────────────────────────────────────────────
@@ -28,10 +28,6 @@ fn run(dir: &Path, args: &[&str]) -> Run {
     let run = run_in(dir, args);
     run.success().utf8_stdout();
     run
-}
-
-fn prompts(report: &Value) -> &Vec<Value> {
-    report["prompts"].as_array().expect("prompts")
 }
 
 fn prompt_in<'a>(report: &'a Value, rule: &str, function: &str) -> &'a Value {
@@ -248,12 +244,8 @@ fn sarif_is_valid_and_carries_every_prompt() {
 
     // Every built-in rule, with its title, summary and explanation.
     let rules = driver["rules"].as_array().expect("rules");
-    let ids: Vec<&str> = rules
-        .iter()
-        .map(|r| r["id"].as_str().expect("id"))
-        .collect();
     assert_eq!(
-        ids,
+        strings(driver, "rules", "id"),
         [
             "unhandled-failure",
             "untested-branch",

@@ -606,8 +606,7 @@ fn assert_fails(mode: Mode, needles: &[&str]) -> FakeGitHub {
     let server = FakeGitHub::start(mode, "", 100);
     let job = Job::new();
     let result = run(job.command(repo.path(), &server, &["main..topic"]));
-    assert_eq!(result.code, Some(2), "{result:?}");
-    assert!(result.stderr.contains("help:"), "{result:?}");
+    result.exits_with(2, &["help:"]);
     for needle in needles {
         assert!(
             result.stderr.contains(needle),
@@ -659,8 +658,7 @@ fn a_forks_read_only_token_writes_the_job_summary_instead() {
     let job = Job::new();
     std::fs::write(&job.summary, "# Earlier step\n").expect("summary");
     let result = run(job.command(repo.path(), &server, &["main..topic"]));
-    assert_eq!(result.code, Some(0), "{result:?}");
-    assert!(result.stderr.contains("may not comment"), "{result:?}");
+    result.exits_with(0, &["may not comment"]);
     assert!(
         result
             .stderr
@@ -681,8 +679,7 @@ fn a_forks_read_only_token_writes_the_job_summary_instead() {
     let mut command = job.command(repo.path(), &server, &["main..topic"]);
     command.env_remove("GITHUB_STEP_SUMMARY");
     let result = run(command);
-    assert_eq!(result.code, Some(2), "{result:?}");
-    assert!(result.stderr.contains("no job summary"), "{result:?}");
+    result.exits_with(2, &["no job summary"]);
 }
 
 #[test]
@@ -694,37 +691,25 @@ fn missing_inputs_fail_before_any_request() {
     let mut command = job.command(repo.path(), &server, &["main..topic"]);
     command.env_remove("GITHUB_TOKEN");
     let result = run(command);
-    assert_eq!(result.code, Some(2), "{result:?}");
-    assert!(
-        result.stderr.contains("no token in `GITHUB_TOKEN`"),
-        "{result:?}"
-    );
-    assert!(result.stderr.contains("secrets.GITHUB_TOKEN"), "{result:?}");
+    result.exits_with(2, &["no token in `GITHUB_TOKEN`", "secrets.GITHUB_TOKEN"]);
 
     let mut command = job.command(repo.path(), &server, &["main..topic"]);
     command
         .env_remove("GITHUB_EVENT_PATH")
         .env("GITHUB_EVENT_NAME", "push");
     let result = run(command);
-    assert_eq!(result.code, Some(2), "{result:?}");
-    assert!(result.stderr.contains("which pull request"), "{result:?}");
-    assert!(result.stderr.contains("--pr NUMBER"), "{result:?}");
+    result.exits_with(2, &["which pull request", "--pr NUMBER"]);
 
     let mut command = job.command(repo.path(), &server, &["main..topic"]);
     command.env("GITHUB_REPOSITORY", "not-a-repository");
     let result = run(command);
-    assert_eq!(result.code, Some(2), "{result:?}");
-    assert!(result.stderr.contains("OWNER/NAME"), "{result:?}");
+    result.exits_with(2, &["OWNER/NAME"]);
 
     // An unreachable API is an error too, not a hang.
     let mut command = job.command(repo.path(), &server, &["main..topic"]);
     command.env("GITHUB_API_URL", "http://127.0.0.1:9");
     let result = run(command);
-    assert_eq!(result.code, Some(2), "{result:?}");
-    assert!(
-        result.stderr.contains("could not reach GitHub"),
-        "{result:?}"
-    );
+    result.exits_with(2, &["could not reach GitHub"]);
 
     assert!(server.requests().is_empty(), "{:?}", server.methods());
 }
@@ -814,11 +799,7 @@ fn the_action_prints_the_report_posts_it_and_then_gates() {
 
     // A mistyped flag input is an error, not a silent `false`.
     let result = action_step(&job, repo.path(), &server, &[("PONDER_POST", "yes")]);
-    assert_eq!(result.code, Some(2), "{result:?}");
-    assert!(
-        result.stderr.contains("input 'post' must be true or false"),
-        "{result:?}"
-    );
+    result.exits_with(2, &["input 'post' must be true or false"]);
 }
 
 #[test]
@@ -855,8 +836,7 @@ fn a_change_without_questions_gets_no_new_comment_but_an_old_one_is_updated() {
     let job = Job::new();
     // `main` against itself: nothing to ask.
     let quiet = run(job.command(repo.path(), &server, &["main..main"]));
-    assert_eq!(quiet.code, Some(0), "{quiet:?}");
-    assert!(quiet.stderr.contains("gets no comment"), "{quiet:?}");
+    quiet.exits_with(0, &["gets no comment"]);
     assert!(server.comments().is_empty());
     assert_eq!(
         server.methods(),

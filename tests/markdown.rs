@@ -12,10 +12,7 @@ const HOSTILE_SUBJECT: &str =
     "Ping @org/team </details><script>alert(1)</script> | `x` [x](javascript:alert(1)) %0A::warning::hi";
 
 fn hostile_repository() -> TestRepo {
-    let mut repo = TestRepo::new();
-    repo.write("src/lib.rs", "pub fn one() -> u32 {\n    1\n}\n");
-    repo.commit_all("Start\n\nA library to grow.");
-    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let mut repo = TestRepo::library_on_topic();
     repo.write(
         "src/a`b|<i>@team.rs",
         "pub fn parse(text: &str) -> u32 {\n    let _ = \"</details>@org/team`|<b>\".len();\n    text.parse::<u32>().unwrap()\n}\n\npub fn read(path: &str) -> String {\n    // ponder: unhandled-failure: @org/team agreed </details> <img src=x onerror=alert(1)> is fine\n    std::fs::read_to_string(path).unwrap()\n}\n",

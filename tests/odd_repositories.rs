@@ -16,12 +16,8 @@
 
 mod common;
 
-use common::{git_in, json_in, run_in, TestRepo};
+use common::{file_entry, git_in, json_in, line_of, prompts, run_in, strings, TestRepo};
 use serde_json::Value;
-
-fn prompts(report: &Value) -> &Vec<Value> {
-    report["prompts"].as_array().expect("prompts array")
-}
 
 /// (rule, file, line) of every prompt.
 fn asked(report: &Value) -> Vec<(String, Option<String>, Option<u64>)> {
@@ -37,29 +33,25 @@ fn asked(report: &Value) -> Vec<(String, Option<String>, Option<u64>)> {
         .collect()
 }
 
+/// `asked` of a report whose one prompt is unhandled-failure's about the first line of
+/// `file` (whose text is `text`) that contains `needle`.
+fn unhandled_at(
+    file: &str,
+    text: &str,
+    needle: &str,
+) -> Vec<(String, Option<String>, Option<u64>)> {
+    vec![(
+        "unhandled-failure".to_string(),
+        Some(file.to_string()),
+        Some(line_of(text, needle)),
+    )]
+}
+
 fn rules_asked_about(report: &Value, file: &str) -> Vec<String> {
     asked(report)
         .into_iter()
         .filter(|(_, f, _)| f.as_deref() == Some(file))
         .map(|(rule, _, _)| rule)
-        .collect()
-}
-
-fn file_entry<'a>(report: &'a Value, path: &str) -> &'a Value {
-    report["files"]
-        .as_array()
-        .expect("files array")
-        .iter()
-        .find(|f| f["path"] == path)
-        .unwrap_or_else(|| panic!("{path} not in files: {report:#}"))
-}
-
-fn file_paths(report: &Value) -> Vec<String> {
-    report["files"]
-        .as_array()
-        .expect("files array")
-        .iter()
-        .map(|f| f["path"].as_str().unwrap_or_default().to_string())
         .collect()
 }
 
@@ -72,22 +64,6 @@ fn assert_skipped(report: &Value, path: &str, why: &str) {
         note.contains(why),
         "note of {path} should say {why:?}: {entry:#}"
     );
-}
-
-fn commit_subjects(report: &Value) -> Vec<String> {
-    report["commits"]
-        .as_array()
-        .expect("commits array")
-        .iter()
-        .map(|c| c["subject"].as_str().unwrap_or_default().to_string())
-        .collect()
-}
-
-fn line_of(text: &str, needle: &str) -> u64 {
-    text.lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i as u64 + 1)
-        .unwrap_or_else(|| panic!("{needle:?} not in text"))
 }
 
 // ─── Code the repositories are made of ─────────────────────────────────────────────────
@@ -141,7 +117,7 @@ fn empty_repository_is_an_empty_report() {
     assert_eq!(report["base"], Value::Null);
     assert_eq!(report["head"], Value::Null);
     assert!(prompts(&report).is_empty(), "{report:#}");
-    assert!(file_paths(&report).is_empty(), "{report:#}");
+    assert!(strings(&report, "files", "path").is_empty(), "{report:#}");
     let human = run_in(repo.path(), &[]);
     human.success();
     assert!(
@@ -165,11 +141,7 @@ fn unborn_head_reads_the_staged_and_untracked_files() {
     assert_eq!(report["includes_work_tree"], true);
     assert_eq!(
         asked(&report),
-        vec![(
-            "unhandled-failure".to_string(),
-            Some("src/loader.rs".to_string()),
-            Some(line_of(LOADER_RS, "unwrap"))
-        )]
+        unhandled_at("src/loader.rs", LOADER_RS, "unwrap")
     );
     run_in(repo.path(), &["--commit", "HEAD"]).assert_diagnostic(&["HEAD", "commit"]);
 }
@@ -184,7 +156,10 @@ fn detached_head_is_compared_with_the_default_branch() {
     repo.write("src/reload.rs", &loader("reload_settings"));
 
     let report = json_in(repo.path(), &[]);
-    assert_eq!(commit_subjects(&report), vec!["Load settings from a file"]);
+    assert_eq!(
+        strings(&report, "commits", "subject"),
+        vec!["Load settings from a file"]
+    );
     let files: Vec<_> = asked(&report).into_iter().map(|(_, f, _)| f).collect();
     assert_eq!(
         files,
@@ -210,7 +185,7 @@ fn merge_commits_inside_a_range_are_not_asked_about_and_bring_nothing_of_their_o
 
     let report = json_in(repo.path(), &["main..feature"]);
     assert_eq!(
-        commit_subjects(&report),
+        strings(&report, "commits", "subject"),
         vec![
             "Load settings from a file",
             "Merge branch 'main' into feature"
@@ -218,11 +193,7 @@ fn merge_commits_inside_a_range_are_not_asked_about_and_bring_nothing_of_their_o
     );
     assert_eq!(
         asked(&report),
-        vec![(
-            "unhandled-failure".to_string(),
-            Some("src/loader.rs".to_string()),
-            Some(line_of(LOADER_RS, "unwrap"))
-        )],
+        unhandled_at("src/loader.rs", LOADER_RS, "unwrap"),
         "nothing about main's file or the merge commit: {report:#}"
     );
 }
@@ -259,7 +230,7 @@ fn octopus_merge_is_read_against_its_first_parent() {
 
     let range = json_in(repo.path(), &["HEAD~1..HEAD"]);
     assert_eq!(
-        commit_subjects(&range),
+        strings(&range, "commits", "subject"),
         vec![
             "Add beta settings",
             "Add gamma settings",
@@ -310,11 +281,7 @@ fn renames_and_copies_ask_only_about_what_was_edited() {
         .collect();
     assert_eq!(
         yard,
-        vec![(
-            "unhandled-failure".to_string(),
-            Some("src/yard.rs".to_string()),
-            Some(line_of(&edited, "trim().parse().unwrap()"))
-        )],
+        unhandled_at("src/yard.rs", &edited, "trim().parse().unwrap()"),
         "only the edited line of the renamed file: {report:#}"
     );
 
@@ -338,11 +305,7 @@ fn renames_and_copies_ask_only_about_what_was_edited() {
         .collect();
     assert_eq!(
         copied,
-        vec![(
-            "unhandled-failure".to_string(),
-            Some("src/store_copy.rs".to_string()),
-            Some(line_of(&copy, "trim().parse().unwrap()"))
-        )],
+        unhandled_at("src/store_copy.rs", &copy, "trim().parse().unwrap()"),
         "{report:#}"
     );
 }
@@ -355,7 +318,7 @@ fn deleted_files_are_not_asked_about_or_listed() {
 
     let report = json_in(repo.path(), &["main"]);
     assert!(prompts(&report).is_empty(), "{report:#}");
-    assert!(!file_paths(&report).contains(&"src/store.rs".to_string()));
+    assert!(!strings(&report, "files", "path").contains(&"src/store.rs".to_string()));
     run_in(repo.path(), &["main"]).success();
 }
 
@@ -479,11 +442,7 @@ fn byte_order_mark_is_read_with_its_line_numbers() {
     assert_eq!(file_entry(&report, "src/loader.rs")["parsed"], true);
     assert_eq!(
         asked(&report),
-        vec![(
-            "unhandled-failure".to_string(),
-            Some("src/loader.rs".to_string()),
-            Some(line_of(LOADER_RS, "unwrap"))
-        )]
+        unhandled_at("src/loader.rs", LOADER_RS, "unwrap")
     );
     let human = run_in(repo.path(), &["main"]);
     human.success();
@@ -707,11 +666,7 @@ fn repository_path_with_spaces_and_non_ascii_characters() {
     let moved = path.join("dépôt");
     std::fs::rename(repo.path(), &moved).expect("move the repository");
 
-    let expected = vec![(
-        "unhandled-failure".to_string(),
-        Some("src/données utiles/chargeur élu.rs".to_string()),
-        Some(line_of(LOADER_RS, "unwrap")),
-    )];
+    let expected = unhandled_at("src/données utiles/chargeur élu.rs", LOADER_RS, "unwrap");
     let from_elsewhere = json_in(
         parent.path(),
         &["--repo", moved.to_str().expect("UTF-8 path"), "main"],
@@ -880,11 +835,7 @@ fn skip_globs_cannot_reach_outside_the_repository() {
     let mut repo = on_feature_with(&[(".ponder.toml", config)]);
     repo.write("src/loader.rs", LOADER_RS);
     repo.commit_all(LOADER_MSG);
-    let expected = vec![(
-        "unhandled-failure".to_string(),
-        Some("src/loader.rs".to_string()),
-        Some(line_of(LOADER_RS, "unwrap")),
-    )];
+    let expected = unhandled_at("src/loader.rs", LOADER_RS, "unwrap");
     // Committed configuration (range) and the work tree's (no argument).
     assert_eq!(asked(&json_in(repo.path(), &["main"])), expected);
     assert_eq!(asked(&json_in(repo.path(), &[])), expected);
@@ -967,11 +918,7 @@ fn symlinked_configuration_is_ignored() {
     repo.write("src/loader.rs", LOADER_RS);
     symlink(&quiet, repo.path().join(".ponder.toml")).expect("ln");
     repo.commit_all(LOADER_MSG);
-    let expected = vec![(
-        "unhandled-failure".to_string(),
-        Some("src/loader.rs".to_string()),
-        Some(line_of(LOADER_RS, "unwrap")),
-    )];
+    let expected = unhandled_at("src/loader.rs", LOADER_RS, "unwrap");
     // In the work tree the link is not followed; in a range its blob (the target's path)
     // is not read as TOML.
     assert_eq!(asked(&json_in(repo.path(), &[])), expected);
@@ -1178,11 +1125,13 @@ fn a_syntax_error_in_an_untouched_item_does_not_stop_the_analysis() {
     let entry = file_entry(&report, "src/legacy.rs");
     assert_eq!(entry["parsed"], false, "{entry:#}");
     assert!(
-        asked(&report).contains(&(
-            "unhandled-failure".to_string(),
-            Some("src/legacy.rs".to_string()),
-            Some(line_of(&broken_too, "read_to_string(path).unwrap()"))
-        )),
+        asked(&report).contains(
+            &unhandled_at(
+                "src/legacy.rs",
+                &broken_too,
+                "read_to_string(path).unwrap()"
+            )[0]
+        ),
         "{report:#}"
     );
 }

@@ -8,8 +8,12 @@
 
 #[cfg(target_os = "linux")]
 pub mod pty;
+mod report;
 mod run;
 
+#[allow(unused_imports)]
+pub use report::*;
+#[allow(unused_imports)]
 pub use run::*;
 
 use std::path::{Path, PathBuf};
@@ -70,6 +74,18 @@ impl TestRepo {
         self.commits += 1;
         self.git(&["commit", "-q", "--allow-empty", "-m", message]);
         self.git(&["rev-parse", "HEAD"])
+    }
+}
+
+impl TestRepo {
+    /// A library with one function on `main`, and a new branch `topic` checked out on it:
+    /// what a contributor starts a change from.
+    pub fn library_on_topic() -> TestRepo {
+        let mut repo = TestRepo::new();
+        repo.write("src/lib.rs", "pub fn one() -> u32 {\n    1\n}\n");
+        repo.commit_all("Start\n\nA library to grow.");
+        repo.git(&["checkout", "-q", "-b", "topic"]);
+        repo
     }
 }
 

@@ -166,6 +166,18 @@ impl Run {
             .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {self:?}"))
     }
 
+    /// Exit `code`, and a message on stderr that mentions every `needle`.
+    pub fn exits_with(&self, code: i32, needles: &[&str]) -> &Run {
+        assert_eq!(self.code, Some(code), "expected exit {code}: {self:?}");
+        for needle in needles {
+            assert!(
+                self.stderr.contains(needle),
+                "stderr should mention {needle:?}: {self:?}"
+            );
+        }
+        self
+    }
+
     /// Exit 2, nothing on stdout, a message on stderr that mentions every `needle`.
     pub fn assert_usage_error(&self, needles: &[&str]) {
         assert_eq!(self.code, Some(2), "expected exit 2: {self:?}");
