@@ -237,6 +237,18 @@ def known_rules(ponder: Path) -> set[str]:
     return {line.split()[0] for line in result.stdout.splitlines() if line.strip()}
 
 
+def checkout_state() -> str:
+    """The last commit of the checkout that changed ponder's source: with the default
+    --ponder, what the binary was (presumably) built from. A version number alone cannot
+    tell two builds of one release apart."""
+    source = ["--", "src", "rules", "Cargo.toml", "Cargo.lock"]
+    last = subprocess.run(["git", "-C", str(PROJECT_ROOT), "log", "-1", "--format=%h %s", *source], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(PROJECT_ROOT), "status", "--porcelain", *source], capture_output=True, text=True)
+    if last.returncode != 0 or not last.stdout.strip():
+        return "unknown"
+    return last.stdout.strip() + (" (plus uncommitted changes)" if dirty.stdout.strip() else "")
+
+
 def ponder_version(ponder: Path) -> str:
     result = subprocess.run([str(ponder), "--version"], capture_output=True, text=True)
     return result.stdout.strip() or "unknown"
@@ -414,7 +426,8 @@ def compare(path: Path, entries: list[dict], shas: set[str], rules: set[str]) ->
     old_keys, new_keys = {key(e) for e in old}, {key(e) for e in new}
     added = [e for e in new if key(e) not in old_keys]
     gone = [e for e in old if key(e) not in new_keys]
-    print(f"\ncompared with {path} ({recorded.get('ponder', 'unknown ponder')}): "
+    made_by = recorded.get("ponder", "unknown ponder") + (f" at {recorded['checkout']}" if recorded.get("checkout") else "")
+    print(f"\ncompared with {path} ({made_by}): "
           f"{len(added)} new, {len(gone)} gone, {len(new_keys & old_keys)} unchanged")
     for sign, group in (("+", added), ("-", gone)):
         for e in group:
@@ -492,6 +505,7 @@ def main(argv: list[str]) -> int:
     if args.record:
         record = {
             "ponder": ponder_version(ponder),
+            "checkout": checkout_state(),
             "shas": sorted(commit.sha for commit in commits),
             "rules": rules,
             "prompts": entries,
