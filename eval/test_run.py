@@ -36,6 +36,13 @@ def commit_toml(extra: str = "", judged: str = '["unhandled-failure", "missing-r
         """
 
 
+def ask_toml(rule: str, **fields) -> str:
+    """One [[commit.ask]] table with a reason and the given extra fields."""
+    lines = ["[[commit.ask]]", f'rule = "{rule}"', 'reason = "a reviewer would ask"']
+    lines += [f"{key} = {json.dumps(value)}" for key, value in fields.items()]
+    return "\n".join(lines) + "\n"
+
+
 def prompt(rule, file=None, line=None, end_line=None, function=None, fingerprint="f1"):
     return {
         "rule": rule,
@@ -107,18 +114,8 @@ class LabelChecks(unittest.TestCase):
             self.assertIn(word, str(caught.exception))
 
     def test_a_well_formed_file_loads(self):
-        commits = self.load(
-            commit_toml(
-                """
-                [[commit.ask]]
-                rule = "unhandled-failure"
-                file = "src/config.rs"
-                line = 3
-                reason = "unwrap on a user path"
-                """
-            )
-        )
-        self.assertEqual(commits[0].asks[0].line, 3)
+        commits = self.load(commit_toml(ask_toml("unhandled-failure", file="src/config.rs", line=3)))
+        self.assertEqual((commits[0].asks[0].file, commits[0].asks[0].line), ("src/config.rs", 3))
 
     def test_unknown_key_names_file_and_key(self):
         self.assert_refused(commit_toml('sumary = "typo"'), "demo.toml", "`sumary`")
@@ -127,30 +124,13 @@ class LabelChecks(unittest.TestCase):
         self.assert_refused(commit_toml(judged='["unhandled-failures"]'), "unhandled-failures", "ponder rules")
 
     def test_code_rule_ask_without_file(self):
-        extra = """
-            [[commit.ask]]
-            rule = "unhandled-failure"
-            line = 3
-            reason = "unwrap"
-            """
-        self.assert_refused(commit_toml(extra), "`file` is missing")
+        self.assert_refused(commit_toml(ask_toml("unhandled-failure", line=3)), "`file` is missing")
 
     def test_ask_of_a_rule_not_judged(self):
-        extra = """
-            [[commit.ask]]
-            rule = "bulk-insertion"
-            reason = "big"
-            """
-        self.assert_refused(commit_toml(extra), "not in this commit's `judged`")
+        self.assert_refused(commit_toml(ask_toml("bulk-insertion")), "not in this commit's `judged`")
 
     def test_commit_rule_with_a_file(self):
-        extra = """
-            [[commit.ask]]
-            rule = "missing-rationale"
-            file = "src/a.rs"
-            reason = "no body"
-            """
-        self.assert_refused(commit_toml(extra), "commit-level rule")
+        self.assert_refused(commit_toml(ask_toml("missing-rationale", file="src/a.rs")), "commit-level rule")
 
     def test_short_sha_and_unknown_repo(self):
         self.assert_refused(commit_toml().replace(SHA, "abc123"), "40-hex")
