@@ -7,6 +7,7 @@ pub mod custom;
 pub mod definition;
 pub mod helpers;
 mod missing_rationale;
+mod signals;
 mod unhandled_failure;
 mod untested_branch;
 
