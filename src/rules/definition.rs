@@ -1,6 +1,6 @@
 //! A rule's data, read from `rules/<id>.toml` (embedded in the binary at build time):
-//! its id, title, question and evidence templates, default thresholds, and the text
-//! `ponder explain` prints.
+//! its id, title, question and evidence templates, default thresholds, the data its
+//! detection reads, and the text `ponder explain` prints.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +17,10 @@ pub struct RuleDefinition {
     pub questions: BTreeMap<String, String>,
     #[serde(default)]
     pub evidence: BTreeMap<String, String>,
+    /// What the rule's detection reads as data (lists of idioms, not prose); each rule
+    /// checks its shape in `Rule::data_problem`.
+    #[serde(default)]
+    pub data: BTreeMap<String, toml::Value>,
     pub docs: Docs,
 }
 
