@@ -6,8 +6,9 @@
 //! never a failure site in the first place.
 //!
 //! One prompt per operation, with the question of its failure mode (I/O, parsing,
-//! conversion, environment, lookup, index, panic, discarded); operations of one mode on
-//! one receiver on adjacent lines share a prompt. A file that does not parse is checked
+//! conversion, environment, lookup, index, panic, discarded); a run of operations of one
+//! mode on one receiver (the seven column reads of one row) shares a prompt, and so do the
+//! links of one chain (`a.unwrap().get(1).unwrap()`). A file that does not parse is checked
 //! line by line for the obvious sites.
 
 mod judgment;
@@ -100,8 +101,8 @@ fn is_build_script(path: &str) -> bool {
     path == "build.rs" || path.ends_with("/build.rs")
 }
 
-/// Failure sites that share one prompt: one, or several of one mode on one receiver on
-/// adjacent lines.
+/// Failure sites that share one prompt: one, or a run of them (nothing else asked in
+/// between) of one mode on one receiver, or the links of one chained expression.
 struct Asked<'a> {
     failure: Failure,
     receiver: Option<String>,
@@ -120,15 +121,14 @@ fn asked_operations<'a>(sites: &[&'a Site], build_script: bool, idioms: &Idioms)
             continue;
         };
         if let Some(last) = asked.last_mut() {
-            let adjacent = last
-                .sites
-                .last()
-                .is_some_and(|previous| site.line <= previous.line + 1);
-            if adjacent
-                && question_key(last.failure) == question_key(failure)
+            // `captures.unwrap().get(1).unwrap()` is one expression: one question.
+            let same_expression = last.sites.iter().any(|previous| {
+                previous.code.contains(&site.code) || site.code.contains(&previous.code)
+            });
+            let same_receiver = question_key(last.failure) == question_key(failure)
                 && last.receiver.is_some()
-                && last.receiver == operand.receiver
-            {
+                && last.receiver == operand.receiver;
+            if same_expression || same_receiver {
                 last.sites.push(site);
                 continue;
             }

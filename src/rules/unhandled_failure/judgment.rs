@@ -25,6 +25,8 @@ pub struct Idioms {
     bounded_conversions: Vec<String>,
     /// Types whose `try_from` is such a conversion.
     integer_types: Vec<String>,
+    /// Results nobody can act on, thrown away by convention: `receiver-ending.call`.
+    ignorable_discards: Vec<String>,
     needs: Needs,
 }
 
@@ -121,7 +123,18 @@ impl Idioms {
             Failure::PanicMacro | Failure::Index => return false,
         };
         let has = |list: &[String], name: &str| list.iter().any(|entry| entry == name);
-        (operand.literal_input && !has(&self.machine_dependent, mode(operation)))
+        let ignorable = matches!(failure, Failure::Discarded(_))
+            && self.ignorable_discards.iter().any(|entry| {
+                entry.rsplit_once('.').is_some_and(|(ending, call)| {
+                    call == operand.call
+                        && operand
+                            .receiver
+                            .as_deref()
+                            .is_some_and(|receiver| receiver.ends_with(ending))
+                })
+            });
+        ignorable
+            || (operand.literal_input && !has(&self.machine_dependent, mode(operation)))
             || self.poisoning.get(&operand.call) == Some(&operand.arguments)
             || (operand.receiver_is_string && has(&self.string_writers, &operand.call))
             || (build_script
@@ -197,7 +210,9 @@ impl Idioms {
                             .filter(|ty| self.integer_types.contains(ty))
                             .map(|_| argument.as_str())
                     };
-                    if converted.is_some_and(|value| knows(value, &Fact::Bounded)) {
+                    if converted
+                        .is_some_and(|value| knows(value, &Fact::Bounded) || small_remainder(value))
+                    {
                         return true;
                     }
                 }
@@ -219,4 +234,12 @@ impl Idioms {
             }
         }
     }
+}
+
+/// `n % 10`: a remainder by a small literal fits every integer type.
+fn small_remainder(value: &str) -> bool {
+    value
+        .rsplit_once('%')
+        .and_then(|(_, divisor)| divisor.parse::<u64>().ok())
+        .is_some_and(|divisor| divisor <= 128)
 }
