@@ -247,6 +247,27 @@ pub fn without_views(expr: &Expr) -> &Expr {
     }
 }
 
+/// The source of `node` as one readable line, cut to a readable length.
+pub fn code_of(node: &impl Spanned) -> String {
+    let text = node.span().source_text().unwrap_or_default();
+    // Join a multi-line expression as it would be written on one line: a method chain's
+    // `.call()` continues the previous line without a space.
+    let mut collapsed = String::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let glued = line.starts_with(['.', ')', ']', '?']) || collapsed.ends_with(['(', '[']);
+        if !collapsed.is_empty() && !glued {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(&line.split_whitespace().collect::<Vec<_>>().join(" "));
+    }
+    if collapsed.chars().count() > 90 {
+        let cut: String = collapsed.chars().take(87).collect();
+        format!("{cut}...")
+    } else {
+        collapsed
+    }
+}
+
 /// The text of `expr` without whitespace, leading `&`, `&mut`, `*` or parentheses.
 pub fn compact(node: &impl Spanned) -> String {
     let text = node.span().source_text().unwrap_or_default();
@@ -394,4 +415,43 @@ pub fn index_operand(expr: &syn::ExprIndex) -> Operand {
         index => operand.argument = Some(compact(index)),
     }
     operand
+}
+
+/// A `String` parameter or annotation (`String`, `&mut String`): a target `write!`
+/// cannot fail on.
+pub fn is_string_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(path) => path.path.is_ident("String"),
+        syn::Type::Reference(reference) => {
+            reference.mutability.is_some() && is_string_type(&reference.elem)
+        }
+        _ => false,
+    }
+}
+
+/// `String::new()`, `String::with_capacity(n)`, `String::from(..)`, `format!(..)`,
+/// `x.to_string()`.
+pub fn makes_string(expr: &Expr) -> bool {
+    match expr {
+        Expr::Call(call) => matches!(call.func.as_ref(), Expr::Path(path)
+            if path.path.segments.len() == 2
+                && path.path.segments.first().is_some_and(|s| s.ident == "String")),
+        Expr::Macro(mac) => mac.mac.path.is_ident("format"),
+        Expr::MethodCall(call) => call.method == "to_string",
+        _ => false,
+    }
+}
+
+/// An index fixed in the source (`bytes[0]`, `buf[..4]`): into an array it is checked when
+/// the code compiles.
+pub fn is_literal_index(expr: &Expr) -> bool {
+    match expr {
+        Expr::Lit(_) => true,
+        Expr::Range(range) => {
+            range.start.as_deref().is_none_or(is_literal_index)
+                && range.end.as_deref().is_none_or(is_literal_index)
+        }
+        Expr::Paren(inner) => is_literal_index(&inner.expr),
+        _ => false,
+    }
 }

@@ -13,7 +13,10 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt};
 
 use super::guards::{self, names_absence, names_success, Guard};
-use super::operations::{index_operand, operand_of, operation_of, Operand, Operation};
+use super::operations::{
+    code_of, index_operand, is_literal_index, is_string_type, makes_string, operand_of,
+    operation_of, Operand, Operation,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {
@@ -113,63 +116,8 @@ fn line_of(span: Span) -> u32 {
     span.start().line as u32
 }
 
-fn code_of(node: &impl Spanned) -> String {
-    let text = node.span().source_text().unwrap_or_default();
-    // Join a multi-line expression as it would be written on one line: a method chain's
-    // `.call()` continues the previous line without a space.
-    let mut collapsed = String::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let glued = line.starts_with(['.', ')', ']', '?']) || collapsed.ends_with(['(', '[']);
-        if !collapsed.is_empty() && !glued {
-            collapsed.push(' ');
-        }
-        collapsed.push_str(&line.split_whitespace().collect::<Vec<_>>().join(" "));
-    }
-    if collapsed.chars().count() > 90 {
-        let cut: String = collapsed.chars().take(87).collect();
-        format!("{cut}...")
-    } else {
-        collapsed
-    }
-}
-
-fn is_string_type(ty: &syn::Type) -> bool {
-    match ty {
-        syn::Type::Path(path) => path.path.is_ident("String"),
-        syn::Type::Reference(reference) => {
-            reference.mutability.is_some() && is_string_type(&reference.elem)
-        }
-        _ => false,
-    }
-}
-
-/// `String::new()`, `String::with_capacity(n)`, `String::from(..)`, `format!(..)`,
-/// `x.to_string()`.
-fn makes_string(expr: &Expr) -> bool {
-    match expr {
-        Expr::Call(call) => matches!(call.func.as_ref(), Expr::Path(path)
-            if path.path.segments.len() == 2
-                && path.path.segments.first().is_some_and(|s| s.ident == "String")),
-        Expr::Macro(mac) => mac.mac.path.is_ident("format"),
-        Expr::MethodCall(call) => call.method == "to_string",
-        _ => false,
-    }
-}
-
 /// Matching on `Err`/`None` or unwrapping into a fallback closure handles a failure.
 const HANDLER_METHODS: &[&str] = &["unwrap_or_else", "or_else", "map_err", "ok_or_else"];
-
-fn is_literal_index(expr: &Expr) -> bool {
-    match expr {
-        Expr::Lit(_) => true,
-        Expr::Range(range) => {
-            range.start.as_deref().is_none_or(is_literal_index)
-                && range.end.as_deref().is_none_or(is_literal_index)
-        }
-        Expr::Paren(inner) => is_literal_index(&inner.expr),
-        _ => false,
-    }
-}
 
 impl SiteFinder {
     fn push(&mut self, line: u32, kind: SiteKind, code: String) {

@@ -1,12 +1,17 @@
-use super::{parse, Branch, Fact, Failure, Guard, Operand, Operation, Returns, SiteKind};
+use super::{parse, Branch, Fact, Failure, Function, Guard, Operand, Operation, Returns, SiteKind};
 
-fn kinds(source: &str, function: &str) -> Vec<(u32, SiteKind)> {
+fn function_named(source: &str, function: &str) -> Function {
     let parsed = parse(source);
-    let found = parsed
+    parsed
         .functions
         .iter()
         .find(|f| f.qualified_name() == function)
-        .unwrap_or_else(|| panic!("no function {function} in {:?}", parsed.functions));
+        .cloned()
+        .unwrap_or_else(|| panic!("no function {function} in {:?}", parsed.functions))
+}
+
+fn kinds(source: &str, function: &str) -> Vec<(u32, SiteKind)> {
+    let found = function_named(source, function);
     found.sites.iter().map(|s| (s.line, s.kind)).collect()
 }
 
@@ -22,13 +27,7 @@ fn unwrap_on_io_is_a_failure_site_with_its_operation() {
 
 /// The operands of a function's failure sites, in line order.
 fn operands(source: &str, function: &str) -> Vec<Operand> {
-    let parsed = parse(source);
-    let found = parsed
-        .functions
-        .iter()
-        .find(|f| f.qualified_name() == function)
-        .unwrap_or_else(|| panic!("no function {function} in {:?}", parsed.functions));
-    found
+    function_named(source, function)
         .sites
         .iter()
         .filter_map(|site| site.operand.as_deref().cloned())
