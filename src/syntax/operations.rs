@@ -270,23 +270,30 @@ pub fn code_of(node: &impl Spanned) -> String {
 
 /// The text of `expr` without whitespace, leading `&`, `&mut`, `*` or parentheses.
 pub fn compact(node: &impl Spanned) -> String {
-    let text = node.span().source_text().unwrap_or_default();
-    let mut text: String = text.split_whitespace().collect();
+    let source = node.span().source_text().unwrap_or_default();
+    let mut text = source.trim();
     loop {
-        let stripped = text
-            .strip_prefix("&mut")
-            .filter(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
-            .or_else(|| text.strip_prefix('&'))
-            .or_else(|| text.strip_prefix('*'));
-        match stripped {
-            Some(rest) => text = rest.to_string(),
-            None => break,
-        }
+        let stripped = if let Some(rest) = text.strip_prefix('&') {
+            let rest = rest.trim_start();
+            // `&mut x`, but not `&mutable`.
+            match rest.strip_prefix("mut") {
+                Some(after) if after.starts_with(|c: char| c.is_whitespace() || c == '(') => after,
+                _ => rest,
+            }
+        } else if let Some(rest) = text.strip_prefix('*') {
+            rest
+        } else if let Some(inner) = text
+            .strip_prefix('(')
+            .and_then(|rest| rest.strip_suffix(')'))
+            .filter(|inner| balanced(inner))
+        {
+            inner
+        } else {
+            break;
+        };
+        text = stripped.trim();
     }
-    while text.starts_with('(') && text.ends_with(')') && balanced(&text[1..text.len() - 1]) {
-        text = text[1..text.len() - 1].to_string();
-    }
-    text
+    text.split_whitespace().collect()
 }
 
 fn balanced(text: &str) -> bool {

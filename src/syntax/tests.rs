@@ -205,3 +205,13 @@ fn one_arm_match_is_not_a_branch_and_condvar_waits_count_their_arguments() {
     );
     assert_eq!((found[1].call.as_str(), found[1].arguments), ("wait", 0));
 }
+
+#[test]
+fn compact_text_drops_whitespace_references_and_enclosing_parentheses_only() {
+    use super::operations::compact;
+    let text = |source: &str| compact(&syn::parse_str::<syn::Expr>(source).expect("parses"));
+    assert_eq!(text("( & ( self . items ) )"), "self.items");
+    assert_eq!(text("&mut map [ key ]"), "map[key]");
+    assert_eq!(text("(a) + (b)"), "(a)+(b)");
+    assert_eq!(text("&mutable"), "mutable");
+}
