@@ -35,6 +35,10 @@ pub enum Fact {
     AtMost(String),
     /// `n <= 255`: the value has an upper bound.
     Bounded,
+    /// `v.len() == 4`: the collection has exactly this length.
+    Length(u64),
+    /// `for i in 0..4`: the value is below this number.
+    Under(u64),
     /// `v.last()` is known to be `Some` (`let Some(x) = v.last() else { .. }`,
     /// `matches!(it.peek(), Some(_))`): what that says of `v` depends on the call.
     Found {
@@ -189,7 +193,7 @@ fn length_of(expr: &Expr) -> Option<String> {
     }
 }
 
-fn integer(expr: &Expr) -> Option<u64> {
+pub fn integer(expr: &Expr) -> Option<u64> {
     match expr {
         Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Int(value),
@@ -275,6 +279,9 @@ fn comparison(left: &Expr, op: BinOp, right: &Expr, holds: bool, into: &mut Vec<
             into.push(guard(collection, Fact::NonEmpty));
         }
         Order::GreaterOrEqual | Order::Equal => {
+            if let (Some(length), Order::Equal) = (literal, order) {
+                into.push(guard(collection.clone(), Fact::Length(length)));
+            }
             if literal.is_some_and(|n| n >= 1) {
                 into.push(guard(collection.clone(), Fact::NonEmpty));
             }
@@ -286,25 +293,45 @@ fn comparison(left: &Expr, op: BinOp, right: &Expr, holds: bool, into: &mut Vec<
 }
 
 /// The facts a `for` loop gives its body: `for i in 0..v.len()` and
-/// `for (i, x) in v.iter().enumerate()` keep `i` in bounds of `v`.
-pub fn loop_facts(pat: &Pat, iterated: &Expr, into: &mut Vec<Guard>) {
+/// `for (i, x) in v.iter().enumerate()` keep `i` in bounds of `v`; `for i in 0..4`, or an
+/// enumeration of a collection whose `length` is known, keeps `i` under that number.
+pub fn loop_facts(
+    pat: &Pat,
+    iterated: &Expr,
+    length: &dyn Fn(&str) -> Option<u64>,
+    into: &mut Vec<Guard>,
+) {
     match (pat, iterated) {
         (Pat::Ident(index), Expr::Range(range)) => {
-            if let (Some(end), syn::RangeLimits::HalfOpen(_)) = (&range.end, &range.limits) {
-                if let Some(collection) = length_of(end) {
-                    into.push(guard(collection, Fact::Below(index.ident.to_string())));
+            let index = index.ident.to_string();
+            match (&range.end, &range.limits) {
+                (Some(end), syn::RangeLimits::HalfOpen(_)) => {
+                    if let Some(collection) = length_of(end) {
+                        into.push(guard(collection, Fact::Below(index.clone())));
+                    }
+                    if let Some(bound) = integer(end) {
+                        into.push(guard(index, Fact::Under(bound)));
+                    }
                 }
+                (Some(end), syn::RangeLimits::Closed(_)) => {
+                    if let Some(bound) = integer(end) {
+                        into.push(guard(index, Fact::Under(bound.saturating_add(1))));
+                    }
+                }
+                _ => {}
             }
         }
         (Pat::Tuple(tuple), Expr::MethodCall(call)) if call.method == "enumerate" => {
             if let Some(Pat::Ident(index)) = tuple.elems.first() {
-                into.push(guard(
-                    compact(without_views(&call.receiver)),
-                    Fact::Below(index.ident.to_string()),
-                ));
+                let collection = compact(without_views(&call.receiver));
+                let index = index.ident.to_string();
+                if let Some(bound) = length(&collection) {
+                    into.push(guard(index.clone(), Fact::Under(bound)));
+                }
+                into.push(guard(collection, Fact::Below(index)));
             }
         }
-        (_, Expr::Paren(inner)) => loop_facts(pat, &inner.expr, into),
+        (_, Expr::Paren(inner)) => loop_facts(pat, &inner.expr, length, into),
         _ => {}
     }
 }

@@ -45,6 +45,8 @@ pub struct Operand {
     pub receiver_is_string: bool,
     /// The index ends a range (`buf[a..b]`): it may equal the length.
     pub range_end: bool,
+    /// The receiver's length, when its array type or a check before says it.
+    pub receiver_length: Option<u64>,
     /// What the conditions that dominate the operation establish.
     pub guards: Vec<Guard>,
 }
@@ -422,31 +424,6 @@ pub fn index_operand(expr: &syn::ExprIndex) -> Operand {
         index => operand.argument = Some(compact(index)),
     }
     operand
-}
-
-/// A `String` parameter or annotation (`String`, `&mut String`): a target `write!`
-/// cannot fail on.
-pub fn is_string_type(ty: &syn::Type) -> bool {
-    match ty {
-        syn::Type::Path(path) => path.path.is_ident("String"),
-        syn::Type::Reference(reference) => {
-            reference.mutability.is_some() && is_string_type(&reference.elem)
-        }
-        _ => false,
-    }
-}
-
-/// `String::new()`, `String::with_capacity(n)`, `String::from(..)`, `format!(..)`,
-/// `x.to_string()`.
-pub fn makes_string(expr: &Expr) -> bool {
-    match expr {
-        Expr::Call(call) => matches!(call.func.as_ref(), Expr::Path(path)
-            if path.path.segments.len() == 2
-                && path.path.segments.first().is_some_and(|s| s.ident == "String")),
-        Expr::Macro(mac) => mac.mac.path.is_ident("format"),
-        Expr::MethodCall(call) => call.method == "to_string",
-        _ => false,
-    }
 }
 
 /// An index fixed in the source (`bytes[0]`, `buf[..4]`): into an array it is checked when

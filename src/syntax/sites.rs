@@ -4,18 +4,16 @@
 //! where it branches (if/else, match arms, early returns, guarded break/continue,
 //! let-else).
 
-use std::collections::HashSet;
-
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt};
 
+use super::declarations::Declarations;
 use super::guards::{self, names_absence, names_success, Guard};
 use super::operations::{
-    code_of, index_operand, is_literal_index, is_string_type, makes_string, operand_of,
-    operation_of, Operand, Operation,
+    code_of, index_operand, is_literal_index, operand_of, operation_of, Operand, Operation,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,21 +56,15 @@ pub enum Branch {
     LetElse,
 }
 
-/// The sites of one function body; `inputs` are its parameters (a `String` parameter
-/// is a target `write!` cannot fail on).
+/// The sites of one function body; `inputs` are its parameters (what they declare,
+/// a `String` or an array, can make an operation on them infallible).
 pub fn collect_sites<'a>(
     inputs: impl Iterator<Item = &'a syn::FnArg>,
     block: &syn::Block,
 ) -> Vec<Site> {
     let mut finder = SiteFinder::default();
     for input in inputs {
-        if let syn::FnArg::Typed(typed) = input {
-            if let Pat::Ident(name) = typed.pat.as_ref() {
-                if is_string_type(&typed.ty) {
-                    finder.strings.insert(name.ident.to_string());
-                }
-            }
-        }
+        finder.declared.parameter(input);
     }
     let last = block.stmts.len().saturating_sub(1);
     let mut statements = Vec::new();
@@ -108,8 +100,8 @@ struct SiteFinder {
     /// let-else's `else`) enclose the current expression: a `panic!` there is the
     /// author's answer to a failure, not a new one.
     handlers: usize,
-    /// Local names declared as a `String`.
-    strings: HashSet<String>,
+    /// Names declared as a `String` or as arrays.
+    declared: Declarations,
 }
 
 fn line_of(span: Span) -> u32 {
@@ -134,13 +126,27 @@ impl SiteFinder {
         operand.receiver_is_string = operand
             .receiver
             .as_ref()
-            .is_some_and(|receiver| self.strings.contains(receiver));
+            .is_some_and(|receiver| self.declared.is_string(receiver));
+        operand.receiver_length = operand
+            .receiver
+            .as_deref()
+            .and_then(|receiver| self.length_of(receiver));
         self.sites.push(Site {
             line,
             kind: SiteKind::Failure(failure),
             code,
             operand: Some(Box::new(operand)),
         });
+    }
+
+    /// The length of `subject`, from its array type or a `len() == N` check before.
+    fn length_of(&self, subject: &str) -> Option<u64> {
+        self.declared.array_length(subject).or_else(|| {
+            self.facts.iter().rev().find_map(|guard| match guard.fact {
+                guards::Fact::Length(length) if guard.subject == subject => Some(length),
+                _ => None,
+            })
+        })
     }
 
     /// Visits a block's statements; what an early return or a let-else establishes holds
@@ -391,7 +397,12 @@ impl<'ast> Visit<'ast> for SiteFinder {
     fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
         self.visit_expr(&expr.expr);
         let mut known = Vec::new();
-        guards::loop_facts(&expr.pat, &expr.expr, &mut known);
+        guards::loop_facts(
+            &expr.pat,
+            &expr.expr,
+            &|subject| self.length_of(subject),
+            &mut known,
+        );
         self.loop_depths.push(self.conditional_depth);
         self.knowing(known, |finder| finder.visit_block(&expr.body));
         self.loop_depths.pop();
@@ -423,19 +434,8 @@ impl<'ast> Visit<'ast> for SiteFinder {
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
+        self.declared.local(local);
         if let Some(init) = &local.init {
-            if let Pat::Ident(name) = &local.pat {
-                if makes_string(&init.expr) {
-                    self.strings.insert(name.ident.to_string());
-                }
-            }
-            if let Pat::Type(typed) = &local.pat {
-                if let Pat::Ident(name) = typed.pat.as_ref() {
-                    if is_string_type(&typed.ty) {
-                        self.strings.insert(name.ident.to_string());
-                    }
-                }
-            }
             if let Some((_, diverge)) = &init.diverge {
                 let line = line_of(local.let_token.span);
                 let code = format!("let {} = {} else", code_of(&local.pat), code_of(&init.expr));

@@ -183,8 +183,18 @@ impl Idioms {
                 _ => false,
             })
         };
+        // `for i in 0..4` over a `[T; 4]`.
+        let under_length = || {
+            operand.receiver_length.is_some_and(|length| {
+                operand.guards.iter().any(|guard| {
+                    guard.subject == argument
+                        && matches!(guard.fact, Fact::Under(bound) if bound <= length)
+                })
+            })
+        };
         let in_bounds = || {
-            knows(receiver, &Fact::Below(argument.clone()))
+            under_length()
+                || knows(receiver, &Fact::Below(argument.clone()))
                 || knows(receiver, &Fact::Contains(argument.clone()))
                 || found(Need::InBounds, true)
         };
