@@ -64,6 +64,75 @@ fn present(value: &Expr, into: &mut Vec<Guard>) {
     }
 }
 
+/// `Some(at) = s.find('#')`, `Some(i) = v.iter().position(..)`: `at` and `i` are
+/// positions inside the receiver. (A `find` on an iterator gives an element, not a
+/// position: only a `find` called on the value itself counts.)
+fn found_index(pat: &Pat, value: &Expr, into: &mut Vec<Guard>) {
+    let (Pat::TupleStruct(some), Expr::MethodCall(call)) = (pat, value) else {
+        return;
+    };
+    let Some(Pat::Ident(index)) = some.elems.first() else {
+        return;
+    };
+    let positional = match call.method.to_string().as_str() {
+        "position" | "rposition" => true,
+        "find" | "rfind" => !matches!(call.receiver.as_ref(), Expr::MethodCall(_)),
+        _ => false,
+    };
+    if positional && some.elems.len() == 1 {
+        into.push(guard(
+            compact(without_views(&call.receiver)),
+            Fact::Below(index.ident.to_string()),
+        ));
+    }
+}
+
+/// Adapters that pass a range's numbers on unchanged.
+const PRESERVING: &[&str] = &[
+    "filter",
+    "rev",
+    "skip",
+    "take",
+    "step_by",
+    "inspect",
+    "skip_while",
+    "take_while",
+    "into_iter",
+];
+
+/// `(0..4).filter(|&i| legal[i])`: the closure's parameter is under the range's end.
+pub fn closure_facts(receiver: &Expr, closure: &syn::ExprClosure, into: &mut Vec<Guard>) {
+    let mut root = receiver;
+    loop {
+        root = match root {
+            Expr::MethodCall(call) if PRESERVING.contains(&call.method.to_string().as_str()) => {
+                &call.receiver
+            }
+            Expr::Paren(inner) => &inner.expr,
+            _ => break,
+        };
+    }
+    let Expr::Range(range) = root else {
+        return;
+    };
+    let bound = match (&range.end, &range.limits) {
+        (Some(end), syn::RangeLimits::HalfOpen(_)) => integer(end),
+        (Some(end), syn::RangeLimits::Closed(_)) => integer(end).map(|n| n.saturating_add(1)),
+        _ => None,
+    };
+    let parameter = match closure.inputs.first() {
+        Some(Pat::Ident(name)) => Some(name),
+        Some(Pat::Reference(reference)) => match reference.pat.as_ref() {
+            Pat::Ident(name) => Some(name),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let (Some(bound), Some(parameter), 1) = (bound, parameter, closure.inputs.len()) {
+        into.push(guard(parameter.ident.to_string(), Fact::Under(bound)));
+    }
+}
+
 /// The facts `condition` establishes where it is `holds` (true in an `if` body, false in
 /// its `else` and after an early return).
 pub fn facts(condition: &Expr, holds: bool, into: &mut Vec<Guard>) {
@@ -83,7 +152,10 @@ pub fn facts(condition: &Expr, holds: bool, into: &mut Vec<Guard>) {
             op => comparison(&binary.left, op, &binary.right, holds, into),
         },
         Expr::MethodCall(call) => method_facts(call, holds, into),
-        Expr::Let(binding) if holds && names_success(&binding.pat) => present(&binding.expr, into),
+        Expr::Let(binding) if holds && names_success(&binding.pat) => {
+            present(&binding.expr, into);
+            found_index(&binding.pat, &binding.expr, into);
+        }
         Expr::Macro(mac) if mac.mac.path.is_ident("matches") => {
             if let Ok((value, pattern)) = mac.mac.parse_body_with(value_and_pattern) {
                 let present = if holds {
@@ -393,6 +465,7 @@ pub fn facts_after(statement: &Stmt, into: &mut Vec<Guard>) {
             if let Some(init) = &local.init {
                 if init.diverge.is_some() && names_success(&local.pat) {
                     present(&init.expr, into);
+                    found_index(&local.pat, &init.expr, into);
                 }
             }
         }

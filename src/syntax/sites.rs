@@ -242,7 +242,11 @@ impl<'ast> Visit<'ast> for SiteFinder {
         let handles = HANDLER_METHODS.contains(&name.as_str());
         self.handling(handles, |finder| {
             for argument in &call.args {
-                finder.visit_expr(argument);
+                let mut known = Vec::new();
+                if let Expr::Closure(closure) = argument {
+                    guards::closure_facts(&call.receiver, closure, &mut known);
+                }
+                finder.knowing(known, |finder| finder.visit_expr(argument));
             }
         });
     }

@@ -203,6 +203,11 @@ impl Idioms {
             Failure::Index => {
                 in_bounds()
                     || (operand.range_end && knows(receiver, &Fact::AtMost(argument.clone())))
+                    // `i < len` makes `v[i + 1..]` start at most at the end.
+                    || (operand.range_end
+                        && argument.strip_suffix("+1").is_some_and(|index| {
+                            knows(receiver, &Fact::Below(index.to_string()))
+                        }))
                     || (argument == format!("{receiver}.len()-1")
                         && knows(receiver, &Fact::NonEmpty))
             }
