@@ -10,33 +10,9 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
+use crate::change::FileChange;
+use crate::model::{AnswerSource, Prompt, StaleAnswer};
 use regex::Regex;
-use serde::Serialize;
-
-use crate::change::{Change, FileChange};
-use crate::Prompt;
-
-/// Where a prompt's answer was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AnswerSource {
-    /// A `// ponder: RULE-ID: reason` comment in the code.
-    Comment,
-    /// A `Ponder-Answer: RULE-ID: reason` trailer in a commit message.
-    Trailer,
-}
-
-/// An answer comment, written on an added line, that answers no prompt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StaleAnswer {
-    pub file: String,
-    /// 1-based, in the new version of `file`.
-    pub line: u32,
-    pub rule: String,
-    pub reason: String,
-    /// False when no rule (built-in or `[[custom]]`) has this id.
-    pub known_rule: bool,
-}
 
 fn comment_pattern() -> Option<&'static Regex> {
     static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
@@ -92,41 +68,27 @@ pub fn trailer_answer(message: &str, rule: &str) -> Option<String> {
         .find(|reason| is_meaningful(reason))
 }
 
-pub fn apply(prompts: &mut [Prompt], change: &Change) {
-    for prompt in prompts.iter_mut() {
-        if let (Some(path), Some(line)) = (&prompt.file, prompt.line) {
-            // A prompt about one commit points into that commit's version of the file.
-            let files = match &prompt.commit {
-                Some(sha) => change
-                    .commits
-                    .iter()
-                    .find(|c| &c.sha == sha)
-                    .map_or(&[][..], |c| c.files.as_slice()),
-                None => change.files.as_slice(),
-            };
-            let file = files.iter().find(|f| &f.path == path);
-            let text = file.and_then(|f| f.new.as_ref());
-            if let Some(text) = text {
-                let lines: Vec<&str> = text.content.lines().collect();
-                let candidates = [line, line.saturating_sub(1)];
-                prompt.answer = candidates
-                    .iter()
-                    .filter(|n| **n >= 1)
-                    .filter_map(|n| lines.get(*n as usize - 1))
-                    .find_map(|l| comment_answer(l, &prompt.rule));
-                if prompt.answer.is_some() {
-                    prompt.answered_by = Some(AnswerSource::Comment);
-                }
-            }
+/// Finds the answer to `prompt`: a comment on its line or the line above in `source`
+/// (the version of the file the prompt points at), else, for a prompt about a commit, a
+/// trailer in that commit's `message`.
+pub fn apply(prompt: &mut Prompt, source: Option<&str>, message: Option<&str>) {
+    if let (Some(text), Some(line)) = (source, prompt.line) {
+        let wanted = [line.saturating_sub(1), line];
+        let lines = crate::change::numbered_lines(text, wanted.into_iter().filter(|n| *n >= 1));
+        // The flagged line first, then the line above it.
+        prompt.answer = lines
+            .iter()
+            .rev()
+            .find_map(|l| comment_answer(l, &prompt.rule));
+        if prompt.answer.is_some() {
+            prompt.answered_by = Some(AnswerSource::Comment);
         }
-        if prompt.answer.is_none() {
-            if let Some(sha) = &prompt.commit {
-                if let Some(commit) = change.commits.iter().find(|c| &c.sha == sha) {
-                    prompt.answer = trailer_answer(&commit.body, &prompt.rule);
-                    if prompt.answer.is_some() {
-                        prompt.answered_by = Some(AnswerSource::Trailer);
-                    }
-                }
+    }
+    if prompt.answer.is_none() && prompt.commit.is_some() {
+        if let Some(message) = message {
+            prompt.answer = trailer_answer(message, &prompt.rule);
+            if prompt.answer.is_some() {
+                prompt.answered_by = Some(AnswerSource::Trailer);
             }
         }
     }
@@ -141,9 +103,13 @@ pub fn apply(prompts: &mut [Prompt], change: &Change) {
 /// string literals (a test's Rust snippet, say) is not a comment, and files other than
 /// Rust ones are looked at only when a `[[custom]]` rule asked something in them (a README
 /// that shows the answer syntax answers nothing).
-pub fn stale(prompts: &[Prompt], change: &Change, rules: &BTreeSet<String>) -> Vec<StaleAnswer> {
+pub fn stale(
+    prompts: &[Prompt],
+    files: &[FileChange],
+    rules: &BTreeSet<String>,
+) -> Vec<StaleAnswer> {
     let mut stale = Vec::new();
-    for file in &change.files {
+    for file in files {
         let Some(text) = &file.new else {
             continue;
         };

@@ -10,39 +10,12 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use miette::{NamedSource, SourceSpan};
 use regex::Regex;
 
+use crate::change::FileChange;
 use crate::error::{Error, InvalidConfig};
-use crate::rules::{placeholders, Rule};
-
-/// The settings one rule runs with: its defaults, overridden by the config file.
-#[derive(Debug, Clone)]
-pub struct RuleSettings {
-    pub enabled: bool,
-    pub thresholds: BTreeMap<String, toml::Value>,
-    pub questions: BTreeMap<String, String>,
-    pub evidence: BTreeMap<String, String>,
-}
-
-impl RuleSettings {
-    pub fn number(&self, key: &str) -> f64 {
-        match self.thresholds.get(key) {
-            Some(toml::Value::Integer(value)) => *value as f64,
-            Some(toml::Value::Float(value)) => *value,
-            _ => 0.0,
-        }
-    }
-
-    pub fn flag(&self, key: &str) -> bool {
-        matches!(self.thresholds.get(key), Some(toml::Value::Boolean(true)))
-    }
-
-    pub fn count(&self, key: &str) -> usize {
-        match self.thresholds.get(key) {
-            Some(toml::Value::Integer(value)) => usize::try_from(*value).unwrap_or(0),
-            Some(toml::Value::Float(value)) if *value >= 0.0 => *value as usize,
-            _ => 0,
-        }
-    }
-}
+use crate::git::Repo;
+use crate::model::RuleDefinition;
+pub use crate::model::RuleSettings;
+use crate::template::placeholders;
 
 /// A `[[custom]]` rule: a regex over added lines in the paths it names.
 #[derive(Debug, Clone)]
@@ -51,6 +24,8 @@ pub struct CustomRule {
     pub pattern: Regex,
     pub paths: Option<GlobSet>,
     pub question: String,
+    /// Its data as a rule (see `rules::custom`).
+    pub definition: RuleDefinition,
 }
 
 #[derive(Debug, Clone)]
@@ -66,11 +41,10 @@ const MAX_PATTERN_LENGTH: usize = 1000;
 
 impl Config {
     /// The configuration with every rule at its defaults.
-    pub fn defaults(rules: &[Box<dyn Rule>]) -> Config {
+    pub fn defaults(rules: &[&RuleDefinition]) -> Config {
         let rules = rules
             .iter()
-            .map(|rule| {
-                let definition = rule.definition();
+            .map(|definition| {
                 (
                     definition.id.clone(),
                     RuleSettings {
@@ -94,7 +68,7 @@ impl Config {
     }
 
     /// Reads a config file's text; `name` is shown in diagnostics.
-    pub fn parse(name: &str, text: &str, rules: &[Box<dyn Rule>]) -> Result<Config, Error> {
+    pub fn parse(name: &str, text: &str, rules: &[&RuleDefinition]) -> Result<Config, Error> {
         let mut config = Config::defaults(rules);
         let invalid = |message: String, key: Option<&str>, help: String| {
             let span = key.and_then(|key| find_key(text, key));
@@ -159,6 +133,9 @@ impl Config {
                 "custom" => {
                     config.custom = custom_rules(value, &config.rules)
                         .map_err(|(key, message, help)| invalid(message, Some(&key), help))?;
+                    for rule in &config.custom {
+                        config.rules.insert(rule.id.clone(), rule.settings());
+                    }
                 }
                 other => {
                     return Err(invalid(
@@ -172,8 +149,51 @@ impl Config {
         Ok(config)
     }
 
+    /// `explicit` (`--config PATH`), else `.ponder.toml` from the work tree (the
+    /// no-argument form, `from_work_tree`) or from the `head` commit, so that a range is
+    /// judged by the configuration it carries.
+    pub fn load(
+        repo: &Repo,
+        explicit: Option<&PathBuf>,
+        from_work_tree: bool,
+        head: Option<&str>,
+        rules: &[&RuleDefinition],
+    ) -> Result<Config, Error> {
+        if let Some(path) = explicit {
+            return Config::read(path, rules);
+        }
+        const NAME: &str = ".ponder.toml";
+        if from_work_tree {
+            if let Some(root) = repo.work_dir() {
+                let path = root.join(NAME);
+                // A symlink could point anywhere on the machine; only a regular file counts.
+                let regular =
+                    std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+                if regular {
+                    return Config::read(&path, rules);
+                }
+                return Ok(Config::defaults(rules));
+            }
+        }
+        match head.and_then(|head| repo.file_at(head, NAME)) {
+            Some(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Config::parse(NAME, &text, rules),
+                Err(error) => Err(Error::ConfigUnreadable {
+                    path: PathBuf::from(NAME),
+                    source: std::io::Error::new(std::io::ErrorKind::InvalidData, error),
+                }),
+            },
+            None => Ok(Config::defaults(rules)),
+        }
+    }
+
+    /// Leaves out of `files` the paths `skip` names.
+    pub fn drop_skipped(&self, files: &mut Vec<FileChange>) {
+        files.retain(|file| !self.is_skipped(&file.path));
+    }
+
     /// Reads `--config PATH`.
-    pub fn read(path: &PathBuf, rules: &[Box<dyn Rule>]) -> Result<Config, Error> {
+    pub fn read(path: &PathBuf, rules: &[&RuleDefinition]) -> Result<Config, Error> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::ConfigUnreadable {
             path: path.clone(),
             source,
@@ -394,6 +414,7 @@ fn custom_rules(
             }
         };
         custom.push(CustomRule {
+            definition: CustomRule::definition_of(&id, &question),
             id,
             pattern: compiled,
             paths,

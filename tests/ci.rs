@@ -4,87 +4,23 @@
 
 mod common;
 
+use common::{git_in, ponder, strings, CleanCommand, Run, TestRepo};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use common::{ponder, TestRepo};
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn output(mut command: Command) -> Run {
-    let output = command.output().expect("runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-/// A command with no user or system git configuration and none of the runner's own
-/// GitHub variables (these tests may themselves run in GitHub Actions).
-fn clean(mut command: Command, home: &Path) -> Command {
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy().into_owned();
-        if name.starts_with("GITHUB_") || name.starts_with("GIT_") || name == "NO_COLOR" {
-            command.env_remove(name);
-        }
-    }
-    command
-        .env("HOME", home)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Pusher")
-        .env("GIT_AUTHOR_EMAIL", "pusher@example.com")
-        .env("GIT_COMMITTER_NAME", "Pusher")
-        .env("GIT_COMMITTER_EMAIL", "pusher@example.com")
-        .env("COLUMNS", "200");
-    command
-}
-
-fn git(dir: &Path, args: &[&str]) -> Run {
-    let mut command = Command::new("git");
-    command.current_dir(dir).args(args);
-    output(clean(command, dir))
-}
-
-fn git_ok(dir: &Path, args: &[&str]) -> String {
-    let run = git(dir, args);
-    assert_eq!(run.code, Some(0), "git {args:?}: {run:?}");
-    run.stdout.trim().to_string()
-}
 
 /// `ponder ARGS` in `dir`, with extra environment variables.
 fn ponder_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = ponder();
-    command.current_dir(dir).args(args);
-    let mut command = clean(command, dir);
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    output(command)
+    command
+        .current_dir(dir)
+        .args(args)
+        .envs(env.iter().copied());
+    command.run()
 }
 
 /// A repository whose `topic` branch (two commits) adds code to `main`, and `main` has
 /// moved on since: so a merge base is needed, and a depth-1 clone lacks it.
 fn upstream() -> TestRepo {
-    let mut repo = TestRepo::new();
-    repo.write("src/lib.rs", "pub fn one() -> u32 {\n    1\n}\n");
-    repo.commit_all("Start\n\nA library to grow.");
-    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let mut repo = TestRepo::library_on_topic();
     repo.write(
         "src/lib.rs",
         "pub fn one() -> u32 {\n    1\n}\n\npub fn parse(text: &str) -> u32 {\n    text.parse().unwrap()\n}\n",
@@ -107,7 +43,7 @@ fn clone(source: &TestRepo, args: &[&str]) -> tempfile::TempDir {
     let target = dir.path().join("work");
     let target = target.to_str().expect("utf-8 path");
     all.push(target);
-    git_ok(dir.path(), &all);
+    git_in(dir.path(), &all);
     dir
 }
 
@@ -115,26 +51,9 @@ fn work(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("work")
 }
 
-fn actions_env(base_ref: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("GITHUB_ACTIONS", "true".to_string()),
-        ("GITHUB_BASE_REF", base_ref.to_string()),
-    ]
-}
-
-fn json(run: &Run) -> serde_json::Value {
-    assert_eq!(run.code, Some(0), "{run:?}");
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
-}
-
-fn subjects(report: &serde_json::Value) -> Vec<String> {
-    report["commits"]
-        .as_array()
-        .expect("commits")
-        .iter()
-        .map(|c| c["subject"].as_str().unwrap_or("").to_string())
-        .collect()
-}
+/// GitHub Actions' variables in a job for a pull request into `main`.
+const PULL_REQUEST_ON_MAIN: [(&str, &str); 2] =
+    [("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")];
 
 // ─── The pull request's range in GitHub Actions ─────────────────────────────────────────
 
@@ -142,29 +61,28 @@ fn subjects(report: &serde_json::Value) -> Vec<String> {
 fn in_actions_a_pull_request_is_read_against_its_base_branch() {
     let source = upstream();
     let dir = clone(&source, &["--branch", "topic"]);
-    let env = actions_env("main");
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let report = json(&ponder_in(&work(&dir), &["--format", "json"], &env));
-    assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
+    let env = PULL_REQUEST_ON_MAIN;
+    let report = ponder_in(&work(&dir), &["--format", "json"], &env).json();
+    assert_eq!(
+        strings(&report, "commits", "subject"),
+        vec!["Parse numbers", "Add two"]
+    );
     assert_eq!(report["base"], source.git(&["rev-parse", "main~1"]));
     assert_eq!(report["includes_work_tree"], false);
 
     // An explicit range still wins.
-    let report = json(&ponder_in(
-        &work(&dir),
-        &["--format", "json", "topic~1..topic"],
-        &env,
-    ));
-    assert_eq!(subjects(&report), vec!["Add two"]);
+    let report = ponder_in(&work(&dir), &["--format", "json", "topic~1..topic"], &env).json();
+    assert_eq!(strings(&report, "commits", "subject"), vec!["Add two"]);
 
     // Outside Actions, the same variables mean nothing: the branch's upstream is used.
-    let report = json(&ponder_in(
+    let report = ponder_in(
         &work(&dir),
         &["--format", "json"],
         &[("GITHUB_BASE_REF", "does-not-exist")],
-    ));
+    )
+    .json();
     assert_eq!(
-        subjects(&report),
+        strings(&report, "commits", "subject"),
         Vec::<String>::new(),
         "topic is its own upstream"
     );
@@ -175,14 +93,14 @@ fn in_actions_the_payloads_base_sha_serves_when_the_branch_was_not_fetched() {
     let source = upstream();
     let dir = clone(&source, &["--branch", "topic", "--single-branch"]);
     let main = source.git(&["rev-parse", "main"]);
-    git_ok(&work(&dir), &["fetch", "-q", "origin", &main]);
+    git_in(&work(&dir), &["fetch", "-q", "origin", &main]);
     let event = dir.path().join("event.json");
     std::fs::write(
         &event,
         format!(r#"{{"pull_request":{{"number":3,"base":{{"ref":"main","sha":"{main}"}}}}}}"#),
     )
     .expect("event");
-    let report = json(&ponder_in(
+    let report = ponder_in(
         &work(&dir),
         &["--format", "json"],
         &[
@@ -190,8 +108,12 @@ fn in_actions_the_payloads_base_sha_serves_when_the_branch_was_not_fetched() {
             ("GITHUB_BASE_REF", "main"),
             ("GITHUB_EVENT_PATH", event.to_str().expect("utf-8")),
         ],
-    ));
-    assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
+    )
+    .json();
+    assert_eq!(
+        strings(&report, "commits", "subject"),
+        vec!["Parse numbers", "Add two"]
+    );
 }
 
 // ─── Shallow clones ─────────────────────────────────────────────────────────────────────
@@ -218,9 +140,7 @@ fn assert_shallow_diagnostic(run: &Run, needles: &[&str]) {
 fn a_depth_one_clone_says_the_base_is_missing_and_how_to_fetch_it() {
     let source = upstream();
     let dir = clone(&source, &["--depth", "1", "--branch", "topic"]);
-    let env = [("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")];
-
-    let run = ponder_in(&work(&dir), &[], &env);
+    let run = ponder_in(&work(&dir), &[], &PULL_REQUEST_ON_MAIN);
     assert_shallow_diagnostic(
         &run,
         &[
@@ -246,9 +166,9 @@ fn checkout_like_actions(source: &TestRepo) -> tempfile::TempDir {
     let work = work(&dir);
     std::fs::create_dir_all(&work).expect("mkdir");
     let url = format!("file://{}", source.path().display());
-    git_ok(&work, &["init", "-q"]);
-    git_ok(&work, &["remote", "add", "origin", &url]);
-    git_ok(
+    git_in(&work, &["init", "-q"]);
+    git_in(&work, &["remote", "add", "origin", &url]);
+    git_in(
         &work,
         &[
             "fetch",
@@ -259,7 +179,7 @@ fn checkout_like_actions(source: &TestRepo) -> tempfile::TempDir {
             "+refs/heads/topic:refs/remotes/origin/topic",
         ],
     );
-    git_ok(&work, &["checkout", "-q", "--detach", "origin/topic"]);
+    git_in(&work, &["checkout", "-q", "--detach", "origin/topic"]);
     dir
 }
 
@@ -267,22 +187,27 @@ fn checkout_like_actions(source: &TestRepo) -> tempfile::TempDir {
 fn in_an_actions_checkout_following_the_help_works() {
     let source = upstream();
     let dir = checkout_like_actions(&source);
-    let env = [("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")];
+    let env = PULL_REQUEST_ON_MAIN;
     let run = ponder_in(&work(&dir), &[], &env);
     let fix = "git fetch --unshallow origin main";
     assert_shallow_diagnostic(&run, &["origin/main", fix]);
 
     let words: Vec<&str> = fix.split(' ').skip(1).collect();
-    git_ok(&work(&dir), &words);
-    let report = json(&ponder_in(&work(&dir), &["--format", "json"], &env));
-    assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
+    git_in(&work(&dir), &words);
+    let report = ponder_in(&work(&dir), &["--format", "json"], &env).json();
+    assert_eq!(
+        strings(&report, "commits", "subject"),
+        vec!["Parse numbers", "Add two"]
+    );
 }
 
-#[test]
-fn a_shallow_base_without_the_shared_history_says_so() {
+/// A depth-1 clone of `upstream()`'s topic, with main fetched at depth 1 too: both tips
+/// are there, the history they share is not. The source comes back too: the clone's
+/// origin lives only as long as it.
+fn both_tips_at_depth_one() -> (TestRepo, tempfile::TempDir) {
     let source = upstream();
     let dir = clone(&source, &["--depth", "1", "--branch", "topic"]);
-    git_ok(
+    git_in(
         &work(&dir),
         &[
             "fetch",
@@ -293,7 +218,13 @@ fn a_shallow_base_without_the_shared_history_says_so() {
             "main:refs/remotes/origin/main",
         ],
     );
-    let env = [("GITHUB_ACTIONS", "true"), ("GITHUB_BASE_REF", "main")];
+    (source, dir)
+}
+
+#[test]
+fn a_shallow_base_without_the_shared_history_says_so() {
+    let (_source, dir) = both_tips_at_depth_one();
+    let env = PULL_REQUEST_ON_MAIN;
     let run = ponder_in(&work(&dir), &[], &env);
     assert_shallow_diagnostic(
         &run,
@@ -306,7 +237,7 @@ fn a_shallow_base_without_the_shared_history_says_so() {
     );
 
     // Following the help works.
-    git_ok(
+    git_in(
         &work(&dir),
         &[
             "fetch",
@@ -316,27 +247,18 @@ fn a_shallow_base_without_the_shared_history_says_so() {
             "main:refs/remotes/origin/main",
         ],
     );
-    let report = json(&ponder_in(&work(&dir), &["--format", "json"], &env));
-    assert_eq!(subjects(&report), vec!["Parse numbers", "Add two"]);
+    let report = ponder_in(&work(&dir), &["--format", "json"], &env).json();
+    assert_eq!(
+        strings(&report, "commits", "subject"),
+        vec!["Parse numbers", "Add two"]
+    );
 }
 
 #[test]
 fn a_range_that_reaches_the_edge_of_a_shallow_clone_says_so() {
     // Both tips fetched at depth 1: `origin/main..HEAD` resolves, but walking it reaches
     // a commit whose parent is not there, which would be diffed against the empty tree.
-    let source = upstream();
-    let dir = clone(&source, &["--depth", "1", "--branch", "topic"]);
-    git_ok(
-        &work(&dir),
-        &[
-            "fetch",
-            "-q",
-            "--depth",
-            "1",
-            "origin",
-            "main:refs/remotes/origin/main",
-        ],
-    );
+    let (_source, dir) = both_tips_at_depth_one();
     let run = ponder_in(&work(&dir), &["origin/main..HEAD"], &[]);
     assert_shallow_diagnostic(&run, &["git fetch --unshallow"]);
     let run = ponder_in(&work(&dir), &["--each-commit", "origin/main..HEAD"], &[]);
@@ -348,15 +270,13 @@ fn a_full_clone_with_an_unknown_base_is_not_called_shallow() {
     let source = upstream();
     let dir = clone(&source, &["--branch", "topic"]);
     let run = ponder_in(&work(&dir), &["no-such-branch"], &[]);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.contains("does not name a commit"), "{run:?}");
+    run.exits_with(2, &["does not name a commit"]);
     assert!(!run.stderr.contains("shallow clone)"), "{run:?}");
 
     // A remote-tracking name not fetched yet: the fix fetches the branch by its name on
     // the remote (`git fetch origin origin/x` would fail).
     let run = ponder_in(&work(&dir), &["origin/release"], &[]);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.contains("git fetch origin release"), "{run:?}");
+    run.exits_with(2, &["git fetch origin release"]);
     assert!(!run.stderr.contains("git fetch origin origin/"), "{run:?}");
 }
 
@@ -366,7 +286,7 @@ fn a_full_clone_with_an_unknown_base_is_not_called_shallow() {
 fn pushing_clone() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let remote = dir.path().join("remote.git");
-    git_ok(
+    git_in(
         dir.path(),
         &[
             "init",
@@ -378,7 +298,7 @@ fn pushing_clone() -> (tempfile::TempDir, PathBuf) {
         ],
     );
     let work = dir.path().join("work");
-    git_ok(
+    git_in(
         dir.path(),
         &[
             "clone",
@@ -389,12 +309,12 @@ fn pushing_clone() -> (tempfile::TempDir, PathBuf) {
     );
     std::fs::create_dir_all(work.join("src")).expect("mkdir");
     std::fs::write(work.join("src/lib.rs"), "pub fn one() -> u32 {\n    1\n}\n").expect("write");
-    git_ok(&work, &["add", "-A"]);
-    git_ok(
+    git_in(&work, &["add", "-A"]);
+    git_in(
         &work,
         &["commit", "-q", "-m", "Start\n\nA library to grow."],
     );
-    git_ok(&work, &["push", "-q", "origin", "main"]);
+    git_in(&work, &["push", "-q", "origin", "main"]);
     (dir, work)
 }
 
@@ -418,14 +338,15 @@ fn push_with(work: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         &std::env::var_os("PATH").unwrap_or_default(),
     )))
     .expect("PATH");
-    let mut command = Command::new("git");
-    command.current_dir(work).arg("push").args(args);
-    let mut command = clean(command, work);
-    command.env("PATH", path);
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    output(command)
+    // Not `git_in`: that one turns hooks off, and the hook is what is tested here.
+    let mut command = CleanCommand::new("git");
+    command
+        .current_dir(work)
+        .arg("push")
+        .args(args)
+        .env("PATH", path)
+        .envs(env.iter().copied());
+    command.run()
 }
 
 fn add_unwrap(work: &Path, answered: bool) {
@@ -439,7 +360,7 @@ fn add_unwrap(work: &Path, answered: bool) {
         format!("pub fn one() -> u32 {{\n    1\n}}\n\npub fn parse(text: &str) -> u32 {{\n{answer}    text.parse().unwrap()\n}}\n"),
     )
     .expect("write");
-    git_ok(
+    git_in(
         work,
         &[
             "commit",
@@ -448,6 +369,17 @@ fn add_unwrap(work: &Path, answered: bool) {
             "Parse numbers\n\nThe config file holds numbers as text.",
         ],
     );
+}
+
+/// `pushing_clone` with the hook installed `--require-answers`, on a new branch `topic`
+/// whose one commit adds an unanswered unwrap.
+fn gated_topic_with_an_unwrap() -> (tempfile::TempDir, PathBuf) {
+    let (dir, work) = pushing_clone();
+    let run = install(&work, &["--require-answers"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    git_in(&work, &["checkout", "-q", "-b", "topic"]);
+    add_unwrap(&work, false);
+    (dir, work)
 }
 
 #[cfg(unix)]
@@ -465,16 +397,12 @@ fn is_executable(_path: &Path) -> bool {
 fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
     let (_dir, work) = pushing_clone();
     let run = install(&work, &[]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(
-        run.stderr.contains("installed the pre-push hook"),
-        "{run:?}"
-    );
+    run.exits_with(0, &["installed the pre-push hook"]);
     let hook = work.join(".git/hooks/pre-push");
     assert!(is_executable(&hook), "{}", hook.display());
 
     // A new branch: asked about what it adds over the remote.
-    git_ok(&work, &["checkout", "-q", "-b", "topic"]);
+    git_in(&work, &["checkout", "-q", "-b", "topic"]);
     add_unwrap(&work, false);
     let run = push(&work, &["-q", "origin", "topic"]);
     assert_eq!(run.code, Some(0), "{run:?}");
@@ -482,12 +410,12 @@ fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
     assert!(all.contains("unhandled-failure"), "{run:?}");
     assert!(all.contains("text.parse().unwrap()"), "{run:?}");
     assert!(all.contains("1 commit"), "{run:?}");
-    assert!(!git_ok(&work, &["ls-remote", "origin", "topic"]).is_empty());
+    assert!(!git_in(&work, &["ls-remote", "origin", "topic"]).is_empty());
 
     // An existing branch: asked about the new commits only.
     std::fs::write(work.join("src/two.rs"), "pub fn two() -> u32 {\n    2\n}\n").expect("write");
-    git_ok(&work, &["add", "-A"]);
-    git_ok(
+    git_in(&work, &["add", "-A"]);
+    git_in(
         &work,
         &[
             "commit",
@@ -505,7 +433,7 @@ fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
     );
 
     // A new branch with nothing the remote lacks: nothing to ask, nothing said.
-    git_ok(&work, &["branch", "copy-of-main", "main"]);
+    git_in(&work, &["branch", "copy-of-main", "main"]);
     let run = push(&work, &["-q", "origin", "copy-of-main"]);
     assert_eq!(run.code, Some(0), "{run:?}");
     assert!(!run.stderr.contains("pre-push"), "{run:?}");
@@ -513,14 +441,14 @@ fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
     // Pushing to a URL instead of a named remote: every remote branch counts as known.
     // (A commit of its own: the same change as on `topic` in the same second would be
     // the same commit, which the remote already has.)
-    git_ok(&work, &["checkout", "-q", "-b", "other", "main"]);
+    git_in(&work, &["checkout", "-q", "-b", "other", "main"]);
     std::fs::write(
         work.join("src/other.rs"),
         "pub fn port(text: &str) -> u16 {\n    text.parse().unwrap()\n}\n",
     )
     .expect("write");
-    git_ok(&work, &["add", "-A"]);
-    git_ok(
+    git_in(&work, &["add", "-A"]);
+    git_in(
         &work,
         &[
             "commit",
@@ -529,7 +457,7 @@ fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
             "Read the port\n\nThe server takes it from the command line.",
         ],
     );
-    let url = git_ok(&work, &["remote", "get-url", "origin"]);
+    let url = git_in(&work, &["remote", "get-url", "origin"]);
     let run = push(&work, &["-q", &url, "other"]);
     assert_eq!(run.code, Some(0), "{run:?}");
     let all = format!("{}{}", run.stdout, run.stderr);
@@ -541,23 +469,19 @@ fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
 
 #[test]
 fn a_hook_that_requires_answers_stops_the_push_until_they_are_written() {
-    let (_dir, work) = pushing_clone();
-    let run = install(&work, &["--require-answers"]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    git_ok(&work, &["checkout", "-q", "-b", "topic"]);
-    add_unwrap(&work, false);
+    let (_dir, work) = gated_topic_with_an_unwrap();
     let run = push(&work, &["-q", "origin", "topic"]);
     assert_ne!(run.code, Some(0), "{run:?}");
     assert!(
-        git_ok(&work, &["ls-remote", "origin", "topic"]).is_empty(),
+        git_in(&work, &["ls-remote", "origin", "topic"]).is_empty(),
         "nothing pushed"
     );
 
-    git_ok(&work, &["reset", "-q", "--hard", "HEAD~1"]);
+    git_in(&work, &["reset", "-q", "--hard", "HEAD~1"]);
     add_unwrap(&work, true);
     let run = push(&work, &["-q", "origin", "topic"]);
     assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(!git_ok(&work, &["ls-remote", "origin", "topic"]).is_empty());
+    assert!(!git_in(&work, &["ls-remote", "origin", "topic"]).is_empty());
 }
 
 #[test]
@@ -568,30 +492,25 @@ fn an_existing_hook_is_kept_unless_forced() {
     std::fs::write(&hook, "#!/bin/sh\necho mine\n").expect("write");
 
     let run = install(&work, &[]);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.contains("already a hook"), "{run:?}");
-    assert!(run.stderr.contains("--force"), "{run:?}");
+    run.exits_with(2, &["already a hook", "--force"]);
     assert_eq!(
         std::fs::read_to_string(&hook).expect("hook"),
         "#!/bin/sh\necho mine\n"
     );
 
     let run = install(&work, &["--force"]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(run.stderr.contains("replaced"), "{run:?}");
+    run.exits_with(0, &["replaced"]);
     let installed = std::fs::read_to_string(&hook).expect("hook");
     assert!(installed.contains("ponder hook install"), "{installed}");
 
     // Installing the same hook again changes nothing and is not an error.
     let run = install(&work, &[]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(run.stderr.contains("already installed"), "{run:?}");
+    run.exits_with(0, &["already installed"]);
     assert_eq!(std::fs::read_to_string(&hook).expect("hook"), installed);
 
     // ponder's own hook, reinstalled with other options, is replaced without --force.
     let run = install(&work, &["--require-answers"]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(run.stderr.contains("replaced"), "{run:?}");
+    run.exits_with(0, &["replaced"]);
     let gating = std::fs::read_to_string(&hook).expect("hook");
     assert_ne!(gating, installed);
     assert!(gating.contains("ponder hook install"), "{gating}");
@@ -600,7 +519,7 @@ fn an_existing_hook_is_kept_unless_forced() {
 #[test]
 fn the_hook_goes_where_core_hooks_path_points() {
     let (_dir, work) = pushing_clone();
-    git_ok(&work, &["config", "core.hooksPath", ".githooks"]);
+    git_in(&work, &["config", "core.hooksPath", ".githooks"]);
     let run = install(&work, &[]);
     assert_eq!(run.code, Some(0), "{run:?}");
     let hook = work.join(".githooks/pre-push");
@@ -608,7 +527,7 @@ fn the_hook_goes_where_core_hooks_path_points() {
     assert!(!work.join(".git/hooks/pre-push").exists());
 
     // git runs it from there.
-    git_ok(&work, &["checkout", "-q", "-b", "topic"]);
+    git_in(&work, &["checkout", "-q", "-b", "topic"]);
     add_unwrap(&work, false);
     let run = push(&work, &["-q", "origin", "topic"]);
     assert_eq!(run.code, Some(0), "{run:?}");
@@ -620,29 +539,17 @@ fn the_hook_goes_where_core_hooks_path_points() {
     // Outside a repository there is nowhere to install.
     let outside = tempfile::tempdir().expect("temp dir");
     let run = install(outside.path(), &[]);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(
-        run.stderr.contains("not inside a git repository"),
-        "{run:?}"
-    );
+    run.exits_with(2, &["not inside a git repository"]);
 }
 
 #[test]
 fn without_ponder_the_hook_says_so_and_lets_the_push_through_even_when_gating() {
-    let (_dir, work) = pushing_clone();
-    let run = install(&work, &["--require-answers"]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    git_ok(&work, &["checkout", "-q", "-b", "topic"]);
-    add_unwrap(&work, false);
+    let (_dir, work) = gated_topic_with_an_unwrap();
     let run = push_with(
         &work,
         &["-q", "origin", "topic"],
         &[("PONDER", "/nonexistent/ponder")],
     );
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(
-        run.stderr.contains("/nonexistent/ponder is not installed"),
-        "{run:?}"
-    );
-    assert!(!git_ok(&work, &["ls-remote", "origin", "topic"]).is_empty());
+    run.exits_with(0, &["/nonexistent/ponder is not installed"]);
+    assert!(!git_in(&work, &["ls-remote", "origin", "topic"]).is_empty());
 }

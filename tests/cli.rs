@@ -3,145 +3,21 @@
 //! the exit status, stdout (human or JSON) and stderr — against DESIGN.md's "Contracts
 //! other tools rely on".
 //!
-//! Layout: how a run is captured, helpers for reading the JSON report, the Rust snippets the
+//! Layout: helpers for reading the JSON report, the Rust snippets the
 //! repositories are made of, one builder per repository shape, then the tests grouped by
 //! contract (range forms, JSON, bare repositories, errors, subcommands, answers, odd
 //! content).
 
 mod common;
 
+use common::{
+    cargo_ponder, file_entry, json_in, line_of, ponder, prompts, run_in, strings, TestRepo,
+};
+use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use common::{ponder, TestRepo};
-use serde_json::Value;
-
-// ─── Running the binary ─────────────────────────────────────────────────────────────────
-
-/// What a user sees from one run.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-impl Run {
-    /// Exit 0 and nothing on stderr.
-    fn assert_ok(&self) -> &Run {
-        assert_eq!(self.code, Some(0), "expected exit 0: {self:?}");
-        assert!(self.stderr.is_empty(), "expected empty stderr: {self:?}");
-        self
-    }
-
-    /// The JSON report of a successful `--format json` run.
-    fn json(&self) -> Value {
-        self.assert_ok();
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {self:?}"))
-    }
-
-    /// Exit 2, nothing on stdout, a diagnostic on stderr that mentions every `needle`.
-    fn assert_usage_error(&self, needles: &[&str]) {
-        assert_eq!(self.code, Some(2), "expected exit 2: {self:?}");
-        assert!(self.stdout.is_empty(), "expected empty stdout: {self:?}");
-        assert!(
-            !self.stderr.trim().is_empty(),
-            "expected a message: {self:?}"
-        );
-        for needle in needles {
-            assert!(
-                self.stderr.contains(needle),
-                "stderr should mention {needle:?}: {self:?}"
-            );
-        }
-    }
-
-    /// A ponder diagnostic (not clap's): exit 2 with the mentions and a `help:` line.
-    fn assert_diagnostic(&self, needles: &[&str]) {
-        self.assert_usage_error(needles);
-        assert!(
-            self.stderr.contains("help:"),
-            "expected a help line: {self:?}"
-        );
-    }
-}
-
-/// Runs `command` with the environment of a plain, non-interactive shell: no colour
-/// overrides, no git variables that would redirect the repository, no user or system git
-/// configuration, and a wide report (`COLUMNS`) so prompts are not wrapped.
-fn capture(mut command: Command) -> Run {
-    let home = tempfile::tempdir().expect("temp home");
-    for name in [
-        "NO_COLOR",
-        "FORCE_COLOR",
-        "CLICOLOR",
-        "CLICOLOR_FORCE",
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_CEILING_DIRECTORIES",
-        "XDG_CONFIG_HOME",
-    ] {
-        if !command
-            .get_envs()
-            .any(|(key, _)| key == std::ffi::OsStr::new(name))
-        {
-            command.env_remove(name);
-        }
-    }
-    command
-        .env("HOME", home.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("COLUMNS", "200");
-    let output = command.output().expect("the binary runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-/// `ponder ARGS` with `dir` as the current directory.
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let mut command = ponder();
-    command.current_dir(dir).args(args);
-    capture(command)
-}
-
-/// `ponder ARGS --format json` in `dir`, parsed.
-fn json_in(dir: &Path, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    run_in(dir, &all).json()
-}
-
-fn cargo_ponder() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-ponder"));
-    // As `ponder()` does: the default range must not follow a surrounding CI job.
-    for name in ["GITHUB_ACTIONS", "GITHUB_BASE_REF", "GITHUB_EVENT_PATH"] {
-        command.env_remove(name);
-    }
-    command
-}
 
 // ─── Reading the JSON report ────────────────────────────────────────────────────────────
-
-fn prompts(report: &Value) -> &Vec<Value> {
-    report["prompts"].as_array().expect("prompts is an array")
-}
 
 fn prompts_of<'a>(report: &'a Value, rule: &str) -> Vec<&'a Value> {
     prompts(report)
@@ -172,36 +48,8 @@ fn prompted_files(report: &Value) -> BTreeSet<String> {
         .collect()
 }
 
-/// The SHAs of the report's commits, in report order.
-fn commit_shas(report: &Value) -> Vec<String> {
-    report["commits"]
-        .as_array()
-        .expect("commits is an array")
-        .iter()
-        .map(|c| c["sha"].as_str().expect("sha is a string").to_string())
-        .collect()
-}
-
-/// The `files[]` entry for `path`.
-fn file_entry<'a>(report: &'a Value, path: &str) -> &'a Value {
-    report["files"]
-        .as_array()
-        .expect("files is an array")
-        .iter()
-        .find(|f| f["path"] == path)
-        .unwrap_or_else(|| panic!("{path} is not in files[]: {report:#}"))
-}
-
 fn set(items: &[&str]) -> BTreeSet<String> {
     items.iter().map(|s| s.to_string()).collect()
-}
-
-/// The 1-based number of the first line of `text` containing `needle`.
-fn line_of(text: &str, needle: &str) -> u64 {
-    text.lines()
-        .position(|line| line.contains(needle))
-        .unwrap_or_else(|| panic!("{needle:?} is not in the snippet")) as u64
-        + 1
 }
 
 fn is_full_sha(value: &Value) -> bool {
@@ -246,6 +94,14 @@ pub fn load_config(path: &Path) -> String {
     text.trim().to_string()
 }
 "#;
+
+/// CONFIG_RS with its unwrap answered from the line above.
+fn config_rs_answered() -> String {
+    CONFIG_RS.replace(
+        "    let text",
+        "    // ponder: unhandled-failure: main checks that the file exists before calling this\n    let text",
+    )
+}
 
 /// Parse unwrap in `parse_port`.
 const PORT_RS: &str = r#"/// The port the shop's API listens on, from the PORT setting.
@@ -379,17 +235,6 @@ pub fn reorder_point(levels: &[u32]) -> u32 {
 }
 "#;
 
-/// CONFIG_RS with its unwrap answered from the line above.
-const CONFIG_RS_ANSWERED: &str = r#"use std::fs;
-use std::path::Path;
-
-pub fn load_config(path: &Path) -> String {
-    // ponder: unhandled-failure: main checks that the file exists before calling this
-    let text = fs::read_to_string(path).unwrap();
-    text.trim().to_string()
-}
-"#;
-
 const REPORT_OLD: &str = r#"pub fn render(rows: &[String]) -> String {
     rows.join("\n")
 }
@@ -457,6 +302,16 @@ struct Diverged {
     fork: String,
     main_tip: String,
     feature: Vec<String>,
+}
+
+/// The report is about `feature`'s two commits and the two files they change, nothing of
+/// `main`'s.
+fn assert_feature_commits_only(report: &Value, d: &Diverged) {
+    assert_eq!(strings(report, "commits", "sha"), d.feature);
+    assert_eq!(
+        prompted_files(report),
+        set(&["src/config.rs", "src/port.rs"])
+    );
 }
 
 fn diverged_branches() -> Diverged {
@@ -586,7 +441,11 @@ fn no_argument_is_the_branch_since_main_plus_staged_unstaged_and_untracked_work(
         "base is merge-base(main, HEAD)"
     );
     assert_eq!(report["head"], d.feature[1].as_str());
-    assert_eq!(commit_shas(&report), d.feature, "only the branch's commits");
+    assert_eq!(
+        strings(&report, "commits", "sha"),
+        d.feature,
+        "only the branch's commits"
+    );
     assert_eq!(
         prompted_files(&report),
         set(&[
@@ -615,7 +474,7 @@ fn no_argument_is_the_branch_since_main_plus_staged_unstaged_and_untracked_work(
     assert_eq!(*unhandled("cache_dir"), line_of(ENV_RS, "unwrap"));
 
     let human = run_in(repo.path(), &[]);
-    human.assert_ok();
+    human.success();
     assert!(
         human.stdout.contains("work in progress included"),
         "{human:?}"
@@ -629,7 +488,7 @@ fn no_argument_prefers_the_upstream_over_main() {
 
     let without = json_in(repo.path(), &[]);
     assert_eq!(
-        commit_shas(&without),
+        strings(&without, "commits", "sha"),
         vec![develop.clone(), feature.clone()]
     );
     assert_eq!(
@@ -640,7 +499,7 @@ fn no_argument_prefers_the_upstream_over_main() {
     repo.git(&["branch", "--set-upstream-to=develop", "feature"]);
     let with = json_in(repo.path(), &[]);
     assert_eq!(with["base"], develop.as_str(), "the upstream is the base");
-    assert_eq!(commit_shas(&with), vec![feature]);
+    assert_eq!(strings(&with, "commits", "sha"), vec![feature]);
     assert_eq!(prompted_files(&with), set(&["src/config.rs"]));
 }
 
@@ -652,15 +511,11 @@ fn single_ref_is_merge_base_to_head_without_work_in_progress() {
     let report = json_in(d.repo.path(), &["main"]);
     assert_eq!(report["base"], d.fork.as_str());
     assert_eq!(report["head"], d.feature[1].as_str());
-    assert_eq!(commit_shas(&report), d.feature);
-    assert_eq!(
-        prompted_files(&report),
-        set(&["src/config.rs", "src/port.rs"])
-    );
+    assert_feature_commits_only(&report, &d);
     assert_eq!(report["includes_work_tree"], false);
 
     let human = run_in(d.repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         !human.stdout.contains("work in progress"),
         "a range has no work in progress: {human:?}"
@@ -674,16 +529,19 @@ fn two_dot_range_is_exactly_those_commits() {
     let report = json_in(repo.path(), &[&format!("{}..{}", shas[1], shas[3])]);
     assert_eq!(report["base"], shas[1].as_str());
     assert_eq!(report["head"], shas[3].as_str());
-    assert_eq!(commit_shas(&report), vec![shas[2].clone(), shas[3].clone()]);
+    assert_eq!(
+        strings(&report, "commits", "sha"),
+        vec![shas[2].clone(), shas[3].clone()]
+    );
     assert_eq!(prompted_files(&report), set(&["src/env.rs", "src/port.rs"]));
 
     let one = json_in(repo.path(), &[&format!("{}..{}", shas[0], shas[1])]);
-    assert_eq!(commit_shas(&one), vec![shas[1].clone()]);
+    assert_eq!(strings(&one, "commits", "sha"), vec![shas[1].clone()]);
     assert_eq!(prompted_files(&one), set(&["src/config.rs"]));
 
     // An empty side means HEAD, as in git.
     let open = json_in(repo.path(), &[&format!("{}..", shas[2])]);
-    assert_eq!(commit_shas(&open), vec![shas[3].clone()]);
+    assert_eq!(strings(&open, "commits", "sha"), vec![shas[3].clone()]);
 }
 
 #[test]
@@ -695,11 +553,7 @@ fn two_dot_range_between_branches_lists_only_the_second_branch_commits() {
         d.main_tip.as_str(),
         "A..B starts at A itself"
     );
-    assert_eq!(commit_shas(&report), d.feature);
-    assert_eq!(
-        prompted_files(&report),
-        set(&["src/config.rs", "src/port.rs"])
-    );
+    assert_feature_commits_only(&report, &d);
 }
 
 #[test]
@@ -710,11 +564,7 @@ fn three_dot_range_starts_at_the_merge_base() {
     let report = json_in(d.repo.path(), &["main...feature"]);
     assert_eq!(report["base"], d.fork.as_str());
     assert_eq!(report["head"], d.feature[1].as_str());
-    assert_eq!(commit_shas(&report), d.feature);
-    assert_eq!(
-        prompted_files(&report),
-        set(&["src/config.rs", "src/port.rs"])
-    );
+    assert_feature_commits_only(&report, &d);
 }
 
 #[test]
@@ -723,7 +573,7 @@ fn commit_flag_is_one_commit_against_its_first_parent() {
     let report = json_in(repo.path(), &["--commit", &shas[2]]);
     assert_eq!(report["base"], shas[1].as_str());
     assert_eq!(report["head"], shas[2].as_str());
-    assert_eq!(commit_shas(&report), vec![shas[2].clone()]);
+    assert_eq!(strings(&report, "commits", "sha"), vec![shas[2].clone()]);
     assert_eq!(prompted_files(&report), set(&["src/port.rs"]));
 
     // An abbreviated SHA names the same commit.
@@ -737,7 +587,7 @@ fn commit_flag_on_the_root_commit_compares_with_the_empty_tree() {
     let report = json_in(repo.path(), &["--commit", &shas[0]]);
     assert_eq!(report["base"], Value::Null);
     assert_eq!(report["head"], shas[0].as_str());
-    assert_eq!(commit_shas(&report), vec![shas[0].clone()]);
+    assert_eq!(strings(&report, "commits", "sha"), vec![shas[0].clone()]);
     let prompt = prompt_for(&report, "unhandled-failure", "read_manifest");
     assert_eq!(prompt["file"], "src/lib.rs");
     assert_eq!(prompt["line"], line_of(MANIFEST_RS, "unwrap"));
@@ -761,7 +611,7 @@ fn commit_flag_on_a_merge_is_that_one_commit_against_its_first_parent() {
 
     let report = json_in(repo.path(), &["--commit", &merge]);
     assert_eq!(report["base"], d.main_tip.as_str(), "the first parent");
-    assert_eq!(commit_shas(&report), vec![merge]);
+    assert_eq!(strings(&report, "commits", "sha"), vec![merge]);
     assert_eq!(
         prompted_files(&report),
         set(&["src/config.rs", "src/port.rs"])
@@ -803,7 +653,7 @@ fn runs_from_a_subdirectory_with_repo_relative_paths_and_the_root_config() {
     );
 
     let range = json_in(&repo.path().join("src"), &["main"]);
-    assert_eq!(commit_shas(&range), d.feature);
+    assert_eq!(strings(&range, "commits", "sha"), d.feature);
 }
 
 #[test]
@@ -819,7 +669,7 @@ fn linked_worktree_is_analysed_like_a_checkout() {
 
     let report = json_in(&tree, &[]);
     assert_eq!(report["base"], d.fork.as_str());
-    assert_eq!(commit_shas(&report), d.feature);
+    assert_eq!(strings(&report, "commits", "sha"), d.feature);
     assert_eq!(
         prompted_files(&report),
         set(&["src/config.rs", "src/env.rs", "src/port.rs"])
@@ -945,7 +795,10 @@ fn bare_repository_accepts_a_range_and_a_commit() {
         elsewhere.path(),
         &["--repo", mirror_path, "--commit", &d.feature[0]],
     );
-    assert_eq!(commit_shas(&commit), vec![d.feature[0].clone()]);
+    assert_eq!(
+        strings(&commit, "commits", "sha"),
+        vec![d.feature[0].clone()]
+    );
     assert_eq!(prompted_files(&commit), set(&["src/config.rs"]));
 }
 
@@ -1037,37 +890,38 @@ fn bad_command_line_is_a_usage_error() {
 fn empty_range_has_no_questions() {
     let d = diverged_branches();
     let human = run_in(d.repo.path(), &["main..main"]);
-    human.assert_ok();
+    human.success();
     assert!(human.stdout.contains("no questions"), "{human:?}");
 
     let report = json_in(d.repo.path(), &["main..main"]);
     assert_eq!(prompts(&report).len(), 0);
-    assert_eq!(commit_shas(&report), Vec::<String>::new());
+    assert_eq!(strings(&report, "commits", "sha"), Vec::<String>::new());
 
     let require = run_in(d.repo.path(), &["main..main", "--require-answers"]);
-    require.assert_ok();
+    require.success();
 }
 
 // ─── Subcommands ────────────────────────────────────────────────────────────────────────
 
-const RULE_IDS: [&str; 4] = [
-    "unhandled-failure",
-    "untested-branch",
-    "bulk-insertion",
-    "missing-rationale",
-];
+/// The registered rules, in registry order: what `ponder rules` must list.
+fn rule_ids() -> Vec<String> {
+    ponder::rules::registry()
+        .iter()
+        .map(|rule| rule.definition().id.clone())
+        .collect()
+}
 
 #[test]
-fn rules_lists_the_four_rules() {
+fn rules_lists_every_registered_rule() {
     let empty = tempfile::tempdir().expect("temp dir");
     let run = run_in(empty.path(), &["rules"]);
-    run.assert_ok();
+    run.success();
     let ids: Vec<&str> = run
         .stdout
         .lines()
         .filter_map(|line| line.split_whitespace().next())
         .collect();
-    assert_eq!(ids, RULE_IDS, "{run:?}");
+    assert_eq!(ids, rule_ids(), "{run:?}");
     assert!(run.stdout.lines().all(|line| line.len() > 25), "{run:?}");
 }
 
@@ -1075,7 +929,7 @@ fn rules_lists_the_four_rules() {
 fn explain_prints_every_section() {
     let empty = tempfile::tempdir().expect("temp dir");
     let run = run_in(empty.path(), &["explain", "untested-branch"]);
-    run.assert_ok();
+    run.success();
     assert!(run.stdout.starts_with("untested-branch"), "{run:?}");
     for heading in [
         "What it asks about",
@@ -1100,8 +954,8 @@ fn cargo_subcommand_works_like_ponder() {
 
     let mut command = cargo_ponder();
     command.current_dir(empty.path()).args(["ponder", "rules"]);
-    let via_cargo = capture(command);
-    via_cargo.assert_ok();
+    let via_cargo = command.run();
+    via_cargo.success();
     assert_eq!(via_cargo.stdout, direct.stdout);
 
     let d = diverged_branches();
@@ -1110,7 +964,7 @@ fn cargo_subcommand_works_like_ponder() {
         .current_dir(d.repo.path())
         .args(["ponder", "main..feature", "--format", "json"]);
     assert_eq!(
-        capture(command).json(),
+        command.run().json(),
         json_in(d.repo.path(), &["main..feature"])
     );
 }
@@ -1138,7 +992,7 @@ fn answer_comments_on_or_above_the_line_answer_the_prompt() {
     assert_eq!(*answer("reorder_point"), Value::Null, "a one-word reason");
 
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -1152,7 +1006,7 @@ fn commit_trailer_answers_a_commit_prompt() {
     let mut answered = String::new();
     let mut unanswered = String::new();
     let repo = feature_on_main(|repo| {
-        repo.write("src/config.rs", CONFIG_RS_ANSWERED);
+        repo.write("src/config.rs", &config_rs_answered());
         answered.push_str(&repo.commit_all(
             "update\n\nPonder-Answer: missing-rationale: follow-up to the port work, same reason as there",
         ));
@@ -1184,14 +1038,14 @@ fn require_answers_exits_1_until_every_prompt_is_answered() {
     });
 
     let plain = run_in(repo.path(), &["main"]);
-    plain.assert_ok();
+    plain.success();
     let gated = run_in(repo.path(), &["main", "--require-answers"]);
     assert_eq!(gated.code, Some(1), "{gated:?}");
     assert!(gated.stdout.contains("load_config"), "{gated:?}");
     assert!(gated.stdout.contains("0 answered"), "{gated:?}");
 
     // Answer the code prompt with a comment and the commit prompt with a trailer.
-    repo.write("src/config.rs", CONFIG_RS_ANSWERED);
+    repo.write("src/config.rs", &config_rs_answered());
     repo.git(&["add", "-A"]);
     repo.git(&[
         "commit",
@@ -1207,7 +1061,7 @@ fn require_answers_exits_1_until_every_prompt_is_answered() {
         "both prompts stay, answered: {report:#}"
     );
     assert!(prompts(&report).iter().all(|p| p["answer"].is_string()));
-    run_in(repo.path(), &["main", "--require-answers"]).assert_ok();
+    run_in(repo.path(), &["main", "--require-answers"]).success();
 
     // A new unanswered failure in the work in progress closes the gate again.
     repo.write("src/env.rs", ENV_RS);
@@ -1316,7 +1170,7 @@ fn binary_and_non_utf8_files_are_listed_as_unread() {
     assert!(prompted_files(&report).contains("src/config.rs"));
 
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(human.stdout.contains("Not read as Rust code"), "{human:?}");
 
     // The same files as untracked work in progress.
@@ -1346,7 +1200,7 @@ fn unparsable_file_is_reported_and_still_checked_line_by_line() {
     assert_eq!(unhandled[0]["line"], line_of(REPORT_BROKEN, ".unwrap()"));
 
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -1394,7 +1248,7 @@ fn crlf_source_keeps_its_line_numbers_and_answers() {
 fn crlf_source_is_shown_without_replacement_characters() {
     let repo = crlf_repo();
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human.stdout.contains("fs::read_to_string(path).unwrap()"),
         "{human:?}"
@@ -1409,9 +1263,9 @@ fn human_output_off_a_terminal_has_no_ansi_escapes() {
 
     let mut no_color = ponder();
     no_color.current_dir(d.repo.path()).env("NO_COLOR", "1");
-    let runs = [capture(no_color), run_in(d.repo.path(), &[])];
+    let runs = [no_color.run(), run_in(d.repo.path(), &[])];
     for run in &runs {
-        run.assert_ok();
+        run.success();
         assert!(run.stdout.contains("load_config"), "{run:?}");
         assert!(
             !run.stdout.contains('\x1b'),
@@ -1422,6 +1276,154 @@ fn human_output_off_a_terminal_has_no_ansi_escapes() {
     let error = run_in(d.repo.path(), &["no-such-branch"]);
     error.assert_diagnostic(&["no-such-branch"]);
     assert!(!error.stderr.contains('\x1b'), "{error:?}");
+}
+
+/// The human report on a terminal, with `NO_COLOR` set to `value` or left unset.
+#[cfg(target_os = "linux")]
+fn on_a_terminal(dir: &Path, no_color: Option<&str>) -> common::Run {
+    let mut command = ponder();
+    command.current_dir(dir);
+    if let Some(value) = no_color {
+        command.env("NO_COLOR", value);
+    }
+    let run = common::pty::run_on_a_terminal(command);
+    run.success();
+    assert!(run.stdout.contains("load_config"), "{run:?}");
+    run
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn on_a_terminal_the_report_is_coloured_unless_no_color_is_set() {
+    let d = diverged_branches();
+    d.repo.write("src/env.rs", ENV_RS);
+
+    let coloured = on_a_terminal(d.repo.path(), None);
+    assert!(
+        coloured.stdout.contains("\x1b["),
+        "a terminal gets colours: {coloured:?}"
+    );
+    // no-color.org: an empty value is as if the variable were not set.
+    let empty = on_a_terminal(d.repo.path(), Some(""));
+    assert!(empty.stdout.contains("\x1b["), "{empty:?}");
+    for value in ["1", "0", "false"] {
+        let plain = on_a_terminal(d.repo.path(), Some(value));
+        assert!(
+            !plain.stdout.contains('\x1b'),
+            "NO_COLOR={value} leaves no escape: {plain:?}"
+        );
+    }
+}
+
+// ─── The harness itself ─────────────────────────────────────────────────────────────────
+
+/// Tests of this file that read the index, the work tree, the default range and the
+/// colours: each would change if a parent's git, CI or colour variables reached ponder or
+/// git.
+fn environment_sensitive() -> Vec<&'static str> {
+    let mut tests = vec![
+        "no_argument_is_the_branch_since_main_plus_staged_unstaged_and_untracked_work",
+        "runs_from_a_subdirectory_with_repo_relative_paths_and_the_root_config",
+        "linked_worktree_is_analysed_like_a_checkout",
+        "answer_comments_on_or_above_the_line_answer_the_prompt",
+        "human_output_off_a_terminal_has_no_ansi_escapes",
+        "programs_never_see_the_variables_the_harness_removes",
+    ];
+    if cfg!(target_os = "linux") {
+        tests.push("on_a_terminal_the_report_is_coloured_unless_no_color_is_set");
+    }
+    tests
+}
+
+/// What the harness gives a program: none of the removed variables this process has,
+/// and an empty home of its own.
+#[test]
+fn programs_never_see_the_variables_the_harness_removes() {
+    // What the home holds, then the environment.
+    let mut command = common::CleanCommand::new("sh");
+    command.args(["-c", r#"ls -A "$HOME" && printf '\0' && env -0"#]);
+    let run = command.run();
+    run.success();
+    let (home, environment) = run.stdout.split_once('\0').expect("a listing, then env");
+    assert_eq!(home, "", "HOME is empty");
+    let seen: Vec<(&str, &str)> = environment
+        .split('\0')
+        .filter_map(|pair| pair.split_once('='))
+        .collect();
+    let set_by_the_harness = [
+        "GIT_CONFIG_NOSYSTEM",
+        "GIT_CONFIG_GLOBAL",
+        "COLUMNS",
+        "HOME",
+    ];
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if common::is_removed(name.as_ref().as_ref())
+            && !set_by_the_harness.contains(&name.as_ref())
+        {
+            assert!(
+                !seen.iter().any(|(seen, _)| *seen == name),
+                "{name} reached the program: {seen:?}"
+            );
+        }
+    }
+}
+
+/// `cargo test` run from a git hook behaves as from a plain shell: git exports `GIT_DIR`,
+/// `GIT_INDEX_FILE` and friends to a hook, a CI job its own variables. Runs the tests of
+/// `environment_sensitive()` again with all of them pointing at a decoy repository, and
+/// checks that they pass and that the decoy is untouched.
+#[test]
+fn the_tests_run_the_same_from_a_git_hook() {
+    let mut decoy = TestRepo::new();
+    decoy.write(
+        "src/lib.rs",
+        "pub fn decoy() -> Option<u8> {\n    None\n}\n",
+    );
+    decoy.commit_all("Decoy\n\nA repository that the tests must never read or write.");
+    decoy.git(&["checkout", "-q", "-b", "hooked"]);
+    let state = |decoy: &TestRepo| {
+        let index = std::fs::read(decoy.path().join(".git/index")).expect("index");
+        (
+            decoy.git(&["for-each-ref"]),
+            decoy.git(&["status", "--porcelain", "--untracked-files=all"]),
+            decoy.git(&["count-objects"]),
+            index,
+        )
+    };
+    let before = state(&decoy);
+    let git_dir = decoy.path().join(".git");
+    let selected = environment_sensitive();
+    let output = std::process::Command::new(std::env::current_exe().expect("this test binary"))
+        .args(["--exact", "--test-threads", "2"])
+        .args(&selected)
+        .env("GIT_DIR", &git_dir)
+        .env("GIT_WORK_TREE", decoy.path())
+        .env("GIT_INDEX_FILE", git_dir.join("index"))
+        .env("GIT_OBJECT_DIRECTORY", git_dir.join("objects"))
+        .env("GIT_ALTERNATE_OBJECT_DIRECTORIES", git_dir.join("objects"))
+        .env("GIT_CEILING_DIRECTORIES", "/")
+        .env("GIT_NAMESPACE", "hooked")
+        .env("GIT_CONFIG_COUNT", "1")
+        .env("GIT_CONFIG_KEY_0", "core.bare")
+        .env("GIT_CONFIG_VALUE_0", "true")
+        .env("GIT_CONFIG_PARAMETERS", "'init.defaultbranch'='hooked'")
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_BASE_REF", "no-such-branch")
+        .env("CI", "true")
+        .env("NO_COLOR", "1")
+        .env("CLICOLOR_FORCE", "1")
+        .env("COLUMNS", "20")
+        .output()
+        .expect("the test binary runs");
+    let run = common::Run::from(output);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stdout
+            .contains(&format!("test result: ok. {} passed", selected.len())),
+        "every selected test ran and passed: {run:?}"
+    );
+    assert!(before == state(&decoy), "the decoy repository changed");
 }
 
 #[test]
@@ -1440,7 +1442,7 @@ fn control_characters_from_the_repository_are_not_echoed_raw() {
     assert!(logged.contains('\x1b'), "git kept the escape: {logged:?}");
 
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human.stdout.contains("Colour the price table"),
         "the subject is shown: {human:?}"
@@ -1486,21 +1488,33 @@ fn bulk_module(header: &str) -> String {
     text
 }
 
-#[test]
-fn bulk_insertion_answers_are_read_from_the_commit_that_inserted_the_code() {
+/// `main` has an empty rates module; `feature` is checked out on it.
+fn rates_module_on_feature() -> TestRepo {
     let mut repo = TestRepo::new();
     repo.write("Cargo.toml", CARGO_TOML);
     repo.write("src/lib.rs", "pub mod rates;\n");
     repo.write("src/rates.rs", "\n");
     repo.commit_all("Start the rates module\n\nSo that later commits have a home for the tables.");
     repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo
+}
 
-    // The answer sits above the first line of the inserted block, in that commit.
+/// `rates_module_on_feature`, then a commit that inserts 80 rate functions under an
+/// answer comment; returns the repository and the module's text.
+fn answered_rates() -> (TestRepo, String) {
+    let mut repo = rates_module_on_feature();
     let answered = bulk_module(
         "// ponder: bulk-insertion: generated from the tariff sheet and checked row by row\n",
     );
     repo.write("src/rates.rs", &answered);
     repo.commit_all("Add the tariff rates\n\nBecause billing needs every tariff as a function.");
+    (repo, answered)
+}
+
+#[test]
+fn bulk_insertion_answers_are_read_from_the_commit_that_inserted_the_code() {
+    // The answer sits above the first line of the inserted block, in that commit.
+    let (mut repo, answered) = answered_rates();
     // A later commit replaces that line, so the range head no longer holds the answer.
     repo.write(
         "src/rates.rs",
@@ -1521,7 +1535,7 @@ fn bulk_insertion_answers_are_read_from_the_commit_that_inserted_the_code() {
 
     // The human snippet shows the commit's line, not the head's.
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -1532,17 +1546,7 @@ fn bulk_insertion_answers_are_read_from_the_commit_that_inserted_the_code() {
 
 #[test]
 fn a_bulk_insertion_answer_still_in_the_head_is_not_also_stale() {
-    let mut repo = TestRepo::new();
-    repo.write("Cargo.toml", CARGO_TOML);
-    repo.write("src/lib.rs", "pub mod rates;\n");
-    repo.write("src/rates.rs", "\n");
-    repo.commit_all("Start the rates module\n\nSo that later commits have a home for the tables.");
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    let answered = bulk_module(
-        "// ponder: bulk-insertion: generated from the tariff sheet and checked row by row\n",
-    );
-    repo.write("src/rates.rs", &answered);
-    repo.commit_all("Add the tariff rates\n\nBecause billing needs every tariff as a function.");
+    let (mut repo, answered) = answered_rates();
     // A later commit moves the block down: the answer is on another line in the head.
     repo.write("src/rates.rs", &format!("//! Tariff rates.\n\n{answered}"));
     repo.commit_all("Document the rates module\n\nSo that rustdoc lists what the module is for.");
@@ -1556,12 +1560,7 @@ fn a_bulk_insertion_answer_still_in_the_head_is_not_also_stale() {
 
 #[test]
 fn bulk_insertion_is_answered_by_a_trailer_of_its_commit() {
-    let mut repo = TestRepo::new();
-    repo.write("Cargo.toml", CARGO_TOML);
-    repo.write("src/lib.rs", "pub mod rates;\n");
-    repo.write("src/rates.rs", "\n");
-    repo.commit_all("Start the rates module\n\nSo that later commits have a home for the tables.");
-    repo.git(&["checkout", "-q", "-b", "feature"]);
+    let mut repo = rates_module_on_feature();
     repo.write("src/rates.rs", &bulk_module("//! Tariff rates.\n"));
     repo.commit_all(
         "Add the tariff rates\n\nBecause billing needs every tariff as a function.\n\n\

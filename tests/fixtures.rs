@@ -1,13 +1,28 @@
-//! Runs every scenario under fixtures/: builds it as a real git repository, analyses it
-//! with every rule, and compares the prompts with the case's `[[expect]]` list (rule,
-//! file, line, function, commit) and the full text with a reviewed insta snapshot.
+//! Runs every scenario under fixtures/, each as its own test case named `RULE::CASE`
+//! (`cargo test --test fixtures -- asks-config-load` runs the cases whose name contains
+//! that, `-- --list` lists them): builds it as a real git repository, analyses it with
+//! every rule, and compares the prompts with the case's `[[expect]]` list (rule, file,
+//! line, function, commit). Three reviewed insta snapshots keep the rest:
+//!
+//! - `fixtures__RULE__CASE.snap`: every prompt's fields, evidence and answer, and the
+//!   notes on unread files, as the library returns them;
+//! - `fixtures__RULE__CASE__human.snap`: what the binary prints on a terminal with
+//!   colour off, the report a user reads;
+//! - `fixtures__RULE__CASE__markdown.snap`: the `--format markdown` checklist a reviewer
+//!   reads.
+//!
+//! The binary runs with the harness's clean environment, in a temporary repository whose
+//! path is replaced by `[repo]`; dates and authors are fixed, so the commit hashes in the
+//! snapshots are the same on every machine.
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-use common::TestRepo;
+use common::{ponder, TestRepo};
+use libtest_mimic::{Arguments, Failed, Trial};
 use ponder::{analyze, RangeSpec, Request};
 use serde::Deserialize;
 
@@ -75,23 +90,27 @@ fn cases() -> Vec<PathBuf> {
     cases
 }
 
-struct Outcome {
-    name: String,
-    mismatch: Option<String>,
-    snapshot: String,
+/// A case's rule (its parent folder) and its own name.
+fn rule_and_case(case: &Path) -> (String, String) {
+    let name = |path: Option<&Path>| {
+        path.and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    (name(case.parent()), name(Some(case)))
 }
 
-fn run_case(case: &Path) -> Outcome {
-    let name = format!(
-        "{}__{}",
-        case.parent()
-            .and_then(Path::file_name)
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        case.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default()
-    );
+/// A case built as a repository: what it says about itself, and its commits' SHAs.
+struct Built {
+    name: String,
+    scenario: Scenario,
+    repo: TestRepo,
+    shas: Vec<String>,
+}
+
+fn build(case: &Path) -> Built {
+    let (rule, case_name) = rule_and_case(case);
+    let name = format!("{rule}__{case_name}");
     let text = std::fs::read_to_string(case.join("scenario.toml")).expect("scenario.toml");
     let scenario: Scenario = toml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert!(
@@ -134,27 +153,91 @@ fn run_case(case: &Path) -> Outcome {
         }
     }
 
-    let range = match scenario.range.as_str() {
-        "" => RangeSpec::Default,
-        other => match other.strip_prefix("commit:") {
-            Some(n) => {
-                let index: usize = n.parse().expect("commit:N");
-                RangeSpec::Commit(shas[index - 1].clone())
+    Built {
+        name,
+        scenario,
+        repo,
+        shas,
+    }
+}
+
+impl Built {
+    /// The 1-based number of the case's commit `sha` (0 when it is none of them).
+    fn commit_index(&self, sha: &str) -> usize {
+        self.shas.iter().position(|s| s == sha).map_or(0, |i| i + 1)
+    }
+
+    fn range(&self) -> RangeSpec {
+        match self.scenario.range.as_str() {
+            "" => RangeSpec::Default,
+            other => match other.strip_prefix("commit:") {
+                Some(_) => RangeSpec::Commit(self.commit_argument()),
+                None => RangeSpec::parse(other),
+            },
+        }
+    }
+
+    /// The SHA of commit N for a `commit:N` range.
+    fn commit_argument(&self) -> String {
+        let index: usize = self.scenario.range["commit:".len()..]
+            .parse()
+            .expect("commit:N");
+        self.shas[index - 1].clone()
+    }
+
+    /// The range as a user types it on the command line.
+    fn arguments(&self) -> Vec<String> {
+        match self.scenario.range.as_str() {
+            "" => Vec::new(),
+            range if range.starts_with("commit:") => {
+                vec!["--commit".to_string(), self.commit_argument()]
             }
-            None => RangeSpec::parse(other),
-        },
-    };
+            range => vec![range.to_string()],
+        }
+    }
+
+    /// What the binary prints for the case's range with `extra` arguments, the repository's
+    /// temporary path replaced by `[repo]`.
+    fn output(&self, extra: &[&str]) -> Result<String, Failed> {
+        let mut command = ponder();
+        command
+            .current_dir(self.repo.path())
+            .args(self.arguments())
+            .args(extra)
+            // A terminal's width, so that the snapshot wraps as a user's report would.
+            .env("COLUMNS", "100");
+        let run = command.run();
+        if run.code != Some(0) || !run.stderr.is_empty() {
+            return Err(format!("{}: ponder {extra:?} failed: {run:?}", self.name).into());
+        }
+        let mut text = run.stdout;
+        let path = self.repo.path();
+        for form in [path.canonicalize().ok(), Some(path.to_path_buf())]
+            .into_iter()
+            .flatten()
+        {
+            text = text.replace(&*form.to_string_lossy(), "[repo]");
+        }
+        let temp = std::env::temp_dir();
+        if text.contains(&*temp.to_string_lossy()) {
+            return Err(format!("{}: a temporary path in the output:\n{text}", self.name).into());
+        }
+        Ok(text)
+    }
+}
+
+/// The case's prompts, compared with its `[[expect]]` list, and its three snapshots.
+fn run_case(case: &Path) -> Result<(), Failed> {
+    let built = build(case);
+    let name = &built.name;
     let report = analyze(&Request {
-        repo: repo.path().to_path_buf(),
-        range,
+        repo: built.repo.path().to_path_buf(),
+        range: built.range(),
         config: None,
     })
-    .unwrap_or_else(|e| panic!("{name}: analysis failed: {e:?}"));
+    .map_err(|e| format!("{name}: analysis failed: {e:?}"))?;
 
-    let commit_index = |sha: &Option<String>| {
-        sha.as_ref()
-            .map(|sha| shas.iter().position(|s| s == sha).map_or(0, |i| i + 1))
-    };
+    let commit_index = |sha: &Option<String>| sha.as_deref().map(|sha| built.commit_index(sha));
     let mut actual: Vec<Expect> = report
         .prompts
         .iter()
@@ -166,17 +249,17 @@ fn run_case(case: &Path) -> Outcome {
             commit: commit_index(&p.commit),
         })
         .collect();
-    let mut expected = scenario.expect.clone();
+    let mut expected = built.scenario.expect.clone();
     actual.sort();
     expected.sort();
-    let mismatch = (actual != expected).then(|| {
+    if actual != expected {
         let missing: Vec<_> = expected.iter().filter(|e| !actual.contains(e)).collect();
         let extra: Vec<_> = actual.iter().filter(|a| !expected.contains(a)).collect();
-        format!(
+        return Err(format!(
             "{name}:\n  expected but not asked: {missing:#?}\n  asked but not expected: {extra:#?}"
         )
-    });
-
+        .into());
+    }
     let mut snapshot = String::new();
     for prompt in &report.prompts {
         snapshot.push_str(&format!(
@@ -191,7 +274,7 @@ fn run_case(case: &Path) -> Outcome {
             prompt
                 .commit
                 .as_ref()
-                .map(|c| format!(" commit {}", commit_index(&Some(c.clone())).unwrap_or(0)))
+                .map(|c| format!(" commit {}", built.commit_index(c)))
                 .unwrap_or_default(),
             prompt.question
         ));
@@ -212,64 +295,62 @@ fn run_case(case: &Path) -> Outcome {
     if snapshot.is_empty() {
         snapshot.push_str("(no prompts)\n");
     }
-    Outcome {
-        name,
-        mismatch,
-        snapshot,
-    }
+    insta::assert_snapshot!(name.clone(), snapshot);
+    let human = built.output(&[])?;
+    insta::assert_snapshot!(format!("{name}__human"), human);
+    let markdown = built.output(&["--format", "markdown"])?;
+    insta::assert_snapshot!(format!("{name}__markdown"), markdown);
+    Ok(())
 }
 
-#[test]
-fn every_fixture_asks_exactly_what_it_expects() {
-    let cases = cases();
-    assert!(
-        cases.len() >= 32,
-        "expected at least 32 fixture cases, found {}",
-        cases.len()
-    );
+/// Every rule is shown to ask and to stay quiet, in at least four cases each.
+fn check_case_counts(cases: &[PathBuf]) -> Result<(), Failed> {
+    if cases.len() < 32 {
+        return Err(format!("expected at least 32 fixture cases, found {}", cases.len()).into());
+    }
     let mut per_rule: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    let mut failures = Vec::new();
-    let mut outcomes = Vec::new();
-    for case in &cases {
-        let rule = case
-            .parent()
-            .and_then(Path::file_name)
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let case_name = case
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+    let mut problems = Vec::new();
+    for case in cases {
+        let (rule, case_name) = rule_and_case(case);
         let counts = per_rule.entry(rule).or_default();
         if case_name.starts_with("asks-") {
             counts.0 += 1;
         } else if case_name.starts_with("quiet-") {
             counts.1 += 1;
         } else {
-            failures.push(format!(
+            problems.push(format!(
                 "{case_name}: a case name starts with asks- or quiet-"
             ));
         }
-        let outcome = run_case(case);
-        if let Some(mismatch) = &outcome.mismatch {
-            failures.push(mismatch.clone());
-        }
-        outcomes.push(outcome);
     }
     for (rule, (asks, quiet)) in &per_rule {
         if *asks < 4 || *quiet < 4 {
-            failures.push(format!(
+            problems.push(format!(
                 "{rule}: needs at least 4 asks- and 4 quiet- cases, has {asks} and {quiet}"
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} fixture problems:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-    for outcome in outcomes {
-        insta::assert_snapshot!(outcome.name, outcome.snapshot);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
     }
+}
+
+fn main() -> ExitCode {
+    let arguments = Arguments::from_args();
+    let cases = cases();
+    let mut trials = vec![{
+        let cases = cases.clone();
+        Trial::test("every_rule_has_asks_and_quiet_cases", move || {
+            check_case_counts(&cases)
+        })
+    }];
+    for case in cases {
+        let (rule, case_name) = rule_and_case(&case);
+        trials.push(Trial::test(format!("{rule}::{case_name}"), move || {
+            run_case(&case)
+        }));
+    }
+    libtest_mimic::run(&arguments, trials).exit_code()
 }

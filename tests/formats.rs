@@ -17,64 +17,17 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{ponder, TestRepo};
+use common::{json_in, prompts, run_in, strings, Run, TestRepo};
 use serde_json::Value;
 
 // ─── Running the binary ─────────────────────────────────────────────────────────────────
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-/// `ponder ARGS` in `dir`, with no user or system git configuration; it must succeed
-/// with nothing on stderr.
+/// `ponder ARGS` in `dir`: it must succeed with nothing on stderr and UTF-8 on stdout.
 fn run(dir: &Path, args: &[&str]) -> Run {
-    let home = tempfile::tempdir().expect("temp home");
-    let mut command: Command = ponder();
-    command
-        .current_dir(dir)
-        .args(args)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("NO_COLOR")
-        .env("HOME", home.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("COLUMNS", "200");
-    let output = command.output().expect("the binary runs");
-    let run = Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert_eq!(run.code, Some(0), "expected exit 0: {run:?}");
-    assert!(run.stderr.is_empty(), "expected empty stderr: {run:?}");
+    let run = run_in(dir, args);
+    run.success().utf8_stdout();
     run
-}
-
-fn json(dir: &Path, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let run = run(dir, &all);
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {run:?}"))
-}
-
-fn prompts(report: &Value) -> &Vec<Value> {
-    report["prompts"].as_array().expect("prompts")
 }
 
 fn prompt_in<'a>(report: &'a Value, rule: &str, function: &str) -> &'a Value {
@@ -275,7 +228,7 @@ fn assert_valid_sarif(log: &Value) {
 fn sarif_is_valid_and_carries_every_prompt() {
     let review = review_repo();
     let dir = review.repo.path();
-    let report = json(dir, &["main"]);
+    let report = json_in(dir, &["main"]);
     let output = run(dir, &["main", "--format", "sarif"]);
     let log: Value = serde_json::from_str(&output.stdout).expect("SARIF is JSON");
     assert_valid_sarif(&log);
@@ -291,12 +244,8 @@ fn sarif_is_valid_and_carries_every_prompt() {
 
     // Every built-in rule, with its title, summary and explanation.
     let rules = driver["rules"].as_array().expect("rules");
-    let ids: Vec<&str> = rules
-        .iter()
-        .map(|r| r["id"].as_str().expect("id"))
-        .collect();
     assert_eq!(
-        ids,
+        strings(driver, "rules", "id"),
         [
             "unhandled-failure",
             "untested-branch",
@@ -527,7 +476,7 @@ fn property<'a>(command: &'a WorkflowCommand, key: &str) -> Option<&'a str> {
 fn github_commands_are_notices_that_repository_text_cannot_escape() {
     let review = review_repo();
     let dir = review.repo.path();
-    let report = json(dir, &["main"]);
+    let report = json_in(dir, &["main"]);
     let output = run(dir, &["main", "--format", "github"]);
 
     // The runner splits on CR and LF; every line must be one of our notices.
@@ -652,7 +601,7 @@ fn github_output_is_empty_without_questions() {
 fn rdjson_has_a_diagnostic_per_line_prompt_and_stale_answer() {
     let review = review_repo();
     let dir = review.repo.path();
-    let report = json(dir, &["main"]);
+    let report = json_in(dir, &["main"]);
     let output = run(dir, &["main", "--format", "rdjson"]);
     assert_eq!(
         output.stdout.lines().count(),
@@ -807,7 +756,7 @@ fn fingerprints_survive_moved_lines_and_change_with_the_code() {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.write("src/store.rs", STORE);
     repo.commit_all("Read the banner\n\nThe shop shows it because customers asked.");
-    let before = json(repo.path(), &["main"]);
+    let before = json_in(repo.path(), &["main"]);
 
     // A later push inserts code above the flagged lines.
     let shifted = STORE.replacen(
@@ -817,7 +766,7 @@ fn fingerprints_survive_moved_lines_and_change_with_the_code() {
     );
     repo.write("src/store.rs", &shifted);
     repo.commit_all("Add later\n\nThe shop needs it because of the new till.");
-    let after = json(repo.path(), &["main"]);
+    let after = json_in(repo.path(), &["main"]);
 
     let (old, new) = (
         prompt_in(&before, "unhandled-failure", "banner"),
@@ -835,7 +784,7 @@ fn fingerprints_survive_moved_lines_and_change_with_the_code() {
     );
     repo.write("src/store.rs", &answered);
     repo.commit_all("Answer the banner question\n\nThe reviewer asked because it panics.");
-    let after_answer = json(repo.path(), &["main"]);
+    let after_answer = json_in(repo.path(), &["main"]);
     let banner = prompt_in(&after_answer, "unhandled-failure", "banner");
     assert_eq!(banner["answer"], "the service file always sets BANNER");
     assert_eq!(banner["answered_by"], "comment");
@@ -847,7 +796,7 @@ fn fingerprints_survive_moved_lines_and_change_with_the_code() {
         &answered.replace("var(\"BANNER\")", "var(\"MOTTO\")"),
     );
     repo.commit_all("Show the motto\n\nThe shop renamed the setting because of the rebrand.");
-    let renamed = json(repo.path(), &["main"]);
+    let renamed = json_in(repo.path(), &["main"]);
     let motto = prompt_in(&renamed, "unhandled-failure", "banner");
     assert_ne!(motto["fingerprint"], old["fingerprint"]);
 
@@ -866,7 +815,7 @@ fn fingerprints_survive_moved_lines_and_change_with_the_code() {
 fn answer_comments_that_answer_nothing_are_reported_as_stale() {
     let review = review_repo();
     let dir = review.repo.path();
-    let report = json(dir, &["main"]);
+    let report = json_in(dir, &["main"]);
     let stale = report["stale_answers"].as_array().expect("stale_answers");
     assert_eq!(
         *stale,
@@ -902,7 +851,7 @@ fn answers_on_lines_the_change_did_not_add_are_not_stale() {
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.write("src/store.rs", &format!("{STORE}\npub fn more() {{}}\n"));
     repo.commit_all("Add more\n\nThe till needs a hook because of the new scanner.");
-    let report = json(repo.path(), &["main"]);
+    let report = json_in(repo.path(), &["main"]);
     assert_eq!(
         report["stale_answers"],
         Value::Array(Vec::new()),
@@ -928,7 +877,7 @@ fn answers_on_lines_the_change_did_not_add_are_not_stale() {
         "Answer like this:\n\n    // ponder: unhandled-failure: the path was checked above\n",
     );
     repo.commit_all("Answer old questions\n\nReviewers asked about them because they panic.");
-    let report = json(repo.path(), &["main"]);
+    let report = json_in(repo.path(), &["main"]);
     assert_eq!(
         report["stale_answers"],
         serde_json::json!([{"file": "src/store.rs", "line": 17, "rule": "unhandled-failures",
@@ -952,7 +901,7 @@ fn a_custom_rule_id_is_known_to_answers() {
         "pub fn noop() {}\n\npub fn hello() {\n    // ponder: println-in-library: the CLI binary calls this to greet\n    println!(\"hi\");\n}\n\npub fn quiet() {\n    // ponder: println-in-library: nothing printed here any more\n}\n",
     );
     repo.commit_all("Greet\n\nUsers asked for a greeting because the tool felt silent.");
-    let report = json(repo.path(), &["main"]);
+    let report = json_in(repo.path(), &["main"]);
     let custom: Vec<&Value> = prompts(&report)
         .iter()
         .filter(|p| p["rule"] == "println-in-library")
@@ -1047,7 +996,7 @@ fn stale_answers_in_uncommitted_work_are_reported() {
         "src/store.rs",
         "pub fn noop() {}\n\npub fn count(items: &[u32]) -> usize {\n    // ponder: unhandled-failure: the list is never empty here\n    items.len()\n}\n",
     );
-    let report = json(repo.path(), &[]);
+    let report = json_in(repo.path(), &[]);
     assert_eq!(report["includes_work_tree"], true);
     assert_eq!(
         report["stale_answers"],
@@ -1070,20 +1019,15 @@ fn stale_answers_in_uncommitted_work_are_reported() {
 fn require_answers_gates_every_format_and_still_prints_the_report() {
     let review = review_repo();
     for format in ["sarif", "github", "rdjson"] {
-        let output = ponder()
-            .current_dir(review.repo.path())
-            .args(["main", "--require-answers", "--format", format])
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .output()
-            .expect("the binary runs");
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "{format}: unanswered prompts"
+        let output = run_in(
+            review.repo.path(),
+            &["main", "--require-answers", "--format", format],
         );
-        let stdout = String::from_utf8(output.stdout).expect("UTF-8");
-        assert!(stdout.contains("unhandled-failure"), "{format}: {stdout}");
+        assert_eq!(output.code, Some(1), "{format}: unanswered prompts");
+        assert!(
+            output.utf8_stdout().contains("unhandled-failure"),
+            "{format}: {output:?}"
+        );
         assert!(output.stderr.is_empty(), "{format}");
     }
 }

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use common::{ponder, TestRepo};
+use common::{git_in, ponder, CleanCommand, Run, TestRepo};
 use pulldown_cmark::{Event, Options, Parser};
 
 const TOKEN: &str = "ghs_test-token-that-must-never-be-printed";
@@ -325,22 +325,6 @@ fn comment_body(json: &str) -> String {
 
 // ─── Running ponder as a CI step ────────────────────────────────────────────────────────
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
 /// The environment a `pull_request` job for PR 7 of o/r gives a step.
 struct Job {
     _dir: tempfile::TempDir,
@@ -365,7 +349,7 @@ impl Job {
         }
     }
 
-    fn command(&self, repo: &Path, server: &FakeGitHub, args: &[&str]) -> Command {
+    fn command(&self, repo: &Path, server: &FakeGitHub, args: &[&str]) -> CleanCommand {
         let mut command = ponder();
         command.args(["post", "github"]).args(args);
         self.environment(&mut command, repo, server);
@@ -391,13 +375,9 @@ impl Job {
     }
 }
 
-fn run(mut command: Command) -> Run {
-    let output = command.output().expect("ponder runs");
-    let run = Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+/// Runs the step; whatever it does, the token must never be shown.
+fn run(command: CleanCommand) -> Run {
+    let run = command.run();
     assert!(
         !run.stderr.contains(TOKEN) && !run.stdout.contains(TOKEN),
         "the token leaked: {run:?}"
@@ -626,8 +606,7 @@ fn assert_fails(mode: Mode, needles: &[&str]) -> FakeGitHub {
     let server = FakeGitHub::start(mode, "", 100);
     let job = Job::new();
     let result = run(job.command(repo.path(), &server, &["main..topic"]));
-    assert_eq!(result.code, Some(2), "{result:?}");
-    assert!(result.stderr.contains("help:"), "{result:?}");
+    result.exits_with(2, &["help:"]);
     for needle in needles {
         assert!(
             result.stderr.contains(needle),
@@ -679,8 +658,7 @@ fn a_forks_read_only_token_writes_the_job_summary_instead() {
     let job = Job::new();
     std::fs::write(&job.summary, "# Earlier step\n").expect("summary");
     let result = run(job.command(repo.path(), &server, &["main..topic"]));
-    assert_eq!(result.code, Some(0), "{result:?}");
-    assert!(result.stderr.contains("may not comment"), "{result:?}");
+    result.exits_with(0, &["may not comment"]);
     assert!(
         result
             .stderr
@@ -701,8 +679,7 @@ fn a_forks_read_only_token_writes_the_job_summary_instead() {
     let mut command = job.command(repo.path(), &server, &["main..topic"]);
     command.env_remove("GITHUB_STEP_SUMMARY");
     let result = run(command);
-    assert_eq!(result.code, Some(2), "{result:?}");
-    assert!(result.stderr.contains("no job summary"), "{result:?}");
+    result.exits_with(2, &["no job summary"]);
 }
 
 #[test]
@@ -714,37 +691,25 @@ fn missing_inputs_fail_before_any_request() {
     let mut command = job.command(repo.path(), &server, &["main..topic"]);
     command.env_remove("GITHUB_TOKEN");
     let result = run(command);
-    assert_eq!(result.code, Some(2), "{result:?}");
-    assert!(
-        result.stderr.contains("no token in `GITHUB_TOKEN`"),
-        "{result:?}"
-    );
-    assert!(result.stderr.contains("secrets.GITHUB_TOKEN"), "{result:?}");
+    result.exits_with(2, &["no token in `GITHUB_TOKEN`", "secrets.GITHUB_TOKEN"]);
 
     let mut command = job.command(repo.path(), &server, &["main..topic"]);
     command
         .env_remove("GITHUB_EVENT_PATH")
         .env("GITHUB_EVENT_NAME", "push");
     let result = run(command);
-    assert_eq!(result.code, Some(2), "{result:?}");
-    assert!(result.stderr.contains("which pull request"), "{result:?}");
-    assert!(result.stderr.contains("--pr NUMBER"), "{result:?}");
+    result.exits_with(2, &["which pull request", "--pr NUMBER"]);
 
     let mut command = job.command(repo.path(), &server, &["main..topic"]);
     command.env("GITHUB_REPOSITORY", "not-a-repository");
     let result = run(command);
-    assert_eq!(result.code, Some(2), "{result:?}");
-    assert!(result.stderr.contains("OWNER/NAME"), "{result:?}");
+    result.exits_with(2, &["OWNER/NAME"]);
 
     // An unreachable API is an error too, not a hang.
     let mut command = job.command(repo.path(), &server, &["main..topic"]);
     command.env("GITHUB_API_URL", "http://127.0.0.1:9");
     let result = run(command);
-    assert_eq!(result.code, Some(2), "{result:?}");
-    assert!(
-        result.stderr.contains("could not reach GitHub"),
-        "{result:?}"
-    );
+    result.exits_with(2, &["could not reach GitHub"]);
 
     assert!(server.requests().is_empty(), "{:?}", server.methods());
 }
@@ -754,14 +719,11 @@ fn in_a_pull_request_job_the_range_defaults_to_the_base_branch() {
     let source = repository();
     let clone = tempfile::tempdir().expect("temp dir");
     let url = format!("file://{}", source.path().display());
-    let status = Command::new("git")
-        .args(["clone", "-q", "--branch", "topic", &url])
-        .arg(clone.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .status()
-        .expect("git clone");
-    assert!(status.success());
+    let target = clone.path().to_str().expect("UTF-8 temp path");
+    git_in(
+        clone.path(),
+        &["clone", "-q", "--branch", "topic", &url, target],
+    );
     let server = FakeGitHub::start(Mode::Normal, "", 100);
     let job = Job::new();
     let mut command = job.command(clone.path(), &server, &[]);
@@ -785,7 +747,7 @@ fn in_a_pull_request_job_the_range_defaults_to_the_base_branch() {
 /// `bash action/run.sh`, as action.yml's step runs it, with ponder on the PATH.
 fn action_step(job: &Job, repo: &Path, server: &FakeGitHub, inputs: &[(&str, &str)]) -> Run {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut command = Command::new("bash");
+    let mut command = CleanCommand::new("bash");
     command.arg(root.join("action/run.sh"));
     job.environment(&mut command, repo, server);
     let bin = Path::new(env!("CARGO_BIN_EXE_ponder"))
@@ -837,11 +799,7 @@ fn the_action_prints_the_report_posts_it_and_then_gates() {
 
     // A mistyped flag input is an error, not a silent `false`.
     let result = action_step(&job, repo.path(), &server, &[("PONDER_POST", "yes")]);
-    assert_eq!(result.code, Some(2), "{result:?}");
-    assert!(
-        result.stderr.contains("input 'post' must be true or false"),
-        "{result:?}"
-    );
+    result.exits_with(2, &["input 'post' must be true or false"]);
 }
 
 #[test]
@@ -878,8 +836,7 @@ fn a_change_without_questions_gets_no_new_comment_but_an_old_one_is_updated() {
     let job = Job::new();
     // `main` against itself: nothing to ask.
     let quiet = run(job.command(repo.path(), &server, &["main..main"]));
-    assert_eq!(quiet.code, Some(0), "{quiet:?}");
-    assert!(quiet.stderr.contains("gets no comment"), "{quiet:?}");
+    quiet.exits_with(0, &["gets no comment"]);
     assert!(server.comments().is_empty());
     assert_eq!(
         server.methods(),

@@ -6,62 +6,16 @@ mod common;
 
 use std::path::Path;
 
-use common::{ponder, TestRepo};
+use common::{run_in, strings, Run, TestRepo};
 use serde_json::Value;
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let home = tempfile::tempdir().expect("temp home");
-    let output = ponder()
-        .current_dir(dir)
-        .args(args)
-        .env("HOME", home.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("COLUMNS", "200")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
 
 /// `--each-commit --format json`: exit 0, and one JSON object per stdout line.
 fn json_lines(dir: &Path, range: &str) -> Vec<Value> {
     let run = run_in(dir, &["--each-commit", range, "--format", "json"]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(run.stderr.is_empty(), "{run:?}");
-    run.stdout
+    run.success()
+        .stdout
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
-        .collect()
-}
-
-fn rules_of(line: &Value) -> Vec<String> {
-    line["prompts"]
-        .as_array()
-        .expect("prompts")
-        .iter()
-        .map(|p| p["rule"].as_str().expect("rule").to_string())
         .collect()
 }
 
@@ -143,7 +97,7 @@ fn each_commit_applies_code_rules_to_each_commit_where_the_range_sees_only_the_e
     let lines = json_lines(repo.path(), &format!("{root}..main"));
     // The commit that added the unwrap is asked about it on its own...
     assert!(
-        rules_of(&lines[0]).contains(&"unhandled-failure".to_string()),
+        strings(&lines[0], "prompts", "rule").contains(&"unhandled-failure".to_string()),
         "{:#}",
         lines[0]
     );
@@ -151,12 +105,12 @@ fn each_commit_applies_code_rules_to_each_commit_where_the_range_sees_only_the_e
     assert_eq!(prompt["file"], "src/port.rs");
     assert_eq!(prompt["function"], "parse_port");
     // ...the commit that handled it is not...
-    assert!(!rules_of(&lines[1]).contains(&"unhandled-failure".to_string()));
+    assert!(!strings(&lines[1], "prompts", "rule").contains(&"unhandled-failure".to_string()));
     // ...and the range as a whole, whose end state handles the failure, is not either.
     let run = run_in(repo.path(), &[&format!("{root}..main"), "--format", "json"]);
     assert_eq!(run.code, Some(0), "{run:?}");
     let range: Value = serde_json::from_str(&run.stdout).expect("one JSON object");
-    assert!(!rules_of(&range).contains(&"unhandled-failure".to_string()));
+    assert!(!strings(&range, "prompts", "rule").contains(&"unhandled-failure".to_string()));
     assert_eq!(lines.len(), commits.len());
 }
 
@@ -211,8 +165,7 @@ fn each_commit_with_require_answers_fails_while_a_commit_is_unanswered() {
 fn each_commit_cannot_be_combined_with_commit() {
     let (repo, root, _, _) = history_with_a_merge();
     let run = run_in(repo.path(), &["--each-commit", "--commit", &root]);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.contains("--commit"), "{run:?}");
+    run.exits_with(2, &["--commit"]);
 }
 
 /// The number `--timings` reports for "parsed texts".
@@ -240,12 +193,10 @@ fn port_history(versions: [&str; 3]) -> (TestRepo, String) {
     (repo, root)
 }
 
-#[test]
-fn a_blob_that_two_commits_produce_is_parsed_once() {
-    // The third commit reverts to the first commit's text: the same blob.
-    let (repo, root) = port_history([PORT_UNWRAP, PORT_HANDLED, PORT_UNWRAP]);
-    let run = run_in(
-        repo.path(),
+/// `ponder --each-commit ROOT..HEAD --timings --format json`.
+fn each_commit_with_timings(dir: &Path, root: &str) -> Run {
+    run_in(
+        dir,
         &[
             "--each-commit",
             &format!("{root}..HEAD"),
@@ -253,7 +204,14 @@ fn a_blob_that_two_commits_produce_is_parsed_once() {
             "--format",
             "json",
         ],
-    );
+    )
+}
+
+#[test]
+fn a_blob_that_two_commits_produce_is_parsed_once() {
+    // The third commit reverts to the first commit's text: the same blob.
+    let (repo, root) = port_history([PORT_UNWRAP, PORT_HANDLED, PORT_UNWRAP]);
+    let run = each_commit_with_timings(repo.path(), &root);
     assert_eq!(parsed_texts(&run), 2, "{run:?}");
     // Both commits that produce it are still asked about, from the one parse.
     let asked = run
@@ -267,16 +225,7 @@ fn a_blob_that_two_commits_produce_is_parsed_once() {
     let third =
         "pub fn parse_port(value: &str) -> u16 {\n    value.parse().expect(\"a port\")\n}\n";
     let (repo, root) = port_history([PORT_UNWRAP, PORT_HANDLED, third]);
-    let run = run_in(
-        repo.path(),
-        &[
-            "--each-commit",
-            &format!("{root}..HEAD"),
-            "--timings",
-            "--format",
-            "json",
-        ],
-    );
+    let run = each_commit_with_timings(repo.path(), &root);
     assert_eq!(parsed_texts(&run), 3, "{run:?}");
 }
 

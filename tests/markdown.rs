@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{ponder, TestRepo};
+use common::{run_in, TestRepo};
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
 const MARKER: &str = "<!-- ponder-report -->";
@@ -12,10 +12,7 @@ const HOSTILE_SUBJECT: &str =
     "Ping @org/team </details><script>alert(1)</script> | `x` [x](javascript:alert(1)) %0A::warning::hi";
 
 fn hostile_repository() -> TestRepo {
-    let mut repo = TestRepo::new();
-    repo.write("src/lib.rs", "pub fn one() -> u32 {\n    1\n}\n");
-    repo.commit_all("Start\n\nA library to grow.");
-    repo.git(&["checkout", "-q", "-b", "topic"]);
+    let mut repo = TestRepo::library_on_topic();
     repo.write(
         "src/a`b|<i>@team.rs",
         "pub fn parse(text: &str) -> u32 {\n    let _ = \"</details>@org/team`|<b>\".len();\n    text.parse::<u32>().unwrap()\n}\n\npub fn read(path: &str) -> String {\n    // ponder: unhandled-failure: @org/team agreed </details> <img src=x onerror=alert(1)> is fine\n    std::fs::read_to_string(path).unwrap()\n}\n",
@@ -31,22 +28,11 @@ fn hostile_repository() -> TestRepo {
     repo
 }
 
+/// `ponder ARGS` in the repository: it must succeed; its stdout, which must be UTF-8.
 fn run(repo: &TestRepo, args: &[&str]) -> String {
-    let output = ponder()
-        .current_dir(repo.path())
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env_remove("GITHUB_ACTIONS")
-        .output()
-        .expect("ponder runs");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
+    let run = run_in(repo.path(), args);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    run.utf8_stdout().to_string()
 }
 
 #[test]

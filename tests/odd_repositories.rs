@@ -16,91 +16,8 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
-use common::{ponder, TestRepo};
+use common::{file_entry, git_in, json_in, line_of, prompts, run_in, strings, TestRepo};
 use serde_json::Value;
-
-// ─── Running the binary ─────────────────────────────────────────────────────────────────
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-impl Run {
-    fn assert_ok(&self) -> &Run {
-        assert_eq!(self.code, Some(0), "expected exit 0: {self:?}");
-        assert!(self.stderr.is_empty(), "expected empty stderr: {self:?}");
-        self
-    }
-
-    fn json(&self) -> Value {
-        self.assert_ok();
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {self:?}"))
-    }
-
-    /// Exit 2, nothing on stdout, a ponder diagnostic (with a help line) mentioning
-    /// every needle.
-    fn assert_diagnostic(&self, needles: &[&str]) {
-        assert_eq!(self.code, Some(2), "expected exit 2: {self:?}");
-        assert!(self.stdout.is_empty(), "expected empty stdout: {self:?}");
-        assert!(
-            self.stderr.contains("help:"),
-            "expected a help line: {self:?}"
-        );
-        for needle in needles {
-            assert!(
-                self.stderr.contains(needle),
-                "stderr should mention {needle:?}: {self:?}"
-            );
-        }
-    }
-}
-
-/// `ponder ARGS` in `dir`, with no user or system git configuration and a wide report.
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let home = tempfile::tempdir().expect("temp home");
-    let mut command = ponder();
-    command.current_dir(dir).args(args);
-    for name in ["NO_COLOR", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"] {
-        command.env_remove(name);
-    }
-    command
-        .env("HOME", home.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("COLUMNS", "200");
-    let output = command.output().expect("the binary runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-fn json_in(dir: &Path, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    run_in(dir, &all).json()
-}
-
-fn prompts(report: &Value) -> &Vec<Value> {
-    report["prompts"].as_array().expect("prompts array")
-}
 
 /// (rule, file, line) of every prompt.
 fn asked(report: &Value) -> Vec<(String, Option<String>, Option<u64>)> {
@@ -116,29 +33,25 @@ fn asked(report: &Value) -> Vec<(String, Option<String>, Option<u64>)> {
         .collect()
 }
 
+/// `asked` of a report whose one prompt is unhandled-failure's about the first line of
+/// `file` (whose text is `text`) that contains `needle`.
+fn unhandled_at(
+    file: &str,
+    text: &str,
+    needle: &str,
+) -> Vec<(String, Option<String>, Option<u64>)> {
+    vec![(
+        "unhandled-failure".to_string(),
+        Some(file.to_string()),
+        Some(line_of(text, needle)),
+    )]
+}
+
 fn rules_asked_about(report: &Value, file: &str) -> Vec<String> {
     asked(report)
         .into_iter()
         .filter(|(_, f, _)| f.as_deref() == Some(file))
         .map(|(rule, _, _)| rule)
-        .collect()
-}
-
-fn file_entry<'a>(report: &'a Value, path: &str) -> &'a Value {
-    report["files"]
-        .as_array()
-        .expect("files array")
-        .iter()
-        .find(|f| f["path"] == path)
-        .unwrap_or_else(|| panic!("{path} not in files: {report:#}"))
-}
-
-fn file_paths(report: &Value) -> Vec<String> {
-    report["files"]
-        .as_array()
-        .expect("files array")
-        .iter()
-        .map(|f| f["path"].as_str().unwrap_or_default().to_string())
         .collect()
 }
 
@@ -151,22 +64,6 @@ fn assert_skipped(report: &Value, path: &str, why: &str) {
         note.contains(why),
         "note of {path} should say {why:?}: {entry:#}"
     );
-}
-
-fn commit_subjects(report: &Value) -> Vec<String> {
-    report["commits"]
-        .as_array()
-        .expect("commits array")
-        .iter()
-        .map(|c| c["subject"].as_str().unwrap_or_default().to_string())
-        .collect()
-}
-
-fn line_of(text: &str, needle: &str) -> u64 {
-    text.lines()
-        .position(|l| l.contains(needle))
-        .map(|i| i as u64 + 1)
-        .unwrap_or_else(|| panic!("{needle:?} not in text"))
 }
 
 // ─── Code the repositories are made of ─────────────────────────────────────────────────
@@ -220,9 +117,9 @@ fn empty_repository_is_an_empty_report() {
     assert_eq!(report["base"], Value::Null);
     assert_eq!(report["head"], Value::Null);
     assert!(prompts(&report).is_empty(), "{report:#}");
-    assert!(file_paths(&report).is_empty(), "{report:#}");
+    assert!(strings(&report, "files", "path").is_empty(), "{report:#}");
     let human = run_in(repo.path(), &[]);
-    human.assert_ok();
+    human.success();
     assert!(
         human.stdout.contains("ponder has no questions"),
         "{human:?}"
@@ -244,11 +141,7 @@ fn unborn_head_reads_the_staged_and_untracked_files() {
     assert_eq!(report["includes_work_tree"], true);
     assert_eq!(
         asked(&report),
-        vec![(
-            "unhandled-failure".to_string(),
-            Some("src/loader.rs".to_string()),
-            Some(line_of(LOADER_RS, "unwrap"))
-        )]
+        unhandled_at("src/loader.rs", LOADER_RS, "unwrap")
     );
     run_in(repo.path(), &["--commit", "HEAD"]).assert_diagnostic(&["HEAD", "commit"]);
 }
@@ -263,7 +156,10 @@ fn detached_head_is_compared_with_the_default_branch() {
     repo.write("src/reload.rs", &loader("reload_settings"));
 
     let report = json_in(repo.path(), &[]);
-    assert_eq!(commit_subjects(&report), vec!["Load settings from a file"]);
+    assert_eq!(
+        strings(&report, "commits", "subject"),
+        vec!["Load settings from a file"]
+    );
     let files: Vec<_> = asked(&report).into_iter().map(|(_, f, _)| f).collect();
     assert_eq!(
         files,
@@ -289,7 +185,7 @@ fn merge_commits_inside_a_range_are_not_asked_about_and_bring_nothing_of_their_o
 
     let report = json_in(repo.path(), &["main..feature"]);
     assert_eq!(
-        commit_subjects(&report),
+        strings(&report, "commits", "subject"),
         vec![
             "Load settings from a file",
             "Merge branch 'main' into feature"
@@ -297,11 +193,7 @@ fn merge_commits_inside_a_range_are_not_asked_about_and_bring_nothing_of_their_o
     );
     assert_eq!(
         asked(&report),
-        vec![(
-            "unhandled-failure".to_string(),
-            Some("src/loader.rs".to_string()),
-            Some(line_of(LOADER_RS, "unwrap"))
-        )],
+        unhandled_at("src/loader.rs", LOADER_RS, "unwrap"),
         "nothing about main's file or the merge commit: {report:#}"
     );
 }
@@ -338,7 +230,7 @@ fn octopus_merge_is_read_against_its_first_parent() {
 
     let range = json_in(repo.path(), &["HEAD~1..HEAD"]);
     assert_eq!(
-        commit_subjects(&range),
+        strings(&range, "commits", "subject"),
         vec![
             "Add beta settings",
             "Add gamma settings",
@@ -389,11 +281,7 @@ fn renames_and_copies_ask_only_about_what_was_edited() {
         .collect();
     assert_eq!(
         yard,
-        vec![(
-            "unhandled-failure".to_string(),
-            Some("src/yard.rs".to_string()),
-            Some(line_of(&edited, "trim().parse().unwrap()"))
-        )],
+        unhandled_at("src/yard.rs", &edited, "trim().parse().unwrap()"),
         "only the edited line of the renamed file: {report:#}"
     );
 
@@ -417,11 +305,7 @@ fn renames_and_copies_ask_only_about_what_was_edited() {
         .collect();
     assert_eq!(
         copied,
-        vec![(
-            "unhandled-failure".to_string(),
-            Some("src/store_copy.rs".to_string()),
-            Some(line_of(&copy, "trim().parse().unwrap()"))
-        )],
+        unhandled_at("src/store_copy.rs", &copy, "trim().parse().unwrap()"),
         "{report:#}"
     );
 }
@@ -434,8 +318,8 @@ fn deleted_files_are_not_asked_about_or_listed() {
 
     let report = json_in(repo.path(), &["main"]);
     assert!(prompts(&report).is_empty(), "{report:#}");
-    assert!(!file_paths(&report).contains(&"src/store.rs".to_string()));
-    run_in(repo.path(), &["main"]).assert_ok();
+    assert!(!strings(&report, "files", "path").contains(&"src/store.rs".to_string()));
+    run_in(repo.path(), &["main"]).success();
 }
 
 #[cfg(unix)]
@@ -470,7 +354,7 @@ fn file_replaced_by_a_symlink_is_listed_and_never_followed() {
     assert_skipped(&report, "src/store.rs", "symbolic link");
     assert!(prompts(&report).is_empty(), "{report:#}");
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -504,14 +388,7 @@ fn submodule_changes_are_listed_and_not_counted_as_rust_files() {
     library.write("src/extra.rs", &loader("extra"));
     library.commit_all("Add extra");
     let module = repo.path().join("vendor/library");
-    let status = Command::new("git")
-        .args(["-c", "protocol.file.allow=always", "pull", "-q"])
-        .current_dir(&module)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .status()
-        .expect("git pull");
-    assert!(status.success());
+    git_in(&module, &["-c", "protocol.file.allow=always", "pull", "-q"]);
     repo.commit_all("Bump the library\n\nThe extra loader is what the importer waits for.");
 
     let report = json_in(repo.path(), &["main"]);
@@ -521,7 +398,7 @@ fn submodule_changes_are_listed_and_not_counted_as_rust_files() {
         "nothing from inside the submodule: {report:#}"
     );
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human.stdout.contains("(2 commits, 0 changed Rust files)"),
         "a submodule is not a Rust file: {human:?}"
@@ -565,14 +442,10 @@ fn byte_order_mark_is_read_with_its_line_numbers() {
     assert_eq!(file_entry(&report, "src/loader.rs")["parsed"], true);
     assert_eq!(
         asked(&report),
-        vec![(
-            "unhandled-failure".to_string(),
-            Some("src/loader.rs".to_string()),
-            Some(line_of(LOADER_RS, "unwrap"))
-        )]
+        unhandled_at("src/loader.rs", LOADER_RS, "unwrap")
     );
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human.stdout.contains("fs::read_to_string(path).unwrap()"),
         "{human:?}"
@@ -622,7 +495,7 @@ fn generated_file_of_200000_lines_is_skipped_with_the_line_limit() {
     let files: Vec<_> = asked(&report).into_iter().map(|(_, f, _)| f).collect();
     assert_eq!(files, vec![Some("src/loader.rs".to_string())], "{report:#}");
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -732,21 +605,12 @@ fn shallow_clone_with_the_base_missing_says_to_fetch() {
     assert!(run.stderr.contains("fetch"), "{run:?}");
 
     // The base branch is there, but not the history it shares with HEAD.
-    let status = Command::new("git")
-        .args(["fetch", "-q", "--depth", "1", "origin", "main:main"])
-        .current_dir(&clone)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .status()
-        .expect("git fetch");
-    assert!(status.success());
+    git_in(
+        &clone,
+        &["fetch", "-q", "--depth", "1", "origin", "main:main"],
+    );
     // A pull request checkout has no upstream; the default base is then `main`.
-    let status = Command::new("git")
-        .args(["branch", "-q", "--unset-upstream"])
-        .current_dir(&clone)
-        .status()
-        .expect("git branch");
-    assert!(status.success());
+    git_in(&clone, &["branch", "-q", "--unset-upstream"]);
     for args in [&["main"][..], &[][..]] {
         let run = run_in(&clone, args);
         run.assert_diagnostic(&[]);
@@ -802,11 +666,7 @@ fn repository_path_with_spaces_and_non_ascii_characters() {
     let moved = path.join("dépôt");
     std::fs::rename(repo.path(), &moved).expect("move the repository");
 
-    let expected = vec![(
-        "unhandled-failure".to_string(),
-        Some("src/données utiles/chargeur élu.rs".to_string()),
-        Some(line_of(LOADER_RS, "unwrap")),
-    )];
+    let expected = unhandled_at("src/données utiles/chargeur élu.rs", LOADER_RS, "unwrap");
     let from_elsewhere = json_in(
         parent.path(),
         &["--repo", moved.to_str().expect("UTF-8 path"), "main"],
@@ -815,7 +675,7 @@ fn repository_path_with_spaces_and_non_ascii_characters() {
     let inside = json_in(&moved.join("src/données utiles"), &[]);
     assert_eq!(asked(&inside), expected);
     let human = run_in(&moved, &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -868,7 +728,7 @@ fn change_of_more_files_than_the_limit_reads_rust_files_first_and_notes_the_rest
     );
 
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -892,7 +752,7 @@ fn change_of_more_files_than_the_limit_reads_rust_files_first_and_notes_the_rest
         repo.path(),
         &["--each-commit", "main..HEAD", "--format", "json"],
     );
-    run.assert_ok();
+    run.success();
     let commit: Value = serde_json::from_str(run.stdout.lines().next().unwrap_or_default())
         .expect("one JSON line per commit");
     let notes = commit["notes"].as_array().expect("notes array");
@@ -938,7 +798,7 @@ fn prompts_past_the_per_file_limit_are_counted_unanswered_first() {
         )]
     );
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     assert!(
         human
             .stdout
@@ -975,11 +835,7 @@ fn skip_globs_cannot_reach_outside_the_repository() {
     let mut repo = on_feature_with(&[(".ponder.toml", config)]);
     repo.write("src/loader.rs", LOADER_RS);
     repo.commit_all(LOADER_MSG);
-    let expected = vec![(
-        "unhandled-failure".to_string(),
-        Some("src/loader.rs".to_string()),
-        Some(line_of(LOADER_RS, "unwrap")),
-    )];
+    let expected = unhandled_at("src/loader.rs", LOADER_RS, "unwrap");
     // Committed configuration (range) and the work tree's (no argument).
     assert_eq!(asked(&json_in(repo.path(), &["main"])), expected);
     assert_eq!(asked(&json_in(repo.path(), &[])), expected);
@@ -1041,7 +897,7 @@ fn symlinks_out_of_the_repository_are_never_followed() {
         let text = report.to_string();
         assert!(!text.contains("TOP-SECRET") && !text.contains("leaked_secret"));
         let human = run_in(repo.path(), args);
-        human.assert_ok();
+        human.success();
         assert!(!human.stdout.contains("TOP-SECRET"), "{human:?}");
     }
     let report = json_in(repo.path(), &[]);
@@ -1062,11 +918,7 @@ fn symlinked_configuration_is_ignored() {
     repo.write("src/loader.rs", LOADER_RS);
     symlink(&quiet, repo.path().join(".ponder.toml")).expect("ln");
     repo.commit_all(LOADER_MSG);
-    let expected = vec![(
-        "unhandled-failure".to_string(),
-        Some("src/loader.rs".to_string()),
-        Some(line_of(LOADER_RS, "unwrap")),
-    )];
+    let expected = unhandled_at("src/loader.rs", LOADER_RS, "unwrap");
     // In the work tree the link is not followed; in a range its blob (the target's path)
     // is not read as TOML.
     assert_eq!(asked(&json_in(repo.path(), &[])), expected);
@@ -1099,7 +951,7 @@ fn hostile_strings_are_exact_in_json_and_inert_in_the_terminal() {
     assert!(!run.stdout.contains('\x1b') && !run.stdout.contains('\r'));
 
     let human = run_in(repo.path(), &["main"]);
-    human.assert_ok();
+    human.success();
     let raw: Vec<char> = human
         .stdout
         .chars()
@@ -1193,7 +1045,7 @@ fn nothing_from_the_repository_is_executed() {
     repo.write("src/reload.rs", &loader("reload_settings"));
 
     for args in [&["main"][..], &[][..], &["--commit", "HEAD"][..]] {
-        run_in(repo.path(), args).assert_ok();
+        run_in(repo.path(), args).success();
     }
     assert!(!marker.exists(), "ponder ran something from the repository");
     // The same repository does run them under git: the test can see an execution.
@@ -1273,11 +1125,13 @@ fn a_syntax_error_in_an_untouched_item_does_not_stop_the_analysis() {
     let entry = file_entry(&report, "src/legacy.rs");
     assert_eq!(entry["parsed"], false, "{entry:#}");
     assert!(
-        asked(&report).contains(&(
-            "unhandled-failure".to_string(),
-            Some("src/legacy.rs".to_string()),
-            Some(line_of(&broken_too, "read_to_string(path).unwrap()"))
-        )),
+        asked(&report).contains(
+            &unhandled_at(
+                "src/legacy.rs",
+                &broken_too,
+                "read_to_string(path).unwrap()"
+            )[0]
+        ),
         "{report:#}"
     );
 }

@@ -3,7 +3,9 @@ use crate::error::Error;
 use crate::rules::registry;
 
 fn parse(text: &str) -> Result<Config, Error> {
-    Config::parse(".ponder.toml", text, &registry())
+    let rules = registry();
+    let definitions: Vec<_> = rules.iter().map(|rule| rule.definition()).collect();
+    Config::parse(".ponder.toml", text, &definitions)
 }
 
 fn message(result: Result<Config, Error>) -> String {

@@ -114,7 +114,7 @@ fn summary(report: &Report) -> String {
         line.push_str(&format!("\nNot read as Rust code: {listed}."));
     }
     for note in &report.notes {
-        line.push_str(&format!("\nNote: {}.", clean(note)));
+        line.push_str(&format!("\nNote: {}.", clean(&note.to_string())));
     }
     if !report.stale_answers.is_empty() {
         let stale: Vec<String> = report

@@ -18,7 +18,7 @@ struct JsonReport<'a> {
     stale_answers: &'a [StaleAnswer],
     /// What a limit left out (files not read, prompts not shown); added after version 1
     /// shipped, so older readers simply ignore it.
-    notes: &'a [String],
+    notes: Vec<String>,
 }
 
 pub fn render(report: &Report) -> String {
@@ -31,7 +31,7 @@ pub fn render(report: &Report) -> String {
         prompts: &report.prompts,
         files: &report.files,
         stale_answers: &report.stale_answers,
-        notes: &report.notes,
+        notes: report.notes.iter().map(ToString::to_string).collect(),
     };
     // Serialising plain strings, numbers and options cannot fail; an empty object would
     // still be valid JSON if it somehow did.

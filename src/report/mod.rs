@@ -6,6 +6,7 @@ pub mod history;
 mod human;
 mod json;
 pub mod markdown;
+mod notes;
 mod rdjson;
 mod sarif;
 mod text;

@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 
 use super::human::clean;
 use super::text::{naming_the_commit, prompt_message, stale_message};
-use crate::rules::{registry, RuleDefinition};
+use crate::model::RuleDefinition;
 use crate::{AnswerSource, Prompt, Report, StaleAnswer};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -212,9 +212,11 @@ struct Suppression {
 
 /// The built-in rules in registry order, then each `[[custom]]` rule that asked something.
 fn rule_descriptors(report: &Report) -> Vec<Descriptor> {
-    let mut descriptors: Vec<Descriptor> = registry()
+    let mut descriptors: Vec<Descriptor> = report
+        .rules
         .iter()
-        .map(|rule| built_in(rule.definition()))
+        .filter(|definition| !definition.docs.asks_about.is_empty())
+        .map(built_in)
         .collect();
     for prompt in &report.prompts {
         if descriptors.iter().all(|d| d.id != prompt.rule) {

@@ -120,6 +120,7 @@ mod tests {
             stale_answers: Vec::new(),
             sources: BTreeMap::new(),
             commit_anchors: BTreeMap::new(),
+            rules: Vec::new(),
             timings: crate::timings::Timings::default(),
             notes: Vec::new(),
         }

@@ -7,9 +7,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::definition::definition;
-use super::helpers::{is_generated_or_vendored, is_production_rust, is_test_file, location};
-use super::{Context, Finding, Message, Rule};
-use crate::change::{Change, FileChange, Text};
+use super::helpers::{is_production_rust, is_test_file, location};
+use super::{Context, Finding, Message, Rule, Scope};
+use crate::change::{Commit, FileChange, MovedCode, Text};
 use crate::config::RuleSettings;
 use crate::syntax::{line_comments, ParsedFile};
 
@@ -52,41 +52,16 @@ impl Rule for BulkInsertion {
     /// is not used to rule a set out. The new-function threshold is bounded by the added
     /// lines that could start a function (a new function's every line is added, its `fn`
     /// line included). On a long range most commits parse nothing.
-    fn extra_texts(&self, change: &Change, settings: &RuleSettings) -> Vec<Text> {
-        let min_added = settings.count("min_added_lines");
-        let min_hunk = settings.count("min_hunk_lines");
-        let min_functions = settings.count("min_new_functions");
-        let max_ratio = settings.number("max_deletion_ratio");
-        let mut texts = Vec::new();
-        for files in change_sets(change).map(|(_, files)| files) {
-            let bound = count(files, |_| None);
-            let exact = !bound.production.iter().any(|file| may_be_test_file(file));
-            let lines_ask = if exact {
-                (bound.added >= min_added && bound.ratio() <= max_ratio)
-                    || bound.largest_hunk_in_set >= min_hunk
-            } else {
-                bound.added >= min_added || bound.largest_hunk_in_set >= min_hunk
-            };
-            let functions_may_ask = bound.added >= min_added / 2
-                && possible_new_functions(&bound.production) >= min_functions;
-            if lines_ask || functions_may_ask {
-                texts.extend(
-                    files
-                        .iter()
-                        .filter(|f| f.is_rust())
-                        .filter_map(|f| f.new.clone()),
-                );
-            }
-        }
-        texts
+    fn scope(&self) -> Scope {
+        Scope::Commit
     }
 
     /// Asking takes at least `min(min_hunk_lines, min_added_lines / 2)` written added
     /// lines in production files, and every path to it counts lines a hunk added: with
     /// fewer added lines in Rust files outside test paths, the texts cannot change that.
-    fn needs_commit_texts(
+    fn needs_texts(
         &self,
-        _commit: &crate::change::Commit,
+        _commit: Option<&Commit>,
         files: &[FileChange],
         settings: &RuleSettings,
     ) -> bool {
@@ -101,36 +76,53 @@ impl Rule for BulkInsertion {
         added >= fewest
     }
 
-    fn check(&self, context: &Context<'_>) -> Vec<Finding> {
-        change_sets(context.change)
-            .filter_map(|(commit, files)| check_set(context, commit, files))
+    /// Only sets that could ask are parsed. A parse can take lines out of the count in
+    /// two ways. Lines of test functions: that lowers the added lines and the largest hunk
+    /// and raises the deletion ratio, so a set that cannot ask on its counts without a
+    /// parse cannot ask with one either. A `#![cfg(test)]` file: that takes its removed
+    /// lines out too, which can lower the ratio, so when some file could be one, the ratio
+    /// is not used to rule a set out. The new-function threshold is bounded by the added
+    /// lines that could start a function (a new function's every line is added, its `fn`
+    /// line included). On a long range most commits parse nothing.
+    fn texts_to_parse(
+        &self,
+        files: &[FileChange],
+        moved: &MovedCode,
+        settings: &RuleSettings,
+    ) -> Vec<Text> {
+        let min_added = settings.count("min_added_lines");
+        let min_hunk = settings.count("min_hunk_lines");
+        let min_functions = settings.count("min_new_functions");
+        let max_ratio = settings.number("max_deletion_ratio");
+        let bound = count(files, moved, |_| None);
+        let exact = !bound.production.iter().any(|file| may_be_test_file(file));
+        let lines_ask = if exact {
+            (bound.added >= min_added && bound.ratio() <= max_ratio)
+                || bound.largest_hunk_in_set >= min_hunk
+        } else {
+            bound.added >= min_added || bound.largest_hunk_in_set >= min_hunk
+        };
+        let functions_may_ask = bound.added >= min_added / 2
+            && possible_new_functions(&bound.production) >= min_functions;
+        if !(lines_ask || functions_may_ask) {
+            return Vec::new();
+        }
+        files
+            .iter()
+            .filter(|f| f.is_rust())
+            .filter_map(|f| f.new.clone())
             .collect()
+    }
+
+    fn check(&self, context: &Context<'_>) -> Vec<Finding> {
+        check_set(context).into_iter().collect()
     }
 }
 
-/// Each commit's files, then the work tree's, as (commit, files).
-fn change_sets(
-    change: &Change,
-) -> impl Iterator<Item = (Option<&crate::change::Commit>, &[FileChange])> {
-    change
-        .commits
-        .iter()
-        .filter(|commit| !commit.is_merge)
-        .map(|commit| (Some(commit), commit.files.as_slice()))
-        .chain(
-            change
-                .work_tree
-                .iter()
-                .map(|files| (None, files.as_slice())),
-        )
-}
-
-fn check_set(
-    context: &Context<'_>,
-    commit: Option<&crate::change::Commit>,
-    files: &[FileChange],
-) -> Option<Finding> {
+fn check_set(context: &Context<'_>) -> Option<Finding> {
     let settings = context.settings;
+    let commit = context.commit;
+    let files = context.files;
     let parsed_of = |file: &FileChange| context.parsed_new(file);
     let Counts {
         production,
@@ -140,7 +132,7 @@ fn check_set(
         added_by_file,
         written_by_hunk,
         largest_hunk_in_set,
-    } = count(files, parsed_of);
+    } = count(files, context.moved_code(), parsed_of);
 
     let largest_file = production.iter().max_by_key(|file| {
         (
@@ -282,34 +274,17 @@ fn possible_new_functions(files: &[&FileChange]) -> usize {
 /// Counts a set's production lines. With a file's parse (`parsed_of`), a `#![cfg(test)]`
 /// file is not production, and lines inside test functions (`#[test]`, or in a
 /// `#[cfg(test)]` module) are not counted either; without one, the counts are an upper
-/// bound of those.
+/// bound of those. Added lines the change index calls old code (moved, re-wrapped) are
+/// counted as moved, not added.
 fn count<'a, 'p>(
     files: &'a [FileChange],
+    index: &MovedCode,
     parsed_of: impl Fn(&'a FileChange) -> Option<&'p ParsedFile>,
 ) -> Counts<'a> {
     let production: Vec<&FileChange> = files
         .iter()
         .filter(|file| is_production_rust(file, parsed_of(file)))
         .collect();
-
-    // Lines removed anywhere in the commit (any file, generated ones aside) that come back
-    // as added lines were moved, not written.
-    let mut removed_pool: HashMap<&str, usize> = HashMap::new();
-    let mut removed_by_file: HashMap<&str, usize> = HashMap::new();
-    for file in files
-        .iter()
-        .filter(|f| f.is_rust() && !is_generated_or_vendored(f))
-    {
-        let mut written = 0;
-        for line in file.removed_texts() {
-            let line = line.trim();
-            if !line.is_empty() {
-                *removed_pool.entry(line).or_default() += 1;
-                written += 1;
-            }
-        }
-        removed_by_file.insert(file.path.as_str(), written);
-    }
 
     let mut added = 0usize;
     let mut removed = 0usize;
@@ -337,28 +312,27 @@ fn count<'a, 'p>(
         let mut written_lines = Vec::new();
         let numbers = file.added_lines.iter().copied();
         for (number, line) in numbers.zip(file.added_texts()) {
-            let line = line.trim();
-            if line.is_empty() || in_test(number) {
+            if line.trim().is_empty() || in_test(number) {
                 continue;
             }
             written_lines.push(number);
-            match removed_pool.get_mut(line) {
-                Some(count) if *count > 0 => {
-                    *count -= 1;
-                    moved += 1;
-                }
-                _ => file_added += 1,
+            if index.is_old(&file.path, number) {
+                moved += 1;
+            } else {
+                file_added += 1;
             }
         }
         added += file_added;
-        removed += removed_by_file
-            .get(file.path.as_str())
-            .copied()
-            .unwrap_or(0);
+        removed += file
+            .removed_texts()
+            .iter()
+            .filter(|line| !line.trim().is_empty())
+            .count();
         added_by_file.insert(file.path.as_str(), file_added);
         written_by_hunk.insert(file.path.as_str(), per_hunk(file, &written_lines));
     }
-    // Moved lines were counted as removed too; a move is neither.
+    // Moved lines were counted as removed too (where they came from a production file);
+    // a move is neither.
     removed = removed.saturating_sub(moved);
     let largest_hunk_in_set = written_by_hunk
         .values()

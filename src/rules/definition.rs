@@ -1,40 +1,9 @@
 //! A rule's data, read from `rules/<id>.toml` (embedded in the binary at build time):
-//! its id, title, question and evidence templates, default thresholds, the data its
-//! detection reads, and the text `ponder explain` prints.
+//! its id, title, question and evidence templates, default thresholds, and the text
+//! `ponder explain` prints. The types are the model's (`crate::model`); this is how the
+//! built-in rules load theirs.
 
-use std::collections::BTreeMap;
-
-use serde::Deserialize;
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleDefinition {
-    pub id: String,
-    pub title: String,
-    pub summary: String,
-    #[serde(default)]
-    pub thresholds: BTreeMap<String, toml::Value>,
-    pub questions: BTreeMap<String, String>,
-    #[serde(default)]
-    pub evidence: BTreeMap<String, String>,
-    /// What the rule's detection reads as data (lists of idioms, not prose); each rule
-    /// checks its shape in `Rule::data_problem`.
-    #[serde(default)]
-    pub data: BTreeMap<String, toml::Value>,
-    pub docs: Docs,
-}
-
-/// The fixed headings of `ponder explain`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Docs {
-    pub asks_about: String,
-    pub why: String,
-    pub example_asks: String,
-    pub example_quiet: String,
-    pub limits: String,
-    pub answering: String,
-}
+pub use crate::model::{Docs, RuleDefinition};
 
 impl RuleDefinition {
     /// Parses an embedded definition. The embedded files are checked by the test suite

@@ -1,33 +1,10 @@
-//! Predicates the rules share: is this file test code, generated or vendored; which
-//! production functions a change touched; what module a function belongs to.
+//! Predicates the rules share: is this file test code or hand-written production code;
+//! which production functions a change touched and which of their sites are new; what
+//! module a function belongs to.
 
-use std::collections::{HashMap, HashSet};
-
-use crate::change::FileChange;
+use crate::change::{FileChange, MovedCode};
 use crate::syntax::test_code::is_test_path;
 use crate::syntax::{Function, ParsedFile, Site, SiteKind};
-
-/// A file no rule should judge as hand-written code.
-pub fn is_generated_or_vendored(file: &FileChange) -> bool {
-    let path = file.path.as_str();
-    let vendored = path.split('/').any(|segment| {
-        matches!(
-            segment,
-            "vendor" | "vendored" | "third_party" | "third-party"
-        )
-    });
-    let generated_path = path.contains("generated") || path.ends_with(".pb.rs");
-    let generated_header = file.new.as_ref().is_some_and(|text| {
-        text.content.lines().take(15).any(|line| {
-            let lower = line.to_ascii_lowercase();
-            lower.contains("@generated")
-                || lower.contains("automatically generated")
-                || lower.contains("auto-generated")
-                || lower.contains("do not edit")
-        })
-    });
-    vendored || generated_path || generated_header
-}
 
 /// Test code by path or by `#![cfg(test)]`.
 pub fn is_test_file(file: &FileChange, parsed: Option<&ParsedFile>) -> bool {
@@ -39,7 +16,7 @@ pub fn is_production_rust(file: &FileChange, parsed: Option<&ParsedFile>) -> boo
     file.is_rust()
         && file.skipped.is_none()
         && !is_test_file(file, parsed)
-        && !is_generated_or_vendored(file)
+        && !file.is_generated_or_vendored()
 }
 
 /// A production function of the new version and the sites it gained on added lines.
@@ -48,102 +25,44 @@ pub struct ChangedFunction<'a> {
     pub added_sites: Vec<&'a Site>,
 }
 
-/// Lines the change removed, whitespace collapsed, to tell a new site from an old one
-/// that was only re-indented, moved, or edited elsewhere on its line.
-pub struct RemovedCode {
-    /// Removed lines of each file, as one text.
-    by_file: HashMap<String, String>,
-    /// Every removed line of the change (moves between files), when it is small enough
-    /// to search.
-    everywhere: HashSet<String>,
+/// Whether a site on an added line was there before the change: its line and its code are
+/// old code in the change index (moved, re-indented, re-wrapped), it is a branch whose hunk removed a
+/// branch of the same keyword (an existing `if` or `return` rewritten), or its code was
+/// removed from the same file (the line around it was edited).
+pub fn had_before(moved: &MovedCode, file: &FileChange, site: &Site) -> bool {
+    let code = site.code.split(" (when ").next().unwrap_or("");
+    let whole = code.strip_suffix("...").unwrap_or(code);
+    if moved.is_old_code(&file.path, site.line, whole) {
+        return true;
+    }
+    if matches!(site.kind, SiteKind::Branch(_)) && rewrites_branch(file, site.line) {
+        return true;
+    }
+    let searchable = code.len() >= 8 && !code.ends_with("...");
+    searchable && moved.removed_from_file(file, code)
 }
 
-/// Above this many removed lines, only same-file rewrites are recognised.
-const MAX_GLOBAL_REMOVED_LINES: usize = 200_000;
-
-/// A removed line this short (`} else {`, `return None;`, `continue;`) says nothing about
-/// where an added line came from: removed from another file, it does not make a new
-/// site on a line like it a move.
-const MIN_MOVED_LINE: usize = 16;
-
-fn collapse(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-impl RemovedCode {
-    pub fn of(files: &[FileChange]) -> RemovedCode {
-        let mut by_file = HashMap::new();
-        let mut everywhere = HashSet::new();
-        let total: usize = files.iter().map(FileChange::removed_count).sum();
-        for file in files.iter().filter(|f| f.is_rust()) {
-            let removed = file.removed_texts();
-            if removed.is_empty() {
-                continue;
-            }
-            let collapsed: Vec<String> = removed.iter().map(|l| collapse(l)).collect();
-            if total <= MAX_GLOBAL_REMOVED_LINES {
-                everywhere.extend(
-                    collapsed
-                        .iter()
-                        .filter(|l| l.len() >= MIN_MOVED_LINE)
-                        .cloned(),
-                );
-            }
-            by_file.insert(file.path.clone(), collapsed.join("\n"));
-        }
-        RemovedCode {
-            by_file,
-            everywhere,
-        }
-    }
-
-    /// The site was there before: its whole line was removed somewhere in the change
-    /// (a move or re-indentation), or its code was removed from the same file (the line
-    /// around it was edited).
-    pub fn had_before(&self, file: &FileChange, site: &Site) -> bool {
-        if let Some(line) = file.new_line(site.line) {
-            let line = collapse(line);
-            if line.len() >= MIN_MOVED_LINE && self.everywhere.contains(&line) {
-                return true;
-            }
-        }
-        if matches!(site.kind, SiteKind::Branch(_)) && self.rewrites_branch(file, site.line) {
-            return true;
-        }
-        let code = site.code.split(" (when ").next().unwrap_or("");
-        let searchable = code.len() >= 8 && !code.ends_with("...");
-        searchable
-            && [Some(file.path.as_str()), file.old_path.as_deref()]
-                .into_iter()
-                .flatten()
-                .filter_map(|path| self.by_file.get(path))
-                .any(|removed| removed.contains(code))
-    }
-}
-
-impl RemovedCode {
-    /// The added line opens a branch with the same keyword as a line its hunk removed:
-    /// an existing `if`, `else`, `return`, `break` or `continue` that was rewritten.
-    fn rewrites_branch(&self, file: &FileChange, line: u32) -> bool {
-        let Some(added) = file.new_line(line) else {
-            return false;
-        };
-        let Some(keyword) = branch_keyword(added) else {
-            return false;
-        };
-        let Some(hunk) = file
-            .hunks
-            .iter()
-            .find(|h| (h.new_start..h.new_start + h.new_lines).contains(&line))
-        else {
-            return false;
-        };
-        let old = file.old.as_ref().map(|t| t.content.as_ref()).unwrap_or("");
-        old.lines()
-            .skip(hunk.old_start.saturating_sub(1) as usize)
-            .take(hunk.old_lines as usize)
-            .any(|removed| branch_keyword(removed) == Some(keyword))
-    }
+/// The added line opens a branch with the same keyword as a line its hunk removed: an
+/// existing `if`, `else`, `return`, `break` or `continue` that was rewritten.
+fn rewrites_branch(file: &FileChange, line: u32) -> bool {
+    let Some(added) = file.new_line(line) else {
+        return false;
+    };
+    let Some(keyword) = branch_keyword(added) else {
+        return false;
+    };
+    let Some(hunk) = file
+        .hunks
+        .iter()
+        .find(|h| (h.new_start..h.new_start + h.new_lines).contains(&line))
+    else {
+        return false;
+    };
+    let old = file.old.as_ref().map(|t| t.content.as_ref()).unwrap_or("");
+    old.lines()
+        .skip(hunk.old_start.saturating_sub(1) as usize)
+        .take(hunk.old_lines as usize)
+        .any(|removed| branch_keyword(removed) == Some(keyword))
 }
 
 /// The keyword a line's branch starts with, `} else if` and `} else` included.
@@ -155,11 +74,11 @@ fn branch_keyword(line: &str) -> Option<&'static str> {
 }
 
 /// Production functions that contain added lines, each with the sites on those lines
-/// that are new (not rewritten or moved, see `RemovedCode`).
+/// that are new (see `had_before`).
 pub fn changed_production_functions<'a>(
     file: &FileChange,
     parsed: &'a ParsedFile,
-    removed: &RemovedCode,
+    moved: &MovedCode,
 ) -> Vec<ChangedFunction<'a>> {
     parsed
         .functions
@@ -177,7 +96,7 @@ pub fn changed_production_functions<'a>(
                 .sites
                 .iter()
                 .filter(|site| file.added_lines.contains(&site.line))
-                .filter(|site| !removed.had_before(file, site))
+                .filter(|site| !had_before(moved, file, site))
                 // A site inside a nested function is that function's, not this one's.
                 .filter(|site| {
                     parsed

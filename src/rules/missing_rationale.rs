@@ -6,8 +6,8 @@
 use regex::Regex;
 
 use super::definition::definition;
-use super::{Context, Finding, Message, Rule};
-use crate::change::{Commit, FileChange};
+use super::{Context, Finding, Message, Rule, Scope};
+use crate::change::{Commit, FileChange, MovedCode};
 use crate::config::RuleSettings;
 
 pub struct MissingRationale;
@@ -29,13 +29,17 @@ impl Rule for MissingRationale {
     /// Texts are read only to tell a trivial commit (a release, a move, formatting) from
     /// one that needs a reason; a commit whose message and size already settle it needs
     /// none.
-    fn needs_commit_texts(
+    fn scope(&self) -> Scope {
+        Scope::Commit
+    }
+
+    fn needs_texts(
         &self,
-        commit: &Commit,
+        commit: Option<&Commit>,
         files: &[FileChange],
         settings: &RuleSettings,
     ) -> bool {
-        let Some(patterns) = patterns() else {
+        let (Some(commit), Some(patterns)) = (commit, patterns()) else {
             return false;
         };
         let counted: Vec<&FileChange> = files.iter().filter(|f| !is_lockfile(&f.path)).collect();
@@ -46,19 +50,24 @@ impl Rule for MissingRationale {
         let Some(patterns) = patterns() else {
             return Vec::new();
         };
+        // The work in progress has no message to judge, and a merge's reason is its
+        // branch's.
+        let Some(commit) = context.commit.filter(|c| !c.is_merge) else {
+            return Vec::new();
+        };
         let mut findings = Vec::new();
-        for commit in context.change.commits.iter().filter(|c| !c.is_merge) {
-            let counted: Vec<&FileChange> = commit
+        {
+            let counted: Vec<&FileChange> = context
                 .files
                 .iter()
                 .filter(|f| !is_lockfile(&f.path))
                 .collect();
             let Some(key) = question_key(commit, &counted, context.settings, patterns) else {
-                continue;
+                return findings;
             };
             let size = changed_lines(&counted);
-            if is_trivial(commit, &counted, size, patterns) {
-                continue;
+            if is_trivial(commit, &counted, size, patterns, context.moved_code()) {
+                return findings;
             }
             let size_text = format!(
                 "{} in {}",
@@ -288,10 +297,16 @@ fn is_lockfile(path: &str) -> bool {
     name.ends_with(".lock") || name == "package-lock.json" || name == "pnpm-lock.yaml"
 }
 
-fn is_trivial(commit: &Commit, files: &[&FileChange], size: usize, patterns: &Patterns) -> bool {
+fn is_trivial(
+    commit: &Commit,
+    files: &[&FileChange],
+    size: usize,
+    patterns: &Patterns,
+    moved: &MovedCode,
+) -> bool {
     // A release: changelogs aside, every changed line names a version or a date.
-    let version_bump = !commit.files.is_empty()
-        && commit.files.iter().all(|f| {
+    let version_bump = !files.is_empty()
+        && files.iter().all(|f| {
             patterns.changelog.is_match(&f.path)
                 || is_lockfile(&f.path)
                 || (f.skipped.is_none()
@@ -301,26 +316,24 @@ fn is_trivial(commit: &Commit, files: &[&FileChange], size: usize, patterns: &Pa
                         .all(|l| l.trim().is_empty() || patterns.version_line.is_match(l)))
         });
     let typo_fix = patterns.typo.is_match(&commit.subject) && size <= 10;
-    version_bump || typo_fix || formatting_only(files) || moves_only(files)
+    version_bump || typo_fix || formatting_only(files) || moves_only(files, moved)
 }
 
-/// Every added line was removed elsewhere in the commit: functions reordered or moved
-/// between files, whose reason is plain from the diff itself.
-fn moves_only(files: &[&FileChange]) -> bool {
-    let mut removed: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for line in files.iter().flat_map(|f| f.removed_texts()) {
-        *removed.entry(line.trim()).or_default() += 1;
-    }
+/// Every written added line is old code in the change index (moved from elsewhere in the
+/// commit, re-indented or re-wrapped): functions reordered or moved between files, whose
+/// reason is plain from the diff itself.
+fn moves_only(files: &[&FileChange], moved: &MovedCode) -> bool {
     let mut added_any = false;
-    for line in files.iter().flat_map(|f| f.added_texts()) {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        added_any = true;
-        match removed.get_mut(line) {
-            Some(count) if *count > 0 => *count -= 1,
-            _ => return false,
+    for file in files {
+        let numbers = file.added_lines.iter().copied();
+        for (number, line) in numbers.zip(file.added_texts()) {
+            if line.trim().is_empty() {
+                continue;
+            }
+            added_any = true;
+            if !moved.is_old(&file.path, number) {
+                return false;
+            }
         }
     }
     added_any
@@ -420,14 +433,16 @@ mod tests {
             &[1],
             &[2],
         );
-        assert!(super::moves_only(&[&moved]));
+        let index = crate::change::MovedCode::of(std::slice::from_ref(&moved));
+        assert!(super::moves_only(&[&moved], &index));
         let edited = file(
             "fn a() {}\nfn b() {}\n",
             "fn b() {}\nfn a() { x() }\n",
             &[1],
             &[2],
         );
-        assert!(!super::moves_only(&[&edited]));
+        let index = crate::change::MovedCode::of(std::slice::from_ref(&edited));
+        assert!(!super::moves_only(&[&edited], &index));
     }
 
     /// The gate that decides whether a commit's texts are read: its answer from message
@@ -435,7 +450,9 @@ mod tests {
     #[test]
     fn question_key_decides_from_message_and_size_without_texts() {
         use crate::change::{Commit, FileChange, FileStatus};
-        let config = crate::config::Config::defaults(&crate::rules::registry());
+        let rules = crate::rules::registry();
+        let definitions: Vec<_> = rules.iter().map(|rule| rule.definition()).collect();
+        let config = crate::config::Config::defaults(&definitions);
         let settings = &config.rules["missing-rationale"];
         let patterns = super::patterns().expect("patterns compile");
         let file = |lines: u32| FileChange {

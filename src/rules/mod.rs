@@ -12,13 +12,15 @@ mod untested_branch;
 
 use std::sync::OnceLock;
 
-use crate::change::{Change, Commit, FileChange, Text};
-use crate::config::RuleSettings;
+use crate::change::{Commit, FileChange, MovedCode, Text};
+use crate::model::RuleSettings;
 use crate::syntax::{ParsedFile, Syntax};
 
+pub use crate::template::{placeholders, render};
 pub use definition::RuleDefinition;
 
-/// Every rule, in the order the report lists them. Adding a rule adds one line here.
+/// Every built-in rule, in the order the report lists them. Adding a rule adds one line
+/// here.
 pub fn registry() -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(unhandled_failure::UnhandledFailure),
@@ -28,9 +30,20 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
     ]
 }
 
+/// What a rule judges: the pipeline reads this and hands the rule those files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Each commit on its own, against its first parent, and the uncommitted work as a
+    /// unit of its own (`Context::commit` is `None` then).
+    Commit,
+    /// The change as a whole: the diff from its base to its end state (the head, or the
+    /// work tree in the no-argument form).
+    Change,
+}
+
 pub trait Rule: Send + Sync {
     /// The rule's data: id, title, templates, thresholds, explanation.
-    fn definition(&self) -> &'static RuleDefinition;
+    fn definition(&self) -> &RuleDefinition;
 
     /// The variables each message template receives, as (`questions.KEY` or
     /// `evidence.KEY`, variable names). A test checks the TOML against this list.
@@ -43,47 +56,58 @@ pub trait Rule: Send + Sync {
         (!data.is_empty()).then(|| "has a [data] table that the rule does not read".to_string())
     }
 
-    /// Texts this rule needs parsed beyond the new versions of the range's files.
-    fn extra_texts(&self, _change: &Change, _settings: &RuleSettings) -> Vec<Text> {
-        Vec::new()
-    }
+    fn scope(&self) -> Scope;
 
-    /// Whether checking `commit` on its own (a range's commit-by-commit pass, which only
-    /// the commit-level rules read) needs the texts of its `files`, given their hunks and
-    /// line numbers. Without texts, `added_texts()` and the like are empty. Answer `true`
-    /// unless the hunks alone show the rule cannot ask: reading texts is most of what a
-    /// commit costs.
-    fn needs_commit_texts(
+    /// For a `Scope::Commit` rule: whether judging this commit needs the texts of its
+    /// `files`, given their hunks and line numbers. Without texts, `added_texts()` and
+    /// the like are empty. Answer `true` unless the hunks alone show the rule cannot ask:
+    /// on a long range, reading texts is most of what a commit costs. (A `Scope::Change`
+    /// rule always has the texts.)
+    fn needs_texts(
         &self,
-        _commit: &Commit,
+        _commit: Option<&Commit>,
         _files: &[FileChange],
         _settings: &RuleSettings,
     ) -> bool {
         true
     }
 
+    /// The texts this rule needs parsed among `files`. A `Scope::Change` rule has every
+    /// Rust file's new version parsed without asking.
+    fn texts_to_parse(
+        &self,
+        _files: &[FileChange],
+        _moved: &MovedCode,
+        _settings: &RuleSettings,
+    ) -> Vec<Text> {
+        Vec::new()
+    }
+
     fn check(&self, context: &Context<'_>) -> Vec<Finding>;
 }
 
-/// What a rule sees.
+/// What a rule sees: the files of what it judges (see `Scope`), their parses and its
+/// settings.
 pub struct Context<'a> {
-    pub change: &'a Change,
+    /// A commit's diff, the work in progress, or the whole change, by the rule's scope.
+    pub files: &'a [FileChange],
+    /// The commit judged, for a `Scope::Commit` rule; `None` for the work in progress
+    /// and for `Scope::Change` rules.
+    pub commit: Option<&'a Commit>,
     pub syntax: &'a Syntax,
     pub settings: &'a RuleSettings,
-    /// The change's removed lines, indexed on first use and shared by the rules that ask
-    /// whether a site is new (see `helpers::RemovedCode`).
-    pub removed: &'a OnceLock<helpers::RemovedCode>,
+    /// The change index of `files`, built on first use and shared by the rules.
+    pub moved: &'a OnceLock<MovedCode>,
 }
 
 impl Context<'_> {
-    /// The change's removed lines, indexed once per change whichever rule asks first.
-    pub fn removed_code(&self) -> &helpers::RemovedCode {
-        self.removed
-            .get_or_init(|| helpers::RemovedCode::of(&self.change.files))
+    /// Which added lines of `files` are old code (moved, re-indented, re-wrapped).
+    pub fn moved_code(&self) -> &MovedCode {
+        self.moved.get_or_init(|| MovedCode::of(self.files))
     }
 
     /// The parsed new version of a file, when it is Rust and was parsed.
-    pub fn parsed_new(&self, file: &crate::change::FileChange) -> Option<&ParsedFile> {
+    pub fn parsed_new(&self, file: &FileChange) -> Option<&ParsedFile> {
         let text = file.new.as_ref()?;
         self.syntax.get(&text.key)
     }
@@ -146,74 +170,6 @@ impl Finding {
             function: None,
         }
     }
-}
-
-/// Fills `{name}` placeholders. `{{` and `}}` stand for literal braces. A placeholder
-/// without a value is kept visible as `{name}` (tests make sure that never ships).
-pub fn render(template: &str, variables: &[(&str, String)]) -> String {
-    let mut out = String::with_capacity(template.len() + 64);
-    for piece in pieces(template) {
-        match piece {
-            Piece::Text(text) => out.push_str(text),
-            Piece::Placeholder(name) => match variables.iter().find(|(n, _)| *n == name) {
-                Some((_, value)) => out.push_str(value),
-                None => {
-                    out.push('{');
-                    out.push_str(name);
-                    out.push('}');
-                }
-            },
-        }
-    }
-    out
-}
-
-/// The placeholder names a template uses.
-pub fn placeholders(template: &str) -> Vec<String> {
-    pieces(template)
-        .into_iter()
-        .filter_map(|piece| match piece {
-            Piece::Placeholder(name) => Some(name.to_string()),
-            Piece::Text(_) => None,
-        })
-        .collect()
-}
-
-enum Piece<'a> {
-    Text(&'a str),
-    Placeholder(&'a str),
-}
-
-fn pieces(template: &str) -> Vec<Piece<'_>> {
-    let mut pieces = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find(['{', '}']) {
-        pieces.push(Piece::Text(&rest[..open]));
-        let tail = &rest[open..];
-        if let Some(after) = tail.strip_prefix("{{") {
-            pieces.push(Piece::Text("{"));
-            rest = after;
-        } else if let Some(after) = tail.strip_prefix("}}") {
-            pieces.push(Piece::Text("}"));
-            rest = after;
-        } else if let Some(after) = tail.strip_prefix('{') {
-            match after.split_once('}') {
-                Some((name, after)) => {
-                    pieces.push(Piece::Placeholder(name));
-                    rest = after;
-                }
-                None => {
-                    pieces.push(Piece::Text(tail));
-                    rest = "";
-                }
-            }
-        } else {
-            pieces.push(Piece::Text("}"));
-            rest = &tail[1..];
-        }
-    }
-    pieces.push(Piece::Text(rest));
-    pieces
 }
 
 #[cfg(test)]

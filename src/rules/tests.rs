@@ -148,3 +148,59 @@ fn rendering_fills_placeholders_and_keeps_literal_braces() {
     assert_eq!(render("{missing}", &[]), "{missing}");
     assert_eq!(render("dangling {", &[]), "dangling {");
 }
+
+/// The other direction of the four places: nothing under `src/rules/` or `fixtures/` that
+/// the registry does not know, so a rule half added (or half removed) fails here.
+#[test]
+fn every_rule_module_and_fixture_folder_is_registered() {
+    const SHARED: &[&str] = &["mod", "definition", "helpers", "custom", "tests"];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ids: BTreeSet<String> = registry()
+        .iter()
+        .map(|rule| rule.definition().id.clone())
+        .collect();
+    for entry in std::fs::read_dir(root.join("src/rules")).expect("src/rules/ exists") {
+        let name = entry.expect("readable entry").file_name();
+        let name = name.to_string_lossy();
+        if let Some(stem) = name.strip_suffix(".rs") {
+            if !SHARED.contains(&stem) {
+                assert!(
+                    ids.contains(&stem.replace('_', "-")),
+                    "src/rules/{name} is not in the registry"
+                );
+            }
+        }
+    }
+    for entry in std::fs::read_dir(root.join("fixtures")).expect("fixtures/ exists") {
+        let entry = entry.expect("readable entry");
+        if entry.path().is_dir() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            assert!(
+                ids.contains(&name),
+                "fixtures/{name}/ is not a registered rule"
+            );
+        }
+    }
+}
+
+/// The README's table of rules names every registered rule, in registry order, and no
+/// other: it is the first place a user looks.
+#[test]
+fn the_readme_lists_every_rule_in_registry_order() {
+    let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+    let section = readme
+        .split("\n## The rules")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README has a section `## The rules`");
+    let listed: Vec<&str> = section
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|line| line.split('`').next())
+        .collect();
+    let registered: Vec<String> = registry()
+        .iter()
+        .map(|rule| rule.definition().id.clone())
+        .collect();
+    assert_eq!(listed, registered);
+}

@@ -19,7 +19,7 @@ use regex::Regex;
 
 use super::definition::definition;
 use super::helpers::{changed_production_functions, is_production_rust, location};
-use super::{Context, Finding, Message, Rule};
+use super::{Context, Finding, Message, Rule, Scope};
 use crate::change::FileChange;
 use crate::syntax::{Failure, Function, Operation, Site, SiteKind};
 use judgment::{judge, Idioms, Judgment};
@@ -54,14 +54,8 @@ impl Rule for UnhandledFailure {
         Idioms::read(&self.definition().data).err()
     }
 
-    /// A code-level rule: it reads the range's files, never a commit's own.
-    fn needs_commit_texts(
-        &self,
-        _commit: &crate::change::Commit,
-        _files: &[FileChange],
-        _settings: &crate::config::RuleSettings,
-    ) -> bool {
-        false
+    fn scope(&self) -> Scope {
+        Scope::Change
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
@@ -70,9 +64,9 @@ impl Rule for UnhandledFailure {
         let idioms =
             IDIOMS.get_or_init(|| Idioms::read(&self.definition().data).unwrap_or_default());
         let max_listed = context.settings.count("max_listed_sites");
-        let removed = context.removed_code();
+        let moved = context.moved_code();
         let mut findings = Vec::new();
-        for file in &context.change.files {
+        for file in context.files {
             let parsed = context.parsed_new(file);
             if !is_production_rust(file, parsed) {
                 continue;
@@ -80,7 +74,7 @@ impl Rule for UnhandledFailure {
             match parsed {
                 Some(parsed) if parsed.parse_error.is_none() => {
                     let build_script = is_build_script(&file.path);
-                    for changed in changed_production_functions(file, parsed, removed) {
+                    for changed in changed_production_functions(file, parsed, moved) {
                         let asked = asked_operations(&changed.added_sites, build_script, idioms);
                         findings.extend(
                             asked.iter().filter_map(|group| {

@@ -12,8 +12,7 @@ use super::helpers::{
     changed_production_functions, changed_test_functions, file_module, is_production_rust,
     is_test_file, location,
 };
-use super::{Context, Finding, Message, Rule};
-use crate::change::FileChange;
+use super::{Context, Finding, Message, Rule, Scope};
 use crate::syntax::{Branch, Function, SiteKind};
 
 pub struct UntestedBranch;
@@ -33,34 +32,28 @@ impl Rule for UntestedBranch {
         ]
     }
 
-    /// A code-level rule: it reads the range's files, never a commit's own.
-    fn needs_commit_texts(
-        &self,
-        _commit: &crate::change::Commit,
-        _files: &[FileChange],
-        _settings: &crate::config::RuleSettings,
-    ) -> bool {
-        false
+    fn scope(&self) -> Scope {
+        Scope::Change
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
         let tests = changed_tests(context);
         let max_listed = context.settings.count("max_listed_branches");
-        let removed = context.removed_code();
+        let moved = context.moved_code();
         let snapshot_roots = if context.settings.flag("snapshots_count_as_tests") {
             changed_expectation_roots(context)
         } else {
             Vec::new()
         };
         let mut findings = Vec::new();
-        for file in &context.change.files {
+        for file in context.files {
             let Some(parsed) = context.parsed_new(file) else {
                 continue;
             };
             if !is_production_rust(file, Some(parsed)) {
                 continue;
             }
-            for changed in changed_production_functions(file, parsed, removed) {
+            for changed in changed_production_functions(file, parsed, moved) {
                 let branches: Vec<_> = changed
                     .added_sites
                     .iter()
@@ -164,7 +157,7 @@ impl ChangedTest {
 
 fn changed_tests(context: &Context<'_>) -> Vec<ChangedTest> {
     let mut tests = Vec::new();
-    for file in &context.change.files {
+    for file in context.files {
         if !file.is_rust() {
             continue;
         }
@@ -209,7 +202,6 @@ fn package_root(path: &str) -> String {
 fn changed_expectation_roots(context: &Context<'_>) -> Vec<String> {
     const TEST_DIRECTORIES: &[&str] = &["tests", "test", "testdata", "snapshots", "fixtures"];
     context
-        .change
         .files
         .iter()
         .filter(|file| !file.is_rust())

@@ -1,11 +1,22 @@
-//! Builds real git repositories for tests: fixed author and dates, so commit hashes are
-//! the same on every run and every machine; no user or system git configuration, so a
-//! developer's hooks or signing settings cannot leak in.
+//! What every integration test shares: the one way to run a program with a clean
+//! environment (`run`), and real git repositories built with fixed author and dates, so
+//! commit hashes are the same on every run and every machine; git runs in the same clean
+//! environment, so a developer's hooks, signing settings or a surrounding git hook's
+//! `GIT_DIR` cannot leak in.
 
 #![allow(dead_code)]
 
+#[cfg(target_os = "linux")]
+pub mod pty;
+mod report;
+mod run;
+
+#[allow(unused_imports)]
+pub use report::*;
+#[allow(unused_imports)]
+pub use run::*;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 pub struct TestRepo {
     pub dir: tempfile::TempDir,
@@ -25,39 +36,18 @@ impl TestRepo {
     }
 
     /// Runs git in the repository and returns its stdout; panics with stderr on failure.
+    /// Each commit is dated a minute after the one before, from a fixed start.
     pub fn git(&self, args: &[&str]) -> String {
         let date = format!(
             "2024-01-01T{:02}:{:02}:00+00:00",
             self.commits / 60,
             self.commits % 60
         );
-        let output = Command::new("git")
-            .args([
-                "-c",
-                "commit.gpgsign=false",
-                "-c",
-                "core.autocrlf=false",
-                "-c",
-                "core.hooksPath=/dev/null",
-            ])
-            .args(args)
-            .current_dir(self.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_AUTHOR_NAME", "Fixture Author")
-            .env("GIT_AUTHOR_EMAIL", "author@example.com")
-            .env("GIT_COMMITTER_NAME", "Fixture Author")
-            .env("GIT_COMMITTER_EMAIL", "author@example.com")
+        let mut command = git_command(self.path(), args);
+        command
             .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
-            .output()
-            .expect("git runs");
-        assert!(
-            output.status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).trim().to_string()
+            .env("GIT_COMMITTER_DATE", &date);
+        expect_success(command, args)
     }
 
     pub fn write(&self, path: &str, content: &str) {
@@ -87,6 +77,53 @@ impl TestRepo {
     }
 }
 
+impl TestRepo {
+    /// A library with one function on `main`, and a new branch `topic` checked out on it:
+    /// what a contributor starts a change from.
+    pub fn library_on_topic() -> TestRepo {
+        let mut repo = TestRepo::new();
+        repo.write("src/lib.rs", "pub fn one() -> u32 {\n    1\n}\n");
+        repo.commit_all("Start\n\nA library to grow.");
+        repo.git(&["checkout", "-q", "-b", "topic"]);
+        repo
+    }
+}
+
+/// `git ARGS` in `dir` (any directory: a clone, a submodule, a bare repository): its
+/// stdout, trimmed; panics with stderr when git fails.
+pub fn git_in(dir: &Path, args: &[&str]) -> String {
+    expect_success(git_command(dir, args), args)
+}
+
+/// git in `dir`, in the harness's clean environment, with a fixed identity, and with the
+/// settings that would make a commit depend on the machine (signing, line endings, hooks)
+/// turned off.
+pub fn git_command(dir: &Path, args: &[&str]) -> CleanCommand {
+    let mut command = CleanCommand::new("git");
+    command
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "core.autocrlf=false",
+            "-c",
+            "core.hooksPath=/dev/null",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Fixture Author")
+        .env("GIT_AUTHOR_EMAIL", "author@example.com")
+        .env("GIT_COMMITTER_NAME", "Fixture Author")
+        .env("GIT_COMMITTER_EMAIL", "author@example.com");
+    command
+}
+
+fn expect_success(command: CleanCommand, args: &[&str]) -> String {
+    let run = command.run();
+    assert_eq!(run.code, Some(0), "git {args:?} failed: {run:?}");
+    run.stdout.trim().to_string()
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).expect("readable fixture dir") {
         let entry = entry.expect("entry");
@@ -98,17 +135,4 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).expect("copy");
         }
     }
-}
-
-/// The built `ponder` binary.
-/// The ponder binary, without the GitHub Actions variables that change its default range:
-/// run inside a pull-request job, a test that passes no range would otherwise analyse
-/// `origin/$GITHUB_BASE_REF...HEAD`, which its repository does not have. Tests of that
-/// behaviour set the variables themselves.
-pub fn ponder() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ponder"));
-    for name in ["GITHUB_ACTIONS", "GITHUB_BASE_REF", "GITHUB_EVENT_PATH"] {
-        command.env_remove(name);
-    }
-    command
 }

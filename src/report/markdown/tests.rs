@@ -46,6 +46,7 @@ fn report(prompts: Vec<Prompt>, subject: &str) -> Report {
         stale_answers: Vec::new(),
         sources: BTreeMap::new(),
         commit_anchors: BTreeMap::new(),
+        rules: Vec::new(),
         timings: crate::timings::Timings::default(),
         notes: Vec::new(),
     }

@@ -2,7 +2,11 @@
 //! each commit (and the range as a whole) touches, with their old and new text and the
 //! line numbers of every added and removed line. Nothing here knows about git2 or syn.
 
+mod moved;
+
 use std::collections::BTreeSet;
+
+pub use moved::MovedCode;
 
 /// Everything the rules look at: a resolved range, its commits, and the range diff.
 #[derive(Debug, Clone, Default)]
@@ -147,6 +151,29 @@ pub struct Hunk {
 impl FileChange {
     pub fn is_rust(&self) -> bool {
         self.path.ends_with(".rs")
+    }
+
+    /// Generated (`@generated` or "do not edit" near the top, `generated` in the path) or
+    /// vendored (`vendor/`, `third_party/`): not hand-written code, whoever committed it.
+    pub fn is_generated_or_vendored(&self) -> bool {
+        let path = self.path.as_str();
+        let vendored = path.split('/').any(|segment| {
+            matches!(
+                segment,
+                "vendor" | "vendored" | "third_party" | "third-party"
+            )
+        });
+        let generated_path = path.contains("generated") || path.ends_with(".pb.rs");
+        let generated_header = self.new.as_ref().is_some_and(|text| {
+            text.content.lines().take(15).any(|line| {
+                let lower = line.to_ascii_lowercase();
+                lower.contains("@generated")
+                    || lower.contains("automatically generated")
+                    || lower.contains("auto-generated")
+                    || lower.contains("do not edit")
+            })
+        });
+        vendored || generated_path || generated_header
     }
 
     pub fn added_count(&self) -> usize {

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Writes the four places of a new rule (see CONTRIBUTING.md): src/rules/ID.rs with a
+# compiling skeleton, rules/ID.toml, fixtures/ID/ with one asks- and one quiet- case,
+# and its line in the registry (src/rules/mod.rs). It also adds the rule to the README's
+# table. It writes nothing if any of those already exists.
+#
+#   scripts/new-rule.sh todo-comment
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+id="${1:-}"
+if ! [[ "$id" =~ ^[a-z][a-z0-9]*(-[a-z0-9]+)*$ ]]; then
+    echo "usage: scripts/new-rule.sh RULE-ID   (kebab-case, such as todo-comment)" >&2
+    exit 2
+fi
+module="${id//-/_}"
+type="$(echo "$id" | sed -E 's/(^|-)([a-z])/\U\2/g')"
+for path in "src/rules/$module.rs" "rules/$id.toml" "fixtures/$id"; do
+    if [ -e "$path" ]; then
+        echo "new-rule: $path already exists; nothing written" >&2
+        exit 2
+    fi
+done
+grep -q "^mod $module;" src/rules/mod.rs && { echo "new-rule: $module is registered already" >&2; exit 2; }
+
+cat > "src/rules/$module.rs" <<RUST
+//! $id: TODO say in plain words what a careful reviewer would ask about, and which
+//! evidence this rule looks for. This skeleton asks about every added line that contains
+//! \`TODO\` in production Rust code; replace it with the real heuristic.
+
+use super::definition::definition;
+use super::helpers::{is_production_rust, location};
+use super::{Context, Finding, Message, Rule, Scope};
+
+pub struct $type;
+
+impl Rule for $type {
+    definition!("$id");
+
+    fn variables(&self) -> &'static [(&'static str, &'static [&'static str])] {
+        &[("questions.line", &["location"])]
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Change
+    }
+
+    fn check(&self, context: &Context<'_>) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for file in context.files {
+            if !is_production_rust(file, context.parsed_new(file)) {
+                continue;
+            }
+            let numbers = file.added_lines.iter().copied();
+            for (number, line) in numbers.zip(file.added_texts()) {
+                if line.contains("TODO") {
+                    let question =
+                        Message::new("line").with("location", location(&file.path, number));
+                    findings.push(Finding::at_line(question, &file.path, number));
+                }
+            }
+        }
+        findings
+    }
+}
+RUST
+
+cat > "rules/$id.toml" <<TOML
+id = "$id"
+title = "TODO a title"
+summary = "TODO one sentence: what this rule asks about."
+
+[questions]
+line = "This change adds a TODO at {location}. What would finishing it take, and who will know it is still open?"
+
+[docs]
+asks_about = """
+TODO: what the rule asks about."""
+why = """
+TODO: why a reviewer asks."""
+example_asks = """
+    // TODO: an example that asks"""
+example_quiet = """
+    // an example that stays quiet"""
+limits = """
+TODO: what it cannot see."""
+answering = """
+Write the reason on the flagged line or the line above it:
+    // ponder: $id: the reason"""
+TOML
+
+for case in asks quiet; do
+    dir="fixtures/$id/$case-todo-example"
+    mkdir -p "$dir/base/src" "$dir/commit-1/src"
+    printf 'pub fn total(values: &[u32]) -> u32 {\n    values.iter().sum()\n}\n' > "$dir/base/src/lib.rs"
+done
+printf 'pub fn total(values: &[u32]) -> u32 {\n    // TODO: saturate instead of wrapping\n    values.iter().sum()\n}\n' \
+    > "fixtures/$id/asks-todo-example/commit-1/src/lib.rs"
+printf 'pub fn total(values: &[u32]) -> u32 {\n    values.iter().fold(0, |sum, v| sum.saturating_add(*v))\n}\n' \
+    > "fixtures/$id/quiet-todo-example/commit-1/src/lib.rs"
+cat > "fixtures/$id/asks-todo-example/scenario.toml" <<TOML
+summary = "TODO: what the change is"
+why = "TODO: why the rule must ask here"
+range = "main"
+
+[[commits]]
+dir = "commit-1"
+message = """Leave a note about overflow in total
+
+Sums of large inputs wrap today; this marks where saturating belongs."""
+
+[[expect]]
+rule = "$id"
+file = "src/lib.rs"
+line = 2
+TOML
+cat > "fixtures/$id/quiet-todo-example/scenario.toml" <<TOML
+summary = "TODO: what the change is"
+why = "TODO: why the rule must stay quiet here"
+range = "main"
+
+[[commits]]
+dir = "commit-1"
+message = """Saturate the total instead of wrapping
+
+Sums of large inputs wrapped around and reported tiny totals."""
+TOML
+
+# The registry: the module line after the last rule module, the rule after the last entry.
+python3 - "$module" "$type" "$id" <<'PY'
+import re, sys
+module, type_, id_ = sys.argv[1:]
+path = "src/rules/mod.rs"
+text = open(path).read()
+mods = [m for m in re.finditer(r"^(pub )?mod [a-z_]+;\n", text, re.M) if m.start() < text.index("\nuse ")]
+at = mods[-1].end()
+text = text[:at] + f"mod {module};\n" + text[at:]
+close = text.index("    ]\n}", text.index("pub fn registry()"))
+text = text[:close] + f"        Box::new({module}::{type_}),\n" + text[close:]
+open(path, "w").write(text)
+readme = open("README.md").read()
+rows = list(re.finditer(r"^\| `[a-z0-9-]+` \|.*\n", readme.split("\n## The rules", 1)[1], re.M))
+head = readme.index("\n## The rules")
+at = head + len("\n## The rules") + rows[-1].end()
+readme = readme[:at] + f"| `{id_}` | TODO: when it asks |\n" + readme[at:]
+open("README.md", "w").write(readme)
+PY
+
+cat <<DONE
+Wrote src/rules/$module.rs, rules/$id.toml, fixtures/$id/ (asks-todo-example, quiet-todo-example),
+and added $type to the registry in src/rules/mod.rs and a row to the README's table.
+Next: write the heuristic, real fixtures, then
+  cargo test --test fixtures -- $id      # fails until you review the new snapshots
+  cargo insta review
+DONE

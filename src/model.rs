@@ -1,0 +1,225 @@
+//! What an analysis produces, as every layer sees it: prompts, the report that holds them,
+//! and the data that describes a rule. This module is the bottom of the import graph: it
+//! imports nothing of ponder's but `timings`, and the renderers read only what is here.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::timings::Timings;
+
+/// One question ponder asks.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Prompt {
+    pub rule: String,
+    /// `None` for commit-level prompts.
+    pub file: Option<String>,
+    /// 1-based, in the new version of `file`.
+    pub line: Option<u32>,
+    pub end_line: Option<u32>,
+    /// The full SHA of the commit the prompt is about, when it is about one.
+    pub commit: Option<String>,
+    pub function: Option<String>,
+    pub question: String,
+    pub evidence: Vec<String>,
+    /// The reason written in an answer comment or trailer, when there is one.
+    pub answer: Option<String>,
+    /// Whether `answer` came from a comment or a commit trailer.
+    pub answered_by: Option<AnswerSource>,
+    /// Stays the same when the prompt's lines move (see `fingerprint`): 16 hex digits.
+    pub fingerprint: String,
+}
+
+/// Where a prompt's answer was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnswerSource {
+    /// A `// ponder: RULE-ID: reason` comment in the code.
+    Comment,
+    /// A `Ponder-Answer: RULE-ID: reason` trailer in a commit message.
+    Trailer,
+}
+
+/// An answer comment, written on an added line, that answers no prompt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaleAnswer {
+    pub file: String,
+    /// 1-based, in the new version of `file`.
+    pub line: u32,
+    pub rule: String,
+    pub reason: String,
+    /// False when no rule (built-in or `[[custom]]`) has this id.
+    pub known_rule: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitSummary {
+    pub sha: String,
+    pub subject: String,
+}
+
+/// A changed Rust file (or any skipped file) and whether ponder could read its code.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileSummary {
+    pub path: String,
+    pub parsed: bool,
+    /// Why the file was not parsed: a parse error, or why it was skipped.
+    pub note: Option<String>,
+}
+
+/// The result of an analysis: everything the report formats need.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub base: Option<String>,
+    pub head: Option<String>,
+    pub includes_work_tree: bool,
+    pub commits: Vec<CommitSummary>,
+    pub prompts: Vec<Prompt>,
+    pub files: Vec<FileSummary>,
+    /// Answer comments on added lines that answer no prompt.
+    pub stale_answers: Vec<StaleAnswer>,
+    /// New versions of the files prompts point at, for snippets, by `source_key`.
+    pub sources: BTreeMap<String, Arc<str>>,
+    /// Each commit's first changed file that still exists after it, by SHA: where a format
+    /// that needs a file for every finding (SARIF for code scanning) anchors a question
+    /// about the commit itself.
+    pub commit_anchors: BTreeMap<String, String>,
+    /// The rules that ran, built-in ones in registry order, then the `[[custom]]` ones:
+    /// what a format that describes rules (SARIF) describes.
+    pub rules: Vec<RuleDefinition>,
+    /// Time per stage, for `--timings`.
+    pub timings: Timings,
+    /// What a limit left out of this report (files not read, prompts not shown), one
+    /// sentence each; empty when nothing was capped.
+    pub notes: Vec<Note>,
+}
+
+/// At most this many prompts per rule and file are kept, the first by line: past it, one
+/// pattern repeated across a file would drown the rest of the report. The rest are
+/// counted in a note.
+pub const MAX_PROMPTS_PER_FILE: usize = 20;
+
+/// Which text a prompt's `file`/`line` refer to: the commit's version for a prompt about
+/// one commit, the head of the range (or the work tree) otherwise.
+pub fn source_key(prompt: &Prompt) -> String {
+    format!(
+        "{}:{}",
+        prompt.commit.as_deref().unwrap_or(""),
+        prompt.file.as_deref().unwrap_or("")
+    )
+}
+
+impl Report {
+    pub fn unanswered(&self) -> usize {
+        self.prompts.iter().filter(|p| p.answer.is_none()).count()
+    }
+
+    /// Changed Rust files: `files` also lists skipped files that are not Rust (an image,
+    /// a submodule), which every format leaves out of this count.
+    pub fn rust_file_count(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.path.ends_with(".rs"))
+            .count()
+    }
+}
+
+/// What `analyze_each_commit` went through.
+#[derive(Debug, Clone, Default)]
+pub struct HistorySummary {
+    /// Commits analysed (merges are not).
+    pub commits: usize,
+    pub merges_skipped: usize,
+    pub timings: Timings,
+}
+
+/// A rule's data, read from `rules/<id>.toml` (embedded in the binary at build time) for
+/// the built-in rules: its id, title, question and evidence templates, default
+/// thresholds, and the text `ponder explain` prints. A `[[custom]]` rule has one too,
+/// made from its configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDefinition {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    #[serde(default)]
+    pub thresholds: BTreeMap<String, toml::Value>,
+    pub questions: BTreeMap<String, String>,
+    #[serde(default)]
+    pub evidence: BTreeMap<String, String>,
+    /// What the rule's detection reads as data (lists of idioms, not prose); each rule
+    /// checks its shape in `Rule::data_problem`.
+    #[serde(default)]
+    pub data: BTreeMap<String, toml::Value>,
+    pub docs: Docs,
+}
+
+/// The fixed headings of `ponder explain`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    pub asks_about: String,
+    pub why: String,
+    pub example_asks: String,
+    pub example_quiet: String,
+    pub limits: String,
+    pub answering: String,
+}
+
+/// Something a limit left out of a report, said in one sentence by the report layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// The change's own diff had more files than ponder reads.
+    FilesNotRead {
+        count: usize,
+        total: usize,
+        limit: usize,
+    },
+    /// One commit's diff had more files than the checks of single commits read.
+    CommitFilesNotRead {
+        commit: String,
+        count: usize,
+        total: usize,
+        limit: usize,
+    },
+    /// More prompts of one rule in one file than a report shows.
+    PromptsNotShown {
+        file: String,
+        rule: String,
+        count: usize,
+        limit: usize,
+    },
+}
+
+/// The settings one rule runs with: its defaults, overridden by the config file.
+#[derive(Debug, Clone)]
+pub struct RuleSettings {
+    pub enabled: bool,
+    pub thresholds: BTreeMap<String, toml::Value>,
+    pub questions: BTreeMap<String, String>,
+    pub evidence: BTreeMap<String, String>,
+}
+
+impl RuleSettings {
+    pub fn number(&self, key: &str) -> f64 {
+        match self.thresholds.get(key) {
+            Some(toml::Value::Integer(value)) => *value as f64,
+            Some(toml::Value::Float(value)) => *value,
+            _ => 0.0,
+        }
+    }
+
+    pub fn flag(&self, key: &str) -> bool {
+        matches!(self.thresholds.get(key), Some(toml::Value::Boolean(true)))
+    }
+
+    pub fn count(&self, key: &str) -> usize {
+        match self.thresholds.get(key) {
+            Some(toml::Value::Integer(value)) => usize::try_from(*value).unwrap_or(0),
+            Some(toml::Value::Float(value)) if *value >= 0.0 => *value as usize,
+            _ => 0,
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! The sentence each kind of note says, in every format.
+
+use std::fmt;
+
+use crate::model::Note;
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Note::FilesNotRead {
+                count,
+                total,
+                limit,
+            } => write!(
+                f,
+                "{count} of {total} changed files were not read: ponder reads at most \
+                 {limit} per change, Rust files first"
+            ),
+            Note::CommitFilesNotRead {
+                commit,
+                count,
+                total,
+                limit,
+            } => write!(
+                f,
+                "commit {commit}: {count} of {total} changed files were not read by the \
+                 checks of single commits (at most {limit})"
+            ),
+            Note::PromptsNotShown {
+                file,
+                rule,
+                count,
+                limit,
+            } => write!(
+                f,
+                "{file}: {count} more `{rule}` questions not shown (ponder shows at most \
+                 {limit} per rule and file, unanswered ones first)"
+            ),
+        }
+    }
+}
