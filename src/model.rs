@@ -149,6 +149,10 @@ pub struct RuleDefinition {
     pub questions: BTreeMap<String, String>,
     #[serde(default)]
     pub evidence: BTreeMap<String, String>,
+    /// What the rule's detection reads as data (lists of idioms, not prose); each rule
+    /// checks its shape in `Rule::data_problem`.
+    #[serde(default)]
+    pub data: BTreeMap<String, toml::Value>,
     pub docs: Docs,
 }
 

@@ -24,6 +24,7 @@ impl CustomRule {
             thresholds: BTreeMap::new(),
             questions: BTreeMap::from([(QUESTION.to_string(), literal(question))]),
             evidence: BTreeMap::from([(EVIDENCE.to_string(), "`{code}`".to_string())]),
+            data: BTreeMap::new(),
             docs: Docs::default(),
         }
     }

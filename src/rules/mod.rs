@@ -50,6 +50,13 @@ pub trait Rule: Send + Sync {
     /// `evidence.KEY`, variable names). A test checks the TOML against this list.
     fn variables(&self) -> &'static [(&'static str, &'static [&'static str])];
 
+    /// Why the TOML's `[data]` table is not what the rule reads, if it is not. A test
+    /// asks every rule; a rule that reads no data wants the table empty.
+    fn data_problem(&self) -> Option<String> {
+        let data = &self.definition().data;
+        (!data.is_empty()).then(|| "has a [data] table that the rule does not read".to_string())
+    }
+
     fn scope(&self) -> Scope;
 
     /// For a `Scope::Commit` rule: whether judging this commit needs the texts of its

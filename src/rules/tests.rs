@@ -99,6 +99,15 @@ fn templates_use_exactly_the_variables_their_rule_supplies() {
 }
 
 #[test]
+fn every_data_table_has_the_shape_its_rule_reads() {
+    for rule in registry() {
+        if let Some(problem) = rule.data_problem() {
+            panic!("rules/{}.toml: {problem}", rule.definition().id);
+        }
+    }
+}
+
+#[test]
 fn prompts_never_use_the_words_of_a_verdict() {
     for rule in registry() {
         let definition = rule.definition();

@@ -1,11 +1,19 @@
-//! unhandled-failure: a production function gains lines that can fail or panic (unwrap,
-//! expect, panic macros, runtime indexing, discarded results) and gains no handling in
-//! the same change (no `?`, no match on `Err`/`None`, no fallback combinator, no
-//! `return Err`), nor already propagates failure through a `Result`/`Option` return.
+//! unhandled-failure: production code gains an operation that can fail or panic (unwrap,
+//! expect, panic macros, runtime indexing, discarded results), judged on its own: quiet
+//! when it is infallible by construction or a condition before it makes it safe (see
+//! `judgment`), asked about otherwise, whatever the rest of the function handles. A
+//! failure handled in its own expression (`?`, `unwrap_or`, a match on its result) is
+//! never a failure site in the first place.
 //!
-//! One prompt per function, at its first new failure site; the question is chosen by what
-//! produced the failing value (I/O, parsing, conversion, environment, lookup, other).
-//! A file that does not parse is checked line by line for the obvious sites.
+//! One prompt per operation, with the question of its failure mode (I/O, parsing,
+//! conversion, environment, lookup, index, panic, discarded); a run of operations of one
+//! mode on one receiver (the seven column reads of one row) shares a prompt, and so do the
+//! links of one chain (`a.unwrap().get(1).unwrap()`). A file that does not parse is checked
+//! line by line for the obvious sites.
+
+mod judgment;
+
+use std::sync::OnceLock;
 
 use regex::Regex;
 
@@ -13,7 +21,8 @@ use super::definition::definition;
 use super::helpers::{changed_production_functions, is_production_rust, location};
 use super::{Context, Finding, Message, Rule, Scope};
 use crate::change::FileChange;
-use crate::syntax::{Failure, Function, Handling, Operation, Returns, Site, SiteKind};
+use crate::syntax::{Failure, Function, Operation, Site, SiteKind};
+use judgment::{judge, Idioms, Judgment};
 
 pub struct UnhandledFailure;
 
@@ -36,8 +45,13 @@ impl Rule for UnhandledFailure {
             ("questions.discarded", QUESTION_VARIABLES),
             ("questions.unparsed", &["file", "code", "location"]),
             ("evidence.also", &["code", "location"]),
-            ("evidence.no_handling", &["function"]),
+            ("evidence.in_place", &["function"]),
+            ("evidence.unchecked", &["function", "subject"]),
         ]
+    }
+
+    fn data_problem(&self) -> Option<String> {
+        Idioms::read(&self.definition().data).err()
     }
 
     fn scope(&self) -> Scope {
@@ -45,6 +59,10 @@ impl Rule for UnhandledFailure {
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
+        static IDIOMS: OnceLock<Idioms> = OnceLock::new();
+        // The embedded data is checked by `rules::tests`; empty lists only ask more.
+        let idioms =
+            IDIOMS.get_or_init(|| Idioms::read(&self.definition().data).unwrap_or_default());
         let max_listed = context.settings.count("max_listed_sites");
         let moved = context.moved_code();
         let mut findings = Vec::new();
@@ -55,12 +73,14 @@ impl Rule for UnhandledFailure {
             }
             match parsed {
                 Some(parsed) if parsed.parse_error.is_none() => {
+                    let build_script = is_build_script(&file.path);
                     for changed in changed_production_functions(file, parsed, moved) {
-                        if let Some(finding) =
-                            check_function(file, changed.function, &changed.added_sites, max_listed)
-                        {
-                            findings.push(finding);
-                        }
+                        let asked = asked_operations(&changed.added_sites, build_script, idioms);
+                        findings.extend(
+                            asked.iter().filter_map(|group| {
+                                prompt(file, changed.function, group, max_listed)
+                            }),
+                        );
                     }
                 }
                 _ => findings.extend(check_lines(file)),
@@ -70,50 +90,87 @@ impl Rule for UnhandledFailure {
     }
 }
 
-fn check_function(
+/// `build.rs` at a package root, where cargo sets the build script's environment.
+fn is_build_script(path: &str) -> bool {
+    path == "build.rs" || path.ends_with("/build.rs")
+}
+
+/// Failure sites that share one prompt: one, or a run of them (nothing else asked in
+/// between) of one mode on one receiver, or the links of one chained expression.
+struct Asked<'a> {
+    failure: Failure,
+    receiver: Option<String>,
+    subject: Option<String>,
+    sites: Vec<&'a Site>,
+}
+
+fn asked_operations<'a>(sites: &[&'a Site], build_script: bool, idioms: &Idioms) -> Vec<Asked<'a>> {
+    let mut asked: Vec<Asked<'a>> = Vec::new();
+    for site in sites {
+        let (SiteKind::Failure(failure), Some(operand)) = (site.kind, site.operand.as_deref())
+        else {
+            continue;
+        };
+        let Judgment::Asked { subject } = judge(failure, operand, build_script, idioms) else {
+            continue;
+        };
+        if let Some(last) = asked.last_mut() {
+            // `captures.unwrap().get(1).unwrap()` is one expression: one question.
+            let same_expression = last.sites.iter().any(|previous| {
+                previous.code.contains(&site.code) || site.code.contains(&previous.code)
+            });
+            let same_receiver = question_key(last.failure) == question_key(failure)
+                && last.receiver.is_some()
+                && last.receiver == operand.receiver;
+            if same_expression || same_receiver {
+                last.sites.push(site);
+                continue;
+            }
+        }
+        asked.push(Asked {
+            failure,
+            receiver: operand.receiver.clone(),
+            subject,
+            sites: vec![site],
+        });
+    }
+    asked
+}
+
+fn prompt(
     file: &FileChange,
     function: &Function,
-    added_sites: &[&Site],
+    asked: &Asked<'_>,
     max_listed: usize,
 ) -> Option<Finding> {
-    let failures: Vec<(&Site, Failure)> = added_sites
-        .iter()
-        .filter_map(|site| match site.kind {
-            SiteKind::Failure(failure) => Some((*site, failure)),
-            _ => None,
-        })
-        .collect();
-    let (first, first_kind) = *failures.first()?;
-    let gains_handling = added_sites
-        .iter()
-        .any(|site| matches!(site.kind, SiteKind::Handling(_)));
-    let propagates = matches!(function.returns, Returns::Result | Returns::Option)
-        && function
-            .sites
-            .iter()
-            .any(|site| site.kind == SiteKind::Handling(Handling::Try));
-    if gains_handling || propagates {
-        return None;
-    }
-
     let name = function.qualified_name();
-    let question = Message::new(question_key(first_kind))
+    let first = asked.sites.first()?;
+    let question = Message::new(question_key(asked.failure))
         .with("function", name.clone())
         .with("code", first.code.clone())
         .with("location", location(&file.path, first.line));
     let mut finding = Finding::at_line(question, &file.path, first.line);
     finding.function = Some(name.clone());
-    finding.end_line = failures.last().map(|(site, _)| site.line);
-    for (site, _) in failures.iter().skip(1).take(max_listed) {
+    finding.end_line = asked.sites.last().map(|site| site.line);
+    for site in asked.sites.iter().skip(1).take(max_listed) {
         finding.evidence.push(
             Message::new("also")
                 .with("code", site.code.clone())
                 .with("location", location(&file.path, site.line)),
         );
     }
-    finding
-        .evidence
-        .push(Message::new("no_handling").with("function", name));
+    if matches!(asked.failure, Failure::Unwrap(_) | Failure::Expect(_)) {
+        finding
+            .evidence
+            .push(Message::new("in_place").with("function", name.clone()));
+    }
+    if let Some(subject) = &asked.subject {
+        finding.evidence.push(
+            Message::new("unchecked")
+                .with("function", name)
+                .with("subject", subject.clone()),
+        );
+    }
     Some(finding)
 }
 
@@ -136,7 +193,7 @@ fn question_key(failure: Failure) -> &'static str {
 
 /// For a file syn could not parse: the first added line with an obvious failure site.
 fn check_lines(file: &FileChange) -> Option<Finding> {
-    static PATTERN: std::sync::OnceLock<Option<Regex>> = std::sync::OnceLock::new();
+    static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
     let pattern = PATTERN
         .get_or_init(|| {
             Regex::new(r"\.unwrap\(\)|\.expect\(|\b(panic|unreachable|todo|unimplemented)!").ok()

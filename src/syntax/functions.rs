@@ -123,7 +123,7 @@ impl Walker {
             end_line: span.end().line as u32,
             is_test,
             returns: returns(&signature.output),
-            sites: collect_sites(block),
+            sites: collect_sites(signature.inputs.iter(), block),
             identifiers,
             doc: doc_lines(attrs),
             shape,

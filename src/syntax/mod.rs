@@ -1,14 +1,17 @@
 //! Parses Rust text with syn and keeps only what the rules reason about: the functions of
-//! a file, with the lines where they can fail, handle failure or branch, the identifiers
+//! a file, with the lines where they can fail (and what guards them) or branch, the identifiers
 //! they name, and whether they are test code. Rules never see syn types; this is the only
 //! module that uses syn.
 //!
 //! A file that does not parse yields a `ParsedFile` with `parse_error` set and no
 //! functions: rules then fall back to what they can tell from lines alone.
 
+mod declarations;
 mod focus;
 mod functions;
+mod guards;
 mod literals;
+mod operations;
 mod sites;
 pub mod test_code;
 
@@ -19,8 +22,10 @@ use rayon::prelude::*;
 
 use crate::change::TextKey;
 
+pub use guards::{Fact, Guard};
 pub use literals::in_string_literal;
-pub use sites::{Branch, Failure, Handling, Operation, Site, SiteKind};
+pub use operations::{Operand, Operation};
+pub use sites::{Branch, Failure, Site, SiteKind};
 
 /// What ponder knows about one version of one Rust file.
 #[derive(Debug, Clone, Default)]

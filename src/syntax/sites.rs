@@ -1,13 +1,20 @@
 //! Finds, inside one function body, the lines where it can fail (unwrap, expect, panic
-//! macros, runtime indexing, discarded fallible results), where it handles failure (`?`,
-//! matching on `Err`/`None`, `map_err`, ...) and where it branches (if/else, match arms,
-//! early returns, guarded break/continue, let-else).
+//! macros, runtime indexing, discarded fallible results), each with what it works on and
+//! what the conditions around it establish (see `operations` and `guards`), and the lines
+//! where it branches (if/else, match arms, early returns, guarded break/continue,
+//! let-else).
 
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt};
+
+use super::declarations::Declarations;
+use super::guards::{self, names_absence, names_success, Guard};
+use super::operations::{
+    code_of, index_operand, is_literal_index, operand_of, operation_of, Operand, Operation,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {
@@ -16,12 +23,13 @@ pub struct Site {
     pub kind: SiteKind,
     /// The source of the expression, whitespace collapsed, cut to a readable length.
     pub code: String,
+    /// For a failure site: what fails, and what the conditions before it establish.
+    pub operand: Option<Box<Operand>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SiteKind {
     Failure(Failure),
-    Handling(Handling),
     Branch(Branch),
 }
 
@@ -37,26 +45,6 @@ pub enum Failure {
     Discarded(Operation),
 }
 
-/// What produced the value that is unwrapped: it decides which question fits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Operation {
-    Io,
-    Parse,
-    Conversion,
-    Environment,
-    Lookup,
-    Other,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Handling {
-    Try,
-    MatchOnFailure,
-    LetElse,
-    Combinator,
-    ReturnsFailure,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Branch {
     If,
@@ -68,34 +56,36 @@ pub enum Branch {
     LetElse,
 }
 
-pub fn collect_sites(block: &syn::Block) -> Vec<Site> {
-    let mut finder = SiteFinder {
-        sites: Vec::new(),
-        conditional_depth: 0,
-        loop_depths: Vec::new(),
-        conditions: Vec::new(),
-    };
+/// The sites of one function body; `inputs` are its parameters (what they declare,
+/// a `String` or an array, can make an operation on them infallible).
+pub fn collect_sites<'a>(
+    inputs: impl Iterator<Item = &'a syn::FnArg>,
+    block: &syn::Block,
+) -> Vec<Site> {
+    let mut finder = SiteFinder::default();
+    for input in inputs {
+        finder.declared.parameter(input);
+    }
     let last = block.stmts.len().saturating_sub(1);
+    let mut statements = Vec::new();
     for (index, statement) in block.stmts.iter().enumerate() {
         // A `return` as the body's last statement is the normal exit, not an early one.
         if index == last {
             if let Stmt::Expr(Expr::Return(ret), _) = statement {
                 if let Some(value) = &ret.expr {
-                    finder.note_returned_failure(value, ret.return_token.span);
                     finder.visit_expr(value);
                 }
                 continue;
             }
         }
-        finder.visit_stmt(statement);
+        statements.push(statement);
     }
-    if let Some(Stmt::Expr(tail, None)) = block.stmts.last() {
-        finder.note_returned_failure(tail, tail.span());
-    }
+    finder.statements(statements);
     finder.sites.sort_by_key(|s| s.line);
     finder.sites
 }
 
+#[derive(Default)]
 struct SiteFinder {
     sites: Vec<Site>,
     /// How many if/match/closure bodies enclose the current expression.
@@ -104,300 +94,84 @@ struct SiteFinder {
     loop_depths: Vec<usize>,
     /// The conditions (if conditions, match patterns) around the current expression.
     conditions: Vec<String>,
+    /// What the conditions dominating the current expression establish.
+    facts: Vec<Guard>,
+    /// How many failure handlers (an `Err`/`None` arm, an `unwrap_or_else` closure, a
+    /// let-else's `else`) enclose the current expression: a `panic!` there is the
+    /// author's answer to a failure, not a new one.
+    handlers: usize,
+    /// Names declared as a `String` or as arrays.
+    declared: Declarations,
 }
 
 fn line_of(span: Span) -> u32 {
     span.start().line as u32
 }
 
-fn code_of(node: &impl Spanned) -> String {
-    let text = node.span().source_text().unwrap_or_default();
-    // Join a multi-line expression as it would be written on one line: a method chain's
-    // `.call()` continues the previous line without a space.
-    let mut collapsed = String::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let glued = line.starts_with(['.', ')', ']', '?']) || collapsed.ends_with(['(', '[']);
-        if !collapsed.is_empty() && !glued {
-            collapsed.push(' ');
-        }
-        collapsed.push_str(&line.split_whitespace().collect::<Vec<_>>().join(" "));
-    }
-    if collapsed.chars().count() > 90 {
-        let cut: String = collapsed.chars().take(87).collect();
-        format!("{cut}...")
-    } else {
-        collapsed
-    }
-}
-
-const IO_CALLS: &[&str] = &[
-    "read_to_string",
-    "read_to_end",
-    "read",
-    "write",
-    "read_dir",
-    "create_dir",
-    "create_dir_all",
-    "remove_file",
-    "remove_dir",
-    "remove_dir_all",
-    "copy",
-    "rename",
-    "metadata",
-    "symlink_metadata",
-    "canonicalize",
-    "open",
-    "create",
-    "connect",
-    "bind",
-    "accept",
-    "read_line",
-    "read_exact",
-    "write_all",
-    "flush",
-    "sync_all",
-    "set_permissions",
-    "spawn",
-    "output",
-    "status",
-    "wait",
-    "hard_link",
-    "read_link",
-    "set_len",
-    "seek",
-    "send_to",
-    "recv_from",
-];
-const PARSE_CALLS: &[&str] = &[
-    "parse",
-    "from_str",
-    "from_str_radix",
-    "from_slice",
-    "from_reader",
-    "from_value",
-    "from_bytes",
-    "decode",
-    "parse_from",
-    "deserialize",
-];
-const CONVERSION_CALLS: &[&str] = &[
-    "try_from",
-    "try_into",
-    "from_utf8",
-    "to_str",
-    "from_u32",
-    "from_digit",
-    "checked_add",
-    "checked_sub",
-    "checked_mul",
-    "checked_div",
-    "to_u32",
-    "to_usize",
-    "to_i64",
-    "to_u64",
-];
-const ENVIRONMENT_CALLS: &[&str] = &["var", "var_os", "current_dir", "home_dir", "current_exe"];
-const LOOKUP_CALLS: &[&str] = &[
-    "get",
-    "get_mut",
-    "first",
-    "last",
-    "next",
-    "next_back",
-    "find",
-    "find_map",
-    "position",
-    "max",
-    "min",
-    "max_by",
-    "min_by",
-    "max_by_key",
-    "min_by_key",
-    "pop",
-    "pop_front",
-    "pop_back",
-    "remove",
-    "strip_prefix",
-    "strip_suffix",
-    "split_once",
-    "rsplit_once",
-    "nth",
-    "peek",
-    "captures",
-    "name",
-    "file_name",
-    "file_stem",
-    "parent",
-    "extension",
-    "last_mut",
-    "first_mut",
-    "iter_mut",
-    "front",
-    "back",
-    "upgrade",
-];
-const HANDLING_METHODS: &[&str] = &[
-    "map_err",
-    "ok_or",
-    "ok_or_else",
-    "unwrap_or",
-    "unwrap_or_else",
-    "unwrap_or_default",
-    "context",
-    "with_context",
-    "wrap_err",
-    "wrap_err_with",
-    "or_else",
-    "map_or",
-    "map_or_else",
-    "is_ok",
-    "is_err",
-    "is_some",
-    "is_none",
-    "is_some_and",
-    "is_ok_and",
-    "ok",
-    "unwrap_or_exit",
-];
-const PANIC_MACROS: &[&str] = &["panic", "unreachable", "todo", "unimplemented"];
-const HANDLING_MACROS: &[&str] = &["bail", "ensure", "anyhow", "eyre", "format_err"];
-
-fn classify(name: &str) -> Operation {
-    if IO_CALLS.contains(&name) {
-        Operation::Io
-    } else if PARSE_CALLS.contains(&name) {
-        Operation::Parse
-    } else if CONVERSION_CALLS.contains(&name) {
-        Operation::Conversion
-    } else if ENVIRONMENT_CALLS.contains(&name) {
-        Operation::Environment
-    } else if LOOKUP_CALLS.contains(&name) {
-        Operation::Lookup
-    } else {
-        Operation::Other
-    }
-}
-
-/// What kind of operation produced `expr`, looking through parentheses, `.await` and
-/// reference-taking methods.
-fn operation_of(expr: &Expr) -> Operation {
-    match expr {
-        Expr::MethodCall(call) => {
-            let name = call.method.to_string();
-            if matches!(
-                name.as_str(),
-                "as_ref" | "as_mut" | "as_deref" | "cloned" | "copied"
-            ) {
-                return operation_of(&call.receiver);
-            }
-            classify(&name)
-        }
-        Expr::Call(call) => match call.func.as_ref() {
-            Expr::Path(path) => path
-                .path
-                .segments
-                .last()
-                .map(|segment| classify(&segment.ident.to_string()))
-                .unwrap_or(Operation::Other),
-            _ => Operation::Other,
-        },
-        Expr::Paren(inner) => operation_of(&inner.expr),
-        Expr::Await(inner) => operation_of(&inner.base),
-        _ => Operation::Other,
-    }
-}
-
-/// True when the value comes only from literals (`"1.0".parse()`, `Regex::new("a+")`):
-/// such a call fails on every run or on none, so a test run already answers it.
-fn only_literals(expr: &Expr) -> bool {
-    match expr {
-        Expr::Lit(_) => true,
-        Expr::MethodCall(call) => {
-            only_literals(&call.receiver) && call.args.iter().all(only_literals)
-        }
-        Expr::Call(call) => {
-            matches!(call.func.as_ref(), Expr::Path(_))
-                && call.args.iter().all(only_literals)
-                && !call.args.is_empty()
-        }
-        Expr::Reference(reference) => only_literals(&reference.expr),
-        Expr::Paren(inner) => only_literals(&inner.expr),
-        _ => false,
-    }
-}
-
-/// A value computed from literals alone by an operation that does not depend on the
-/// machine: `"8080".parse()` fails on every run or on none. Reading a file or the
-/// environment with a literal argument still depends on where the program runs.
-fn deterministic(expr: &Expr) -> bool {
-    only_literals(expr) && !matches!(operation_of(expr), Operation::Io | Operation::Environment)
-}
-
-/// A mutex, RwLock or Condvar result, whose only failure is poisoning by a panic in
-/// another thread: `lock()`, `read()`, `write()` without arguments, and `Condvar::wait*`.
-fn is_lock(expr: &Expr) -> bool {
-    let Expr::MethodCall(call) = expr else {
-        return false;
-    };
-    matches!(
-        (call.method.to_string().as_str(), call.args.len()),
-        ("lock" | "read" | "write", 0)
-            | ("wait", 1)
-            | ("wait_timeout" | "wait_while", 2)
-            | ("wait_timeout_while", 3)
-    )
-}
-
-fn names_failure_variant(pat: &Pat) -> bool {
-    let name_of = |path: &syn::Path| {
-        path.segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default()
-    };
-    match pat {
-        Pat::TupleStruct(tuple) => matches!(name_of(&tuple.path).as_str(), "Err" | "Ok" | "Some"),
-        Pat::Ident(ident) => ident.ident == "None",
-        Pat::Path(path) => name_of(&path.path) == "None",
-        Pat::Or(or) => or.cases.iter().any(names_failure_variant),
-        Pat::Reference(reference) => names_failure_variant(&reference.pat),
-        _ => false,
-    }
-}
-
-fn is_literal_index(expr: &Expr) -> bool {
-    match expr {
-        Expr::Lit(_) => true,
-        Expr::Range(range) => {
-            range.start.as_deref().is_none_or(is_literal_index)
-                && range.end.as_deref().is_none_or(is_literal_index)
-        }
-        Expr::Paren(inner) => is_literal_index(&inner.expr),
-        _ => false,
-    }
-}
+/// Matching on `Err`/`None` or unwrapping into a fallback closure handles a failure.
+const HANDLER_METHODS: &[&str] = &["unwrap_or_else", "or_else", "map_err", "ok_or_else"];
 
 impl SiteFinder {
     fn push(&mut self, line: u32, kind: SiteKind, code: String) {
-        self.sites.push(Site { line, kind, code });
+        self.sites.push(Site {
+            line,
+            kind,
+            code,
+            operand: None,
+        });
     }
 
-    /// A function whose value is `Err(..)`/`None` reports failure to its caller.
-    fn note_returned_failure(&mut self, value: &Expr, span: Span) {
-        let is_failure = match value {
-            Expr::Call(call) => {
-                matches!(call.func.as_ref(), Expr::Path(p) if p.path.is_ident("Err"))
-            }
-            Expr::Path(path) => path.path.is_ident("None"),
-            _ => false,
-        };
-        if is_failure {
-            self.push(
-                line_of(span),
-                SiteKind::Handling(Handling::ReturnsFailure),
-                code_of(value),
-            );
+    fn push_failure(&mut self, line: u32, failure: Failure, code: String, mut operand: Operand) {
+        operand.guards = self.facts.clone();
+        operand.receiver_is_string = operand
+            .receiver
+            .as_ref()
+            .is_some_and(|receiver| self.declared.is_string(receiver));
+        operand.receiver_length = operand
+            .receiver
+            .as_deref()
+            .and_then(|receiver| self.length_of(receiver));
+        self.sites.push(Site {
+            line,
+            kind: SiteKind::Failure(failure),
+            code,
+            operand: Some(Box::new(operand)),
+        });
+    }
+
+    /// The length of `subject`, from its array type or a `len() == N` check before.
+    fn length_of(&self, subject: &str) -> Option<u64> {
+        self.declared.array_length(subject).or_else(|| {
+            self.facts.iter().rev().find_map(|guard| match guard.fact {
+                guards::Fact::Length(length) if guard.subject == subject => Some(length),
+                _ => None,
+            })
+        })
+    }
+
+    /// Visits a block's statements; what an early return or a let-else establishes holds
+    /// for the statements after it.
+    fn statements<'ast>(&mut self, statements: impl IntoIterator<Item = &'ast Stmt>) {
+        let held = self.facts.len();
+        for statement in statements {
+            self.visit_stmt(statement);
+            guards::facts_after(statement, &mut self.facts);
         }
+        self.facts.truncate(held);
+    }
+
+    /// Visits `body` where `facts` hold.
+    fn knowing<F: FnOnce(&mut Self)>(&mut self, facts: Vec<Guard>, body: F) {
+        let held = self.facts.len();
+        self.facts.extend(facts);
+        body(self);
+        self.facts.truncate(held);
+    }
+
+    fn handling<F: FnOnce(&mut Self)>(&mut self, handles: bool, body: F) {
+        self.handlers += usize::from(handles);
+        body(self);
+        self.handlers -= usize::from(handles);
     }
 
     fn conditional<F: FnOnce(&mut Self)>(&mut self, body: F) {
@@ -430,60 +204,74 @@ impl SiteFinder {
 
     fn discarded(&mut self, expr: &Expr, line: u32) {
         let operation = operation_of(expr);
-        if operation != Operation::Other && operation != Operation::Lookup && !deterministic(expr) {
-            self.push(
+        if operation != Operation::Other && operation != Operation::Lookup {
+            self.push_failure(
                 line,
-                SiteKind::Failure(Failure::Discarded(operation)),
+                Failure::Discarded(operation),
                 code_of(expr),
+                operand_of(expr),
             );
         }
     }
 }
 
+fn condition_facts(condition: &Expr, holds: bool) -> Vec<Guard> {
+    let mut facts = Vec::new();
+    guards::facts(condition, holds, &mut facts);
+    facts
+}
+
 impl<'ast> Visit<'ast> for SiteFinder {
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        self.statements(&block.stmts);
+    }
+
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let name = call.method.to_string();
         let line = line_of(call.method.span());
-        match name.as_str() {
-            "unwrap" | "expect" if !is_lock(&call.receiver) && !deterministic(&call.receiver) => {
-                let operation = operation_of(&call.receiver);
-                let failure = if name == "unwrap" {
-                    Failure::Unwrap(operation)
-                } else {
-                    Failure::Expect(operation)
-                };
-                self.push(line, SiteKind::Failure(failure), code_of(call));
-            }
-            _ if HANDLING_METHODS.contains(&name.as_str()) => {
-                self.push(
-                    line,
-                    SiteKind::Handling(Handling::Combinator),
-                    code_of(call),
-                );
-            }
-            _ => {}
+        if name == "unwrap" || name == "expect" {
+            let operation = operation_of(&call.receiver);
+            let failure = if name == "unwrap" {
+                Failure::Unwrap(operation)
+            } else {
+                Failure::Expect(operation)
+            };
+            self.push_failure(line, failure, code_of(call), operand_of(&call.receiver));
         }
-        visit::visit_expr_method_call(self, call);
-    }
-
-    fn visit_expr_try(&mut self, expr: &'ast syn::ExprTry) {
-        self.push(
-            line_of(expr.question_token.span),
-            SiteKind::Handling(Handling::Try),
-            code_of(expr),
-        );
-        visit::visit_expr_try(self, expr);
+        self.visit_expr(&call.receiver);
+        let handles = HANDLER_METHODS.contains(&name.as_str());
+        self.handling(handles, |finder| {
+            for argument in &call.args {
+                let mut known = Vec::new();
+                if let Expr::Closure(closure) = argument {
+                    guards::closure_facts(&call.receiver, closure, &mut known);
+                }
+                finder.knowing(known, |finder| finder.visit_expr(argument));
+            }
+        });
     }
 
     fn visit_expr_index(&mut self, expr: &'ast syn::ExprIndex) {
         if !is_literal_index(&expr.index) {
-            self.push(
+            self.push_failure(
                 line_of(expr.bracket_token.span.open()),
-                SiteKind::Failure(Failure::Index),
+                Failure::Index,
                 code_of(expr),
+                index_operand(expr),
             );
         }
         visit::visit_expr_index(self, expr);
+    }
+
+    fn visit_expr_binary(&mut self, expr: &'ast syn::ExprBinary) {
+        // `i < v.len() && v[i] == x`: the right side runs only when the left holds.
+        let right_knows = match expr.op {
+            syn::BinOp::And(_) => condition_facts(&expr.left, true),
+            syn::BinOp::Or(_) => condition_facts(&expr.left, false),
+            _ => Vec::new(),
+        };
+        self.visit_expr(&expr.left);
+        self.knowing(right_knows, |finder| finder.visit_expr(&expr.right));
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
@@ -494,14 +282,13 @@ impl<'ast> Visit<'ast> for SiteFinder {
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
         let line = line_of(mac.path.span());
-        if PANIC_MACROS.contains(&name.as_str()) {
-            self.push(line, SiteKind::Failure(Failure::PanicMacro), code_of(mac));
-        } else if HANDLING_MACROS.contains(&name.as_str()) {
-            self.push(
-                line,
-                SiteKind::Handling(Handling::ReturnsFailure),
-                code_of(mac),
-            );
+        let answers_failure = name == "panic" && self.handlers > 0;
+        if PANIC_MACROS.contains(&name.as_str()) && !answers_failure {
+            let operand = Operand {
+                call: name.clone(),
+                ..Operand::default()
+            };
+            self.push_failure(line, Failure::PanicMacro, code_of(mac), operand);
         }
         // Most macros (format!, vec!, assert!, write!) take expressions: look inside them.
         if let Ok(arguments) =
@@ -523,19 +310,18 @@ impl<'ast> Visit<'ast> for SiteFinder {
             SiteKind::Branch(Branch::If),
             code_of(&expr.cond),
         );
-        if let Expr::Let(condition) = expr.cond.as_ref() {
-            if names_failure_variant(&condition.pat) {
-                self.push(
-                    line_of(expr.if_token.span),
-                    SiteKind::Handling(Handling::MatchOnFailure),
-                    code_of(&expr.cond),
-                );
-            }
-        }
         self.visit_expr(&expr.cond);
+        let (then_handles, else_handles) = match expr.cond.as_ref() {
+            Expr::Let(binding) => (names_absence(&binding.pat), names_success(&binding.pat)),
+            _ => (false, false),
+        };
         let condition = code_of(&expr.cond);
-        self.guarded_by(condition.clone(), |finder| {
-            finder.visit_block(&expr.then_branch)
+        self.knowing(condition_facts(&expr.cond, true), |finder| {
+            finder.handling(then_handles, |finder| {
+                finder.guarded_by(condition.clone(), |finder| {
+                    finder.visit_block(&expr.then_branch)
+                })
+            })
         });
         if let Some((else_token, else_branch)) = &expr.else_branch {
             let code = match else_branch.as_ref() {
@@ -548,19 +334,16 @@ impl<'ast> Visit<'ast> for SiteFinder {
                 code,
             );
             let negated = format!("not {condition}");
-            self.guarded_by(negated, |finder| finder.visit_expr(else_branch));
+            self.knowing(condition_facts(&expr.cond, false), |finder| {
+                finder.handling(else_handles, |finder| {
+                    finder.guarded_by(negated, |finder| finder.visit_expr(else_branch))
+                })
+            });
         }
     }
 
     fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
         self.visit_expr(&expr.expr);
-        if expr.arms.iter().any(|arm| names_failure_variant(&arm.pat)) {
-            self.push(
-                line_of(expr.match_token.span),
-                SiteKind::Handling(Handling::MatchOnFailure),
-                code_of(&expr.expr),
-            );
-        }
         // A match with one arm destructures; it does not choose between paths.
         let branches = expr.arms.len() > 1;
         for arm in &expr.arms {
@@ -571,7 +354,18 @@ impl<'ast> Visit<'ast> for SiteFinder {
                     code_of(&arm.pat),
                 );
             }
-            self.guarded_by(code_of(&arm.pat), |finder| finder.visit_arm(arm));
+            let (pattern, known) = match &arm.pat {
+                Pat::Guard(guarded) => {
+                    (guarded.pat.as_ref(), condition_facts(&guarded.guard, true))
+                }
+                pattern => (pattern, Vec::new()),
+            };
+            let handles = names_absence(pattern);
+            self.knowing(known, |finder| {
+                finder.handling(handles, |finder| {
+                    finder.guarded_by(code_of(&arm.pat), |finder| finder.visit_arm(arm))
+                })
+            });
         }
     }
 
@@ -579,9 +373,6 @@ impl<'ast> Visit<'ast> for SiteFinder {
         let line = line_of(expr.return_token.span);
         let code = self.with_condition(code_of(expr));
         self.push(line, SiteKind::Branch(Branch::EarlyReturn), code);
-        if let Some(value) = &expr.expr {
-            self.note_returned_failure(value, expr.return_token.span);
-        }
         visit::visit_expr_return(self, expr);
     }
 
@@ -609,15 +400,24 @@ impl<'ast> Visit<'ast> for SiteFinder {
 
     fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
         self.visit_expr(&expr.expr);
+        let mut known = Vec::new();
+        guards::loop_facts(
+            &expr.pat,
+            &expr.expr,
+            &|subject| self.length_of(subject),
+            &mut known,
+        );
         self.loop_depths.push(self.conditional_depth);
-        self.visit_block(&expr.body);
+        self.knowing(known, |finder| finder.visit_block(&expr.body));
         self.loop_depths.pop();
     }
 
     fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
         self.visit_expr(&expr.cond);
         self.loop_depths.push(self.conditional_depth);
-        self.visit_block(&expr.body);
+        self.knowing(condition_facts(&expr.cond, true), |finder| {
+            finder.visit_block(&expr.body)
+        });
         self.loop_depths.pop();
     }
 
@@ -638,16 +438,18 @@ impl<'ast> Visit<'ast> for SiteFinder {
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
+        self.declared.local(local);
         if let Some(init) = &local.init {
             if let Some((_, diverge)) = &init.diverge {
                 let line = line_of(local.let_token.span);
                 let code = format!("let {} = {} else", code_of(&local.pat), code_of(&init.expr));
-                self.push(line, SiteKind::Branch(Branch::LetElse), code.clone());
-                self.push(line, SiteKind::Handling(Handling::LetElse), code);
+                self.push(line, SiteKind::Branch(Branch::LetElse), code);
                 self.visit_pat(&local.pat);
                 self.visit_expr(&init.expr);
                 let unmatched = format!("{} does not match", code_of(&local.pat));
-                self.guarded_by(unmatched, |finder| finder.visit_expr(diverge));
+                self.handling(true, |finder| {
+                    finder.guarded_by(unmatched, |finder| finder.visit_expr(diverge))
+                });
                 return;
             }
             if let Pat::Wild(_) = &local.pat {
@@ -675,6 +477,8 @@ impl<'ast> Visit<'ast> for SiteFinder {
         // misattributed to the enclosing function, so they are left out.
     }
 }
+
+const PANIC_MACROS: &[&str] = &["panic", "unreachable", "todo", "unimplemented"];
 
 /// The body of `vec![value; count]` and other array-repeat-like macros.
 fn repeat_expression(input: syn::parse::ParseStream<'_>) -> syn::Result<(Expr, Expr)> {

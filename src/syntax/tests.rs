@@ -1,12 +1,17 @@
-use super::{parse, Branch, Failure, Handling, Operation, Returns, SiteKind};
+use super::{parse, Branch, Fact, Failure, Function, Guard, Operand, Operation, Returns, SiteKind};
 
-fn kinds(source: &str, function: &str) -> Vec<(u32, SiteKind)> {
+fn function_named(source: &str, function: &str) -> Function {
     let parsed = parse(source);
-    let found = parsed
+    parsed
         .functions
         .iter()
         .find(|f| f.qualified_name() == function)
-        .unwrap_or_else(|| panic!("no function {function} in {:?}", parsed.functions));
+        .cloned()
+        .unwrap_or_else(|| panic!("no function {function} in {:?}", parsed.functions))
+}
+
+fn kinds(source: &str, function: &str) -> Vec<(u32, SiteKind)> {
+    let found = function_named(source, function);
     found.sites.iter().map(|s| (s.line, s.kind)).collect()
 }
 
@@ -20,10 +25,72 @@ fn unwrap_on_io_is_a_failure_site_with_its_operation() {
     );
 }
 
+/// The operands of a function's failure sites, in line order.
+fn operands(source: &str, function: &str) -> Vec<Operand> {
+    function_named(source, function)
+        .sites
+        .iter()
+        .filter_map(|site| site.operand.as_deref().cloned())
+        .collect()
+}
+
 #[test]
-fn lock_unwrap_and_literal_parse_are_not_failure_sites() {
+fn lock_unwrap_and_literal_parse_carry_what_makes_them_infallible() {
     let source = "fn f(m: &Mutex<u8>) -> u8 {\n    let port: u16 = \"8080\".parse().unwrap();\n    *m.lock().unwrap()\n}\n";
-    assert_eq!(kinds(source, "f"), vec![]);
+    let found = operands(source, "f");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].literal_input && found[0].call == "parse");
+    assert_eq!((found[1].call.as_str(), found[1].arguments), ("lock", 0));
+    assert!(!found[1].literal_input);
+}
+
+fn guard(subject: &str, fact: Fact) -> Guard {
+    Guard {
+        subject: subject.to_string(),
+        fact,
+    }
+}
+
+#[test]
+fn conditions_that_dominate_an_operation_are_its_guards() {
+    let source = r#"fn f(v: &mut Vec<u8>, s: &str, i: usize, map: &Map, n: u32) {
+    if v.len() == 1 {
+        v.pop().unwrap();
+    }
+    if s.is_empty() {
+        return;
+    }
+    s.chars().next().unwrap();
+    if i < s.chars().count() && matches!(map.get(&i), Some(_)) {
+        s.chars().nth(i).unwrap();
+    }
+    let _ok = !map.contains_key(&n) || map[&n] > 0;
+    other.pop().unwrap();
+}"#;
+    let found = operands(source, "f");
+    assert!(
+        found[0].guards.contains(&guard("v", Fact::NonEmpty)),
+        "{:?}",
+        found[0]
+    );
+    assert_eq!(found[1].receiver.as_deref(), Some("s"));
+    assert!(
+        found[1].guards.contains(&guard("s", Fact::NonEmpty)),
+        "{:?}",
+        found[1]
+    );
+    assert!(found[2]
+        .guards
+        .contains(&guard("s", Fact::Below("i".into()))));
+    assert!(found[2]
+        .guards
+        .contains(&guard("map.get(&i)", Fact::Present)));
+    assert_eq!(found[3].argument.as_deref(), Some("n"));
+    assert!(found[3]
+        .guards
+        .contains(&guard("map", Fact::Contains("n".into()))));
+    // Only the early return is still in force after the `if` blocks close.
+    assert_eq!(found[4].guards, vec![guard("s", Fact::NonEmpty)]);
 }
 
 #[test]
@@ -61,7 +128,6 @@ mod tests {
         vec![
             (5, SiteKind::Branch(Branch::If)),
             (5, SiteKind::Branch(Branch::EarlyReturn)),
-            (5, SiteKind::Handling(Handling::ReturnsFailure)),
         ]
     );
     assert!(parsed.functions[1].identifiers.contains("Cache"));
@@ -123,10 +189,29 @@ fn let_else_is_shown_whole() {
 }
 
 #[test]
-fn one_arm_match_and_condvar_poisoning_are_not_sites() {
+fn one_arm_match_is_not_a_branch_and_condvar_waits_count_their_arguments() {
     let source = "fn f(inner: &Inner, cv: &Condvar, g: Guard) {\n    match inner {\n        Inner::Locked(l) => l.run(),\n    }\n    let _g = cv.wait_timeout(g, D).unwrap();\n    let _c = child.wait().unwrap();\n}\n";
     assert_eq!(
         kinds(source, "f"),
-        vec![(6, SiteKind::Failure(Failure::Unwrap(Operation::Io)))]
+        vec![
+            (5, SiteKind::Failure(Failure::Unwrap(Operation::Other))),
+            (6, SiteKind::Failure(Failure::Unwrap(Operation::Io)))
+        ]
     );
+    let found = operands(source, "f");
+    assert_eq!(
+        (found[0].call.as_str(), found[0].arguments),
+        ("wait_timeout", 2)
+    );
+    assert_eq!((found[1].call.as_str(), found[1].arguments), ("wait", 0));
+}
+
+#[test]
+fn compact_text_drops_whitespace_references_and_enclosing_parentheses_only() {
+    use super::operations::compact;
+    let text = |source: &str| compact(&syn::parse_str::<syn::Expr>(source).expect("parses"));
+    assert_eq!(text("( & ( self . items ) )"), "self.items");
+    assert_eq!(text("&mut map [ key ]"), "map[key]");
+    assert_eq!(text("(a) + (b)"), "(a)+(b)");
+    assert_eq!(text("&mutable"), "mutable");
 }
