@@ -24,6 +24,7 @@
     )
 )]
 
+mod anchor;
 pub mod answers;
 pub mod change;
 pub mod config;
@@ -51,6 +52,7 @@ use crate::rules::{render, Context, Finding};
 use crate::syntax::{ParseCache, ParseRequest, Syntax};
 use crate::timings::Timings;
 
+pub use crate::anchor::CommitAnchor;
 pub use crate::answers::{AnswerSource, StaleAnswer};
 pub use crate::error::Error;
 pub use crate::git::RangeSpec;
@@ -125,10 +127,10 @@ pub struct Report {
     pub stale_answers: Vec<StaleAnswer>,
     /// New versions of the files prompts point at, for snippets, by `source_key`.
     pub sources: BTreeMap<String, Arc<str>>,
-    /// Each commit's first changed file that still exists after it, by SHA: where a format
-    /// that needs a file for every finding (SARIF for code scanning) anchors a question
-    /// about the commit itself.
-    pub commit_anchors: BTreeMap<String, String>,
+    /// A line each commit adds (see `anchor`), by SHA: where a format that needs a file
+    /// and a line for every finding (SARIF for code scanning) puts a question about the
+    /// commit itself.
+    pub commit_anchors: BTreeMap<String, CommitAnchor>,
     /// Time per stage, for `--timings`.
     pub timings: Timings,
     /// What a limit left out of this report (files not read, prompts not shown), one
@@ -353,7 +355,7 @@ fn count_parses(cache: &ParseCache, timings: &mut Timings) {
 struct CommitFindings {
     prompts: Vec<Prompt>,
     sources: BTreeMap<String, Arc<str>>,
-    anchors: BTreeMap<String, String>,
+    anchors: BTreeMap<String, CommitAnchor>,
     notes: Vec<String>,
 }
 
@@ -476,18 +478,13 @@ fn analyze_change(
     notes.extend(earlier.notes);
     cap_prompts(&mut prompts, &mut notes);
     fingerprint::assign(&mut prompts, &sources, &commits);
-    let mut commit_anchors: BTreeMap<String, String> = change
-        .commits
-        .iter()
-        .filter_map(|commit| {
-            let file = commit
-                .files
-                .iter()
-                .find(|f| f.status != change::FileStatus::Deleted)?;
-            Some((commit.sha.clone(), file.path.clone()))
-        })
-        .collect();
-    commit_anchors.extend(earlier.anchors);
+    let mut commit_anchors = anchor::commit_anchors(&change);
+    commit_anchors.extend(
+        earlier
+            .anchors
+            .into_iter()
+            .map(|(sha, found)| (sha, anchor::relocate(found, &change.files))),
+    );
 
     Report {
         base: change.base.clone(),

@@ -328,6 +328,10 @@ fn sarif_is_valid_and_carries_every_prompt() {
             result["partialFingerprints"]["ponder/v1"],
             prompt["fingerprint"]
         );
+        assert_eq!(
+            result["partialFingerprints"]["primaryLocationLineHash"],
+            prompt["fingerprint"]
+        );
         let message = result["message"]["text"].as_str().expect("message");
         assert!(message.contains(&visible(&prompt["question"])));
         for evidence in prompt["evidence"].as_array().expect("evidence") {
@@ -338,23 +342,32 @@ fn sarif_is_valid_and_carries_every_prompt() {
                 let location = &result["locations"][0]["physicalLocation"];
                 let expected_uri = percent_encoded(file);
                 assert_eq!(location["artifactLocation"]["uri"], expected_uri.as_str());
+                // The flagged line alone; the last line, when another, is related.
                 assert_eq!(location["region"]["startLine"], prompt["line"]);
-                assert_eq!(location["region"]["endLine"], prompt["end_line"]);
+                assert_eq!(location["region"]["endLine"], prompt["line"]);
+                match result.get("relatedLocations") {
+                    Some(related) => {
+                        assert_ne!(prompt["end_line"], prompt["line"]);
+                        let related = &related[0]["physicalLocation"];
+                        assert_eq!(related["artifactLocation"]["uri"], expected_uri.as_str());
+                        assert_eq!(related["region"]["startLine"], prompt["end_line"]);
+                    }
+                    None => assert_eq!(prompt["end_line"], prompt["line"]),
+                }
             }
             None => {
-                // Anchored at line 1 of the commit's first changed file, as git lists them.
+                // Anchored on a line the commit adds, never line 1 of an unchanged file.
                 let sha = prompt["commit"].as_str().expect("a commit prompt");
-                let listed =
-                    review
-                        .repo
-                        .git(&["diff-tree", "--no-commit-id", "--name-only", "-r", sha]);
-                let first = listed.lines().next().expect("the commit changes files");
                 let location = &result["locations"][0]["physicalLocation"];
-                assert_eq!(
-                    location["artifactLocation"]["uri"],
-                    percent_encoded(first).as_str()
+                let uri = location["artifactLocation"]["uri"].as_str().expect("uri");
+                let line = location["region"]["startLine"].as_u64().expect("line");
+                let added = added_lines(&review.repo, sha);
+                assert!(
+                    added
+                        .iter()
+                        .any(|(path, n)| percent_encoded(path) == uri && *n == line),
+                    "{uri}:{line} is not added by {sha}: {added:?}"
                 );
-                assert_eq!(location["region"]["startLine"], 1);
                 assert_eq!(result["properties"]["commit"], sha);
                 assert_eq!(result["properties"]["commitLevel"], true);
             }
@@ -443,6 +456,128 @@ fn sarif_is_valid_and_carries_every_prompt() {
             ("src/store.rs".to_string(), 20)
         ]
     );
+}
+
+/// Every (path, line) a commit adds, in the commit's version, as `git show` numbers them.
+fn added_lines(repo: &TestRepo, sha: &str) -> Vec<(String, u64)> {
+    let diff = repo.git(&["show", "--format=", "--unified=0", "--no-renames", sha]);
+    let mut added = Vec::new();
+    let (mut path, mut line) = (String::new(), 0u64);
+    for text in diff.lines() {
+        if let Some(name) = text.strip_prefix("+++ b/") {
+            path = name.to_string();
+        } else if let Some(header) = text.strip_prefix("@@ ") {
+            let new = header.split(' ').nth(1).expect("a new range");
+            let start = new
+                .trim_start_matches('+')
+                .split(',')
+                .next()
+                .expect("start");
+            line = start.parse().expect("a line number");
+        } else if text.starts_with('+') && !text.starts_with("+++") {
+            added.push((path.clone(), line));
+            line += 1;
+        }
+    }
+    added
+}
+
+#[test]
+fn a_commit_question_sits_on_the_first_added_line_of_its_largest_production_hunk() {
+    let mut repo = TestRepo::new();
+    let mut lock = String::from("# lock\n");
+    repo.write("Cargo.lock", &lock);
+    repo.write("src/a_small.rs", "pub fn one() -> u32 {\n    1\n}\n");
+    repo.write("src/parse.rs", "pub fn noop() {}\n");
+    repo.commit_all("Start\n\nA place to begin, so that the next commits have a base.");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    // The lock file changes most and sorts first; a test file changes more than the code.
+    for n in 0..60 {
+        lock.push_str(&format!("[[package]]\nname = \"crate{n}\"\n"));
+    }
+    repo.write("Cargo.lock", &lock);
+    repo.write("src/a_small.rs", "pub fn one() -> u32 {\n    1 + 0\n}\n");
+    let mut parse = String::from("pub fn noop() {}\n\n");
+    for n in 0..12 {
+        parse.push_str(&format!(
+            "pub fn field_{n}(line: &str) -> Option<&str> {{\n    line.split(',').nth({n})\n}}\n\n"
+        ));
+    }
+    repo.write("src/parse.rs", &parse);
+    let mut tests = String::new();
+    for n in 0..30 {
+        tests.push_str(&format!("#[test]\nfn field_{n}() {{ assert!(true); }}\n"));
+    }
+    repo.write("tests/parse.rs", &tests);
+    let sha = repo.commit_all("Update stuff");
+    // A later commit shifts the lines of src/parse.rs: the anchor follows its text.
+    repo.write(
+        "src/parse.rs",
+        &format!("// Fields of a CSV line.\n\n{parse}"),
+    );
+    repo.commit_all("Say what parse.rs holds\n\nReaders asked which format the fields come from.");
+
+    let output = run(repo.path(), &["main", "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&output.stdout).expect("SARIF is JSON");
+    assert_valid_sarif(&log);
+    let result = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "missing-rationale" && r["properties"]["commit"] == sha.as_str())
+        .unwrap_or_else(|| panic!("a missing-rationale result for {sha}: {log:#}"));
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"], "src/parse.rs",
+        "{result:#}"
+    );
+    // Line 3 in the commit ("pub fn field_0"), line 5 at the head of the range.
+    assert_eq!(location["region"]["startLine"], 5, "{result:#}");
+    assert_eq!(location["region"]["endLine"], 5, "{result:#}");
+    assert_eq!(result["properties"]["commitLevel"], true);
+
+    // On its own (--commit), the same question sits on the commit's own line.
+    let output = run(repo.path(), &["--commit", &sha, "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&output.stdout).expect("SARIF is JSON");
+    let result = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "missing-rationale")
+        .unwrap_or_else(|| panic!("a missing-rationale result: {log:#}"));
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "src/parse.rs");
+    assert_eq!(location["region"]["startLine"], 3, "{result:#}");
+}
+
+#[test]
+fn sarif_rules_link_to_their_readme_section_with_tags_and_precision() {
+    let mut repo = TestRepo::new();
+    repo.write("src/lib.rs", STORE_BASE);
+    repo.commit_all("Start\n\nA place to begin.");
+    let output = run(repo.path(), &["main..main", "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&output.stdout).expect("SARIF is JSON");
+    let driver = &log["runs"][0]["tool"]["driver"];
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    assert_eq!(driver["informationUri"], repository);
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    for rule in driver["rules"].as_array().expect("rules") {
+        let id = rule["id"].as_str().expect("id");
+        assert_eq!(rule["helpUri"], format!("{repository}#{id}").as_str());
+        // GitHub's anchor for a heading is its text, lowercased: the rule id.
+        assert!(
+            readme.lines().any(|line| line == format!("#### {id}")),
+            "the README has no section for {id}"
+        );
+        let tags = rule["properties"]["tags"].as_array().expect("tags");
+        assert!(!tags.is_empty(), "{rule:#}");
+        assert!(
+            ["very-high", "high", "medium", "low"]
+                .contains(&rule["properties"]["precision"].as_str().expect("precision")),
+            "{rule:#}"
+        );
+    }
 }
 
 #[test]
