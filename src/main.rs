@@ -56,6 +56,10 @@ struct Cli {
     #[arg(long)]
     require_answers: bool,
 
+    /// With --format github: also list answered prompts (after the open ones)
+    #[arg(long)]
+    show_answered: bool,
+
     /// Print the time each stage took to stderr
     #[arg(long)]
     timings: bool,
@@ -248,7 +252,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     }
     let report = analyze(&request)?;
     let mut timings = report.timings.clone();
-    let rendered = timings.measure("render", || report::render(&report, format, style));
+    let rendered = timings.measure("render", || match format {
+        Format::Github => report::github::render_with(&report, cli.show_answered),
+        _ => report::render(&report, format, style),
+    });
     write_stdout(&rendered);
     if cli.timings {
         eprint!("{}", timings_table(&timings));

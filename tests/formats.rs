@@ -663,7 +663,7 @@ fn github_commands_are_notices_that_repository_text_cannot_escape() {
     let review = review_repo();
     let dir = review.repo.path();
     let report = json(dir, &["main"]);
-    let output = run(dir, &["main", "--format", "github"]);
+    let output = run(dir, &["main", "--format", "github", "--show-answered"]);
 
     // The runner splits on CR and LF; every line must be one of our notices.
     let lines: Vec<&str> = output.stdout.split(['\n', '\r']).collect();
@@ -691,7 +691,17 @@ fn github_commands_are_notices_that_repository_text_cannot_escape() {
         commands.push(command);
     }
 
-    for (command, prompt) in commands.iter().zip(prompts(&report)) {
+    // Open questions first, then stale answers, then the answered questions.
+    let open: Vec<&Value> = prompts(&report)
+        .iter()
+        .filter(|p| p["answer"].is_null())
+        .collect();
+    let answered = prompts(&report).iter().filter(|p| !p["answer"].is_null());
+    let expected: Vec<&Value> = open.iter().copied().chain(answered).collect();
+    let is_stale =
+        |c: &&WorkflowCommand| property(c, "title").is_some_and(|t| t.contains("stale answer"));
+    let prompt_commands: Vec<&WorkflowCommand> = commands.iter().filter(|c| !is_stale(c)).collect();
+    for (command, prompt) in prompt_commands.iter().zip(expected) {
         let title = property(command, "title").expect("a title");
         assert!(title.starts_with(&format!(
             "ponder {}",
@@ -763,13 +773,66 @@ fn github_commands_are_notices_that_repository_text_cannot_escape() {
         .expect("title")
         .ends_with("(answered)"));
 
-    // Stale answers come last, on the comment's line.
-    let stale_commands = &commands[prompts(&report).len()..];
+    // Stale answers come after the open questions, on the comment's line.
+    let stale_commands = &commands[open.len()..open.len() + 2];
+    assert!(stale_commands.iter().all(|c| is_stale(&c)));
     assert_eq!(stale_commands.len(), 2);
     assert_eq!(property(&stale_commands[0], "line"), Some("15"));
     assert!(property(&stale_commands[1], "title")
         .expect("title")
         .contains("unhandled-failur"));
+}
+
+#[test]
+fn github_notices_put_open_questions_first_and_count_what_they_leave_out() {
+    let mut repo = TestRepo::new();
+    repo.write("src/lib.rs", STORE_BASE);
+    repo.commit_all("Start\n\nA place to begin, so that the next commit has a base.");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    // Two answered unwraps at the top of the file, then twelve open ones.
+    let mut code = String::from("pub fn noop() {}\n");
+    for n in 0..2 {
+        code.push_str(&format!(
+            "\npub fn answered_{n}(v: Option<u32>) -> u32 {{\n    // ponder: unhandled-failure: callers always pass Some here\n    v.unwrap()\n}}\n"
+        ));
+    }
+    for n in 0..12 {
+        code.push_str(&format!(
+            "\npub fn open_{n}(v: Option<u32>) -> u32 {{\n    v.unwrap()\n}}\n"
+        ));
+    }
+    repo.write("src/lib.rs", &code);
+    repo.commit_all("Add accessors\n\nThe parser needs them because the values are optional.");
+    let output = run(repo.path(), &["main", "--format", "github"]);
+    let commands: Vec<WorkflowCommand> = output.stdout.lines().filter_map(parse_command).collect();
+    assert_eq!(commands.len(), 10, "GitHub shows 10 notices: {output:?}");
+    assert!(commands[..9]
+        .iter()
+        .all(|c| !property(c, "title").expect("title").contains("answered")));
+    assert!(commands[0].data.contains("`open_0`"), "{:?}", commands[0]);
+    let last = &commands[9];
+    assert_eq!(property(last, "title"), Some("ponder: more questions"));
+    assert!(
+        last.data.contains("3 more notices past the 10")
+            && last
+                .data
+                .contains("2 answered questions not shown (pass --show-answered"),
+        "{last:?}"
+    );
+
+    // With --show-answered, the answered ones follow the open ones (past the limit here).
+    let all = run(
+        repo.path(),
+        &["main", "--format", "github", "--show-answered"],
+    );
+    let commands: Vec<WorkflowCommand> = all.stdout.lines().filter_map(parse_command).collect();
+    assert_eq!(commands.len(), 10);
+    assert!(
+        commands[9].data.contains("5 more notices"),
+        "{:?}",
+        commands[9]
+    );
+    assert!(!commands[9].data.contains("--show-answered"));
 }
 
 #[test]

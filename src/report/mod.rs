@@ -1,7 +1,7 @@
 //! Renders a `Report` in each output format. Each format is one file; this module only
 //! chooses. Rendering returns a string, so a report is written whole or not at all.
 
-mod github;
+pub mod github;
 pub mod history;
 mod human;
 mod json;
