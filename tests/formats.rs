@@ -868,16 +868,31 @@ fn rdjson_has_a_diagnostic_per_line_prompt_and_stale_answer() {
     let diagnostics = result["diagnostics"].as_array().expect("diagnostics");
     let line_prompts: Vec<&Value> = prompts(&report)
         .iter()
-        .filter(|p| p["file"].is_string())
+        .filter(|p| p["file"].is_string() && p["answer"].is_null())
         .collect();
     assert!(
-        prompts(&report).len() > line_prompts.len(),
+        prompts(&report)
+            .iter()
+            .any(|p| p["file"].is_string() && !p["answer"].is_null()),
+        "the range has answered prompts, which rdjson leaves out"
+    );
+    assert!(
+        prompts(&report).iter().any(|p| p["file"].is_null()),
         "the range has commit prompts, which rdjson leaves out"
     );
     assert_eq!(diagnostics.len(), line_prompts.len() + 2, "{result:#}");
     for (diagnostic, prompt) in diagnostics.iter().zip(&line_prompts) {
         assert_eq!(diagnostic["severity"], "INFO");
         assert_eq!(diagnostic["code"]["value"], prompt["rule"]);
+        assert_eq!(
+            diagnostic["code"]["url"],
+            format!(
+                "{}#{}",
+                env!("CARGO_PKG_REPOSITORY"),
+                prompt["rule"].as_str().expect("rule")
+            )
+            .as_str()
+        );
         assert_eq!(diagnostic["location"]["path"], prompt["file"]);
         assert_eq!(
             diagnostic["location"]["range"]["start"]["line"],
