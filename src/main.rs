@@ -169,6 +169,8 @@ enum OutputFormat {
     Github,
     /// reviewdog's rdjson, for `reviewdog -f=rdjson`
     Rdjson,
+    /// GitLab's Code Quality report, for a `codequality` artifact
+    Gitlab,
 }
 
 pub fn main() -> ExitCode {
@@ -232,6 +234,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         OutputFormat::Sarif => Format::Sarif,
         OutputFormat::Github => Format::Github,
         OutputFormat::Rdjson => Format::Rdjson,
+        OutputFormat::Gitlab => Format::Gitlab,
     };
     let stdout = std::io::stdout();
     let style = Style {

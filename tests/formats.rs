@@ -844,6 +844,90 @@ fn github_output_is_empty_without_questions() {
     assert_eq!(output.stdout, "");
 }
 
+// ─── GitLab Code Quality ────────────────────────────────────────────────────────────────
+
+#[test]
+fn gitlab_code_quality_has_an_issue_per_open_question_on_its_line() {
+    let review = review_repo();
+    let dir = review.repo.path();
+    let report = json(dir, &["main"]);
+    let output = run(dir, &["main", "--format", "gitlab"]);
+    let issues: Vec<Value> = serde_json::from_str(&output.stdout).expect("a JSON array");
+    let open: Vec<&Value> = prompts(&report)
+        .iter()
+        .filter(|p| p["answer"].is_null())
+        .collect();
+    let stale = report["stale_answers"].as_array().expect("stale answers");
+    assert!(
+        open.len() < prompts(&report).len(),
+        "answered ones are left out"
+    );
+    assert_eq!(issues.len(), open.len() + stale.len(), "{issues:#?}");
+    let mut fingerprints = std::collections::BTreeSet::new();
+    for issue in &issues {
+        // The fields GitLab requires, and no others it would refuse.
+        let keys: Vec<&str> = issue
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "check_name",
+                "description",
+                "fingerprint",
+                "location",
+                "severity"
+            ]
+        );
+        assert_eq!(issue["severity"], "info");
+        assert!(issue["location"]["path"]
+            .as_str()
+            .is_some_and(|p| !p.is_empty()));
+        let begin = issue["location"]["lines"]["begin"].as_u64().expect("begin");
+        let end = issue["location"]["lines"]["end"].as_u64().expect("end");
+        assert!(begin >= 1 && end >= begin, "{issue:#}");
+        assert!(
+            fingerprints.insert(issue["fingerprint"].to_string()),
+            "unique: {issue:#}"
+        );
+    }
+    for (issue, prompt) in issues.iter().zip(&open) {
+        assert_eq!(issue["check_name"], prompt["rule"]);
+        assert_eq!(issue["fingerprint"], prompt["fingerprint"]);
+        let description = issue["description"].as_str().expect("description");
+        assert!(
+            description.contains(&visible(&prompt["question"])),
+            "{description}"
+        );
+        match prompt["file"].as_str() {
+            Some(file) => {
+                assert_eq!(issue["location"]["path"], file);
+                assert_eq!(issue["location"]["lines"]["begin"], prompt["line"]);
+                assert_eq!(issue["location"]["lines"]["end"], prompt["end_line"]);
+            }
+            None => {
+                // A commit's question sits on a line the commit adds.
+                let sha = prompt["commit"].as_str().expect("a commit prompt");
+                let path = issue["location"]["path"].as_str().expect("path");
+                let added = added_lines(&review.repo, sha);
+                assert!(
+                    added.iter().any(|(p, n)| p == path
+                        && Some(*n) == issue["location"]["lines"]["begin"].as_u64()),
+                    "{issue:#}"
+                );
+            }
+        }
+    }
+    let stale_issues: Vec<&Value> = issues
+        .iter()
+        .filter(|i| i["check_name"] == "stale-answer")
+        .collect();
+    assert_eq!(stale_issues.len(), stale.len());
+}
+
 // ─── rdjson ─────────────────────────────────────────────────────────────────────────────
 
 #[test]

@@ -2,6 +2,7 @@
 //! chooses. Rendering returns a string, so a report is written whole or not at all.
 
 pub mod github;
+mod gitlab;
 pub mod history;
 mod human;
 mod json;
@@ -20,6 +21,7 @@ pub enum Format {
     Sarif,
     Github,
     Rdjson,
+    Gitlab,
 }
 
 /// How the human format may decorate its output.
@@ -37,5 +39,6 @@ pub fn render(report: &Report, format: Format, style: Style) -> String {
         Format::Sarif => sarif::render(report),
         Format::Github => github::render(report),
         Format::Rdjson => rdjson::render(report),
+        Format::Gitlab => gitlab::render(report),
     }
 }
