@@ -867,7 +867,9 @@ fn action_yml_declares_each_input_and_hands_it_to_the_script() {
         // Inputs are never spliced into shell code.
         assert!(!script.contains(&format!("inputs.{input}")));
     }
-    assert!(action.contains("cargo install --locked --quiet --path \"$GITHUB_ACTION_PATH\""));
+    let build = std::fs::read_to_string(root.join("action/build.sh")).expect("build.sh");
+    assert!(build.contains("cargo install --locked --quiet --path \"${GITHUB_ACTION_PATH:?}\""));
+    assert!(action.contains("run: bash \"$GITHUB_ACTION_PATH/action/install.sh\""));
     assert!(action.contains("run: bash \"$GITHUB_ACTION_PATH/action/run.sh\""));
 }
 
