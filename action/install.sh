@@ -15,19 +15,19 @@ output() { echo "$1=$2" >> "${GITHUB_OUTPUT:-/dev/null}"; }
 note() { echo "ponder action: $*" >&2; }
 
 action_path="${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set}"
-# What the cargo fallback's cache is keyed by: the commit when the ref is one; else (a
-# branch, whose commit the downloaded action does not record) a hash of the action's
-# files, which changes exactly when the commit's content does.
-if [[ "${PONDER_ACTION_REF:-}" =~ ^[0-9a-f]{40}$ ]]; then
-    commit="$PONDER_ACTION_REF"
-else
-    sum() { if command -v sha256sum > /dev/null; then sha256sum; else shasum -a 256; fi; }
-    commit="$(cd "$action_path" && find . -type f -not -path './target/*' -not -path './.git/*' -print0 \
-        | LC_ALL=C sort -z | xargs -0 cat | sum | cut -c1-40)"
-fi
-output commit "$commit"
 
 fallback() {
+    # What the cargo fallback's cache is keyed by: the commit when the ref is one; else (a
+    # branch, whose commit the downloaded action does not record) a hash of the action's
+    # files, which changes exactly when the commit's content does.
+    if [[ "${PONDER_ACTION_REF:-}" =~ ^[0-9a-f]{40}$ ]]; then
+        commit="$PONDER_ACTION_REF"
+    else
+        sum() { if command -v sha256sum > /dev/null; then sha256sum; else shasum -a 256; fi; }
+        commit="$(cd "$action_path" && find . -type f -not -path './target/*' -not -path './.git/*' -print0 \
+            | LC_ALL=C sort -z | xargs -0 cat | sum | cut -c1-40)"
+    fi
+    output commit "$commit"
     note "$1; building ponder with cargo instead (cached by commit)"
     output installed false
     exit 0
