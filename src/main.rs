@@ -56,6 +56,12 @@ struct Cli {
     #[arg(long)]
     require_answers: bool,
 
+    /// With --format markdown: link locations to URL + COMMIT/PATH#L1 (e.g.
+    /// https://github.com/OWNER/REPO/blob/) [default: from GITHUB_SERVER_URL and
+    /// GITHUB_REPOSITORY, or GitLab's CI_PROJECT_URL, when set]
+    #[arg(long, value_name = "URL")]
+    link_base: Option<String>,
+
     /// With --format github: also list answered prompts (after the open ones)
     #[arg(long)]
     show_answered: bool,
@@ -257,6 +263,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     let mut timings = report.timings.clone();
     let rendered = timings.measure("render", || match format {
         Format::Github => report::github::render_with(&report, cli.show_answered),
+        Format::Markdown => report::markdown::render_with(
+            &report,
+            &report::markdown::MarkdownOptions {
+                link_base: cli
+                    .link_base
+                    .clone()
+                    .or_else(|| report::markdown::link_base_from_env(&github::process_env)),
+                max_bytes: None,
+            },
+        ),
         _ => report::render(&report, format, style),
     });
     write_stdout(&rendered);

@@ -1384,3 +1384,70 @@ fn require_answers_gates_every_format_and_still_prints_the_report() {
         assert!(output.stderr.is_empty(), "{format}");
     }
 }
+
+// ─── Markdown links ─────────────────────────────────────────────────────────────────────
+
+#[test]
+fn the_checklist_links_locations_when_the_repository_is_known() {
+    let mut repo = TestRepo::new();
+    repo.write("src/lib.rs", STORE_BASE);
+    repo.commit_all("Start\n\nA place to begin, so that the next commit has a base.");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write(
+        "src/lib.rs",
+        "pub fn noop() {}\n\npub fn first(v: &[u32]) -> u32 {\n    *v.first().unwrap()\n}\n",
+    );
+    let head =
+        repo.commit_all("Add first\n\nCallers need the first reading because it is the oldest.");
+    let markdown = |env: &[(&str, &str)], args: &[&str]| {
+        let mut command = ponder();
+        command
+            .current_dir(repo.path())
+            .args(["main", "--format", "markdown"])
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let output = command.output().expect("ponder runs");
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+    let location = "src/lib.rs#L4";
+    let plain = markdown(&[], &[]);
+    assert!(
+        plain.contains(&format!("`{location}`")) && !plain.contains("]("),
+        "{plain}"
+    );
+    let github = markdown(
+        &[
+            ("GITHUB_SERVER_URL", "https://github.com"),
+            ("GITHUB_REPOSITORY", "octo/shop"),
+        ],
+        &[],
+    );
+    assert!(
+        github.contains(&format!(
+            "[`{location}`](https://github.com/octo/shop/blob/{head}/{location})"
+        )),
+        "{github}"
+    );
+    let gitlab = markdown(
+        &[("CI_PROJECT_URL", "https://gitlab.example.com/team/shop")],
+        &[],
+    );
+    assert!(
+        gitlab.contains(&format!(
+            "(https://gitlab.example.com/team/shop/-/blob/{head}/{location})"
+        )),
+        "{gitlab}"
+    );
+    let given = markdown(&[], &["--link-base", "https://code.example.com/shop/blob/"]);
+    assert!(
+        given.contains(&format!(
+            "(https://code.example.com/shop/blob/{head}/{location})"
+        )),
+        "{given}"
+    );
+}

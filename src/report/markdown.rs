@@ -64,6 +64,27 @@ fn marked_fingerprint(line: &str) -> Option<&str> {
     is_item_marker(marker).then(|| marker.get(17..33)).flatten()
 }
 
+/// Where the checklist's locations link to in a CI job that names its repository: GitHub
+/// Actions (`GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`) or GitLab CI (`CI_PROJECT_URL`).
+/// Only `http(s)` addresses are used.
+pub fn link_base_from_env(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let web =
+        |url: String| (url.starts_with("https://") || url.starts_with("http://")).then_some(url);
+    if let (Some(server), Some(repository)) = (
+        env("GITHUB_SERVER_URL").and_then(web),
+        env("GITHUB_REPOSITORY").filter(|r| !r.is_empty()),
+    ) {
+        return Some(format!(
+            "{}/{}/blob/",
+            server.trim_end_matches('/'),
+            url_path(&repository)
+        ));
+    }
+    env("CI_PROJECT_URL")
+        .and_then(web)
+        .map(|project| format!("{}/-/blob/", project.trim_end_matches('/')))
+}
+
 /// Choices that only a caller who knows where the report goes can make.
 #[derive(Debug, Clone, Default)]
 pub struct MarkdownOptions {

@@ -107,7 +107,15 @@ fn copy_dir(from: &Path, to: &Path) {
 /// behaviour set the variables themselves.
 pub fn ponder() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_ponder"));
-    for name in ["GITHUB_ACTIONS", "GITHUB_BASE_REF", "GITHUB_EVENT_PATH"] {
+    // The repository's web address makes the markdown checklist link its locations.
+    for name in [
+        "GITHUB_ACTIONS",
+        "GITHUB_BASE_REF",
+        "GITHUB_EVENT_PATH",
+        "GITHUB_SERVER_URL",
+        "GITHUB_REPOSITORY",
+        "CI_PROJECT_URL",
+    ] {
         command.env_remove(name);
     }
     command

@@ -545,7 +545,12 @@ fn ticks_carry_over_by_fingerprint_and_only_on_ponders_own_item_lines() {
 #[test]
 fn every_item_carries_its_fingerprint_in_a_hidden_marker() {
     let markdown = render(&report(
-        vec![prompt("unhandled-failure", Some("src/lib.rs"), Some(3), "Why?")],
+        vec![prompt(
+            "unhandled-failure",
+            Some("src/lib.rs"),
+            Some(3),
+            "Why?",
+        )],
         "Add it",
     ));
     let item = markdown
