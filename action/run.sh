@@ -27,10 +27,31 @@ fi
 
 # `${a[@]+"${a[@]}"}`: an empty array under `set -u` is an error in bash before 4.4
 # (macOS runners' /bin/bash is 3.2), and both arrays are empty by default.
+format="${PONDER_FORMAT:-human}"
+case "$format" in
+    sarif) extension=sarif ;;
+    json | rdjson | gitlab) extension=json ;;
+    markdown) extension=md ;;
+    *) extension=txt ;;
+esac
+dir="${RUNNER_TEMP:-}"
+if [ -z "$dir" ]; then
+    dir="$(mktemp -d)"
+fi
+report="$dir/ponder-report.$extension"
 status=0
-ponder ${range[@]+"${range[@]}"} --format "${PONDER_FORMAT:-human}" ${gate[@]+"${gate[@]}"} || status=$?
+ponder ${range[@]+"${range[@]}"} --format "$format" ${gate[@]+"${gate[@]}"} > "$report" || status=$?
 if [ "$status" -ge 2 ]; then
     exit "$status"
+fi
+# A SARIF log is for upload, not for reading in the log.
+if [ "$format" != sarif ]; then
+    cat "$report"
+fi
+echo "report-file=$report" >> "${GITHUB_OUTPUT:-/dev/null}"
+if [ "$format" = sarif ]; then
+    echo "sarif-file=$report" >> "${GITHUB_OUTPUT:-/dev/null}"
+    echo "ponder: SARIF log written to $report (the sarif-file output)" >&2
 fi
 if [ "${PONDER_POST:-false}" = true ]; then
     ponder post github ${range[@]+"${range[@]}"}

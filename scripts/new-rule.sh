@@ -2,7 +2,7 @@
 # Writes the four places of a new rule (see CONTRIBUTING.md): src/rules/ID.rs with a
 # compiling skeleton, rules/ID.toml, fixtures/ID/ with one asks- and one quiet- case,
 # and its line in the registry (src/rules/mod.rs). It also adds the rule to the README's
-# table. It writes nothing if any of those already exists.
+# section on the rules. It writes nothing if any of those already exists.
 #
 #   scripts/new-rule.sh todo-comment
 set -euo pipefail
@@ -139,16 +139,17 @@ close = text.index("    ]\n}", text.index("pub fn registry()"))
 text = text[:close] + f"        Box::new({module}::{type_}),\n" + text[close:]
 open(path, "w").write(text)
 readme = open("README.md").read()
-rows = list(re.finditer(r"^\| `[a-z0-9-]+` \|.*\n", readme.split("\n## The rules", 1)[1], re.M))
 head = readme.index("\n## The rules")
-at = head + len("\n## The rules") + rows[-1].end()
-readme = readme[:at] + f"| `{id_}` | TODO: when it asks |\n" + readme[at:]
+section_end = readme.find("\n## ", head + 1)
+headings = list(re.finditer(r"^#### [a-z0-9-]+\n\n(?:.+\n)+", readme[head:section_end], re.M))
+at = head + headings[-1].end()
+readme = readme[:at] + f"\n#### {id_}\n\nAsks when TODO: say when it asks.\n" + readme[at:]
 open("README.md", "w").write(readme)
 PY
 
 cat <<DONE
 Wrote src/rules/$module.rs, rules/$id.toml, fixtures/$id/ (asks-todo-example, quiet-todo-example),
-and added $type to the registry in src/rules/mod.rs and a row to the README's table.
+and added $type to the registry in src/rules/mod.rs and a heading to the README's section on the rules.
 Next: write the heuristic, real fixtures, then
   cargo test --test fixtures -- $id      # fails until you review the new snapshots
   cargo insta review

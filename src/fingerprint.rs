@@ -98,6 +98,12 @@ fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// 16 hex digits that identify `text`, for what has no prompt to take a fingerprint
+/// from (a stale answer in a format that needs one per entry).
+pub fn hash_text(text: &str) -> String {
+    format!("{:016x}", fnv1a(text.as_bytes()))
+}
+
 /// 64-bit FNV-1a.
 fn fnv1a(bytes: &[u8]) -> u64 {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;

@@ -25,6 +25,7 @@
     )
 )]
 
+mod anchor;
 pub mod answers;
 pub mod change;
 pub mod config;
@@ -58,8 +59,8 @@ use crate::timings::Timings;
 pub use crate::error::Error;
 pub use crate::git::RangeSpec;
 pub use crate::model::{
-    source_key, AnswerSource, CommitSummary, FileSummary, HistorySummary, Note, Prompt, Report,
-    StaleAnswer, MAX_PROMPTS_PER_FILE,
+    source_key, AnswerSource, CommitAnchor, CommitSummary, FileSummary, HistorySummary, Note,
+    Prompt, Report, StaleAnswer, MAX_PROMPTS_PER_FILE,
 };
 
 /// What to analyse and how.
@@ -137,6 +138,10 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
     }
     let judged = rules.judge(&change.files, None, &[Scope::Change], &mut timings);
     unit.pending.extend(judged.pending);
+    // A commit's anchor is in its own line numbers; the range's formats show the head's.
+    for (_, found) in &mut unit.anchors {
+        *found = anchor::relocate(found.clone(), &change.files);
+    }
     unit.notes
         .splice(0..0, summary::change_limit(&change.files));
 
@@ -256,7 +261,7 @@ fn all_rules(repo: &Repo, request: &Request, head: Option<&str>) -> Result<AllRu
 struct Unit {
     pending: Vec<Pending>,
     notes: Vec<Note>,
-    anchors: Vec<(String, String)>,
+    anchors: Vec<(String, CommitAnchor)>,
 }
 
 impl Unit {
@@ -267,9 +272,9 @@ impl Unit {
     }
 }
 
-fn anchor(commit: &Commit, files: &[change::FileChange]) -> Vec<(String, String)> {
-    summary::commit_anchor(files)
-        .map(|path| (commit.sha.clone(), path))
+fn anchor(commit: &Commit, files: &[change::FileChange]) -> Vec<(String, CommitAnchor)> {
+    anchor::anchor(files)
+        .map(|found| (commit.sha.clone(), found))
         .into_iter()
         .collect()
 }

@@ -56,6 +56,16 @@ struct Cli {
     #[arg(long)]
     require_answers: bool,
 
+    /// With --format markdown: link locations to URL + COMMIT/PATH#L1 (e.g.
+    /// https://github.com/OWNER/REPO/blob/) [default: from GITHUB_SERVER_URL and
+    /// GITHUB_REPOSITORY, or GitLab's CI_PROJECT_URL, when set]
+    #[arg(long, value_name = "URL")]
+    link_base: Option<String>,
+
+    /// With --format github: also list answered prompts (after the open ones)
+    #[arg(long)]
+    show_answered: bool,
+
     /// Print the time each stage took to stderr
     #[arg(long)]
     timings: bool,
@@ -165,6 +175,8 @@ enum OutputFormat {
     Github,
     /// reviewdog's rdjson, for `reviewdog -f=rdjson`
     Rdjson,
+    /// GitLab's Code Quality report, for a `codequality` artifact
+    Gitlab,
 }
 
 pub fn main() -> ExitCode {
@@ -228,6 +240,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         OutputFormat::Sarif => Format::Sarif,
         OutputFormat::Github => Format::Github,
         OutputFormat::Rdjson => Format::Rdjson,
+        OutputFormat::Gitlab => Format::Gitlab,
     };
     let stdout = std::io::stdout();
     let style = Style {
@@ -248,7 +261,20 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     }
     let report = analyze(&request)?;
     let mut timings = report.timings.clone();
-    let rendered = timings.measure("render", || report::render(&report, format, style));
+    let rendered = timings.measure("render", || match format {
+        Format::Github => report::github::render_with(&report, cli.show_answered),
+        Format::Markdown => report::markdown::render_with(
+            &report,
+            &report::markdown::MarkdownOptions {
+                link_base: cli
+                    .link_base
+                    .clone()
+                    .or_else(|| report::markdown::link_base_from_env(&github::process_env)),
+                max_bytes: None,
+            },
+        ),
+        _ => report::render(&report, format, style),
+    });
     write_stdout(&rendered);
     if cli.timings {
         eprint!("{}", timings_table(&timings));

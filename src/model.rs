@@ -81,10 +81,10 @@ pub struct Report {
     pub stale_answers: Vec<StaleAnswer>,
     /// New versions of the files prompts point at, for snippets, by `source_key`.
     pub sources: BTreeMap<String, Arc<str>>,
-    /// Each commit's first changed file that still exists after it, by SHA: where a format
-    /// that needs a file for every finding (SARIF for code scanning) anchors a question
-    /// about the commit itself.
-    pub commit_anchors: BTreeMap<String, String>,
+    /// A line each commit adds (see `anchor`), by SHA: where a format that needs a file
+    /// and a line for every finding (SARIF for code scanning) puts a question about the
+    /// commit itself.
+    pub commit_anchors: BTreeMap<String, CommitAnchor>,
     /// The rules that ran, built-in ones in registry order, then the `[[custom]]` ones:
     /// what a format that describes rules (SARIF) describes.
     pub rules: Vec<RuleDefinition>,
@@ -93,6 +93,17 @@ pub struct Report {
     /// What a limit left out of this report (files not read, prompts not shown), one
     /// sentence each; empty when nothing was capped.
     pub notes: Vec<Note>,
+}
+
+/// A line of a commit's diff that stands for the commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitAnchor {
+    pub path: String,
+    /// 1-based.
+    pub line: u32,
+    /// The anchored line's text, when the commit's text was read: what `relocate` looks
+    /// for in the range diff.
+    pub code: Option<String>,
 }
 
 /// At most this many prompts per rule and file are kept, the first by line: past it, one

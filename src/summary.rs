@@ -91,12 +91,3 @@ pub fn commit_limit(change: &Change, commit: &Commit, files: &[FileChange]) -> O
         limit,
     })
 }
-
-/// Where a format that needs a file for every finding anchors a question about `commit`:
-/// its first changed file that still exists after it.
-pub fn commit_anchor(files: &[FileChange]) -> Option<String> {
-    files
-        .iter()
-        .find(|f| f.status != FileStatus::Deleted)
-        .map(|f| f.path.clone())
-}

@@ -18,7 +18,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{json_in, prompts, run_in, strings, Run, TestRepo};
+use common::{json_in, ponder, prompts, run_in, strings, Run, TestRepo};
 use serde_json::Value;
 
 // ─── Running the binary ─────────────────────────────────────────────────────────────────
@@ -277,6 +277,10 @@ fn sarif_is_valid_and_carries_every_prompt() {
             result["partialFingerprints"]["ponder/v1"],
             prompt["fingerprint"]
         );
+        assert_eq!(
+            result["partialFingerprints"]["primaryLocationLineHash"],
+            prompt["fingerprint"]
+        );
         let message = result["message"]["text"].as_str().expect("message");
         assert!(message.contains(&visible(&prompt["question"])));
         for evidence in prompt["evidence"].as_array().expect("evidence") {
@@ -287,23 +291,32 @@ fn sarif_is_valid_and_carries_every_prompt() {
                 let location = &result["locations"][0]["physicalLocation"];
                 let expected_uri = percent_encoded(file);
                 assert_eq!(location["artifactLocation"]["uri"], expected_uri.as_str());
+                // The flagged line alone; the last line, when another, is related.
                 assert_eq!(location["region"]["startLine"], prompt["line"]);
-                assert_eq!(location["region"]["endLine"], prompt["end_line"]);
+                assert_eq!(location["region"]["endLine"], prompt["line"]);
+                match result.get("relatedLocations") {
+                    Some(related) => {
+                        assert_ne!(prompt["end_line"], prompt["line"]);
+                        let related = &related[0]["physicalLocation"];
+                        assert_eq!(related["artifactLocation"]["uri"], expected_uri.as_str());
+                        assert_eq!(related["region"]["startLine"], prompt["end_line"]);
+                    }
+                    None => assert_eq!(prompt["end_line"], prompt["line"]),
+                }
             }
             None => {
-                // Anchored at line 1 of the commit's first changed file, as git lists them.
+                // Anchored on a line the commit adds, never line 1 of an unchanged file.
                 let sha = prompt["commit"].as_str().expect("a commit prompt");
-                let listed =
-                    review
-                        .repo
-                        .git(&["diff-tree", "--no-commit-id", "--name-only", "-r", sha]);
-                let first = listed.lines().next().expect("the commit changes files");
                 let location = &result["locations"][0]["physicalLocation"];
-                assert_eq!(
-                    location["artifactLocation"]["uri"],
-                    percent_encoded(first).as_str()
+                let uri = location["artifactLocation"]["uri"].as_str().expect("uri");
+                let line = location["region"]["startLine"].as_u64().expect("line");
+                let added = added_lines(&review.repo, sha);
+                assert!(
+                    added
+                        .iter()
+                        .any(|(path, n)| percent_encoded(path) == uri && *n == line),
+                    "{uri}:{line} is not added by {sha}: {added:?}"
                 );
-                assert_eq!(location["region"]["startLine"], 1);
                 assert_eq!(result["properties"]["commit"], sha);
                 assert_eq!(result["properties"]["commitLevel"], true);
             }
@@ -394,6 +407,128 @@ fn sarif_is_valid_and_carries_every_prompt() {
     );
 }
 
+/// Every (path, line) a commit adds, in the commit's version, as `git show` numbers them.
+fn added_lines(repo: &TestRepo, sha: &str) -> Vec<(String, u64)> {
+    let diff = repo.git(&["show", "--format=", "--unified=0", "--no-renames", sha]);
+    let mut added = Vec::new();
+    let (mut path, mut line) = (String::new(), 0u64);
+    for text in diff.lines() {
+        if let Some(name) = text.strip_prefix("+++ b/") {
+            path = name.to_string();
+        } else if let Some(header) = text.strip_prefix("@@ ") {
+            let new = header.split(' ').nth(1).expect("a new range");
+            let start = new
+                .trim_start_matches('+')
+                .split(',')
+                .next()
+                .expect("start");
+            line = start.parse().expect("a line number");
+        } else if text.starts_with('+') && !text.starts_with("+++") {
+            added.push((path.clone(), line));
+            line += 1;
+        }
+    }
+    added
+}
+
+#[test]
+fn a_commit_question_sits_on_the_first_added_line_of_its_largest_production_hunk() {
+    let mut repo = TestRepo::new();
+    let mut lock = String::from("# lock\n");
+    repo.write("Cargo.lock", &lock);
+    repo.write("src/a_small.rs", "pub fn one() -> u32 {\n    1\n}\n");
+    repo.write("src/parse.rs", "pub fn noop() {}\n");
+    repo.commit_all("Start\n\nA place to begin, so that the next commits have a base.");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    // The lock file changes most and sorts first; a test file changes more than the code.
+    for n in 0..60 {
+        lock.push_str(&format!("[[package]]\nname = \"crate{n}\"\n"));
+    }
+    repo.write("Cargo.lock", &lock);
+    repo.write("src/a_small.rs", "pub fn one() -> u32 {\n    1 + 0\n}\n");
+    let mut parse = String::from("pub fn noop() {}\n\n");
+    for n in 0..12 {
+        parse.push_str(&format!(
+            "pub fn field_{n}(line: &str) -> Option<&str> {{\n    line.split(',').nth({n})\n}}\n\n"
+        ));
+    }
+    repo.write("src/parse.rs", &parse);
+    let mut tests = String::new();
+    for n in 0..30 {
+        tests.push_str(&format!("#[test]\nfn field_{n}() {{ assert!(true); }}\n"));
+    }
+    repo.write("tests/parse.rs", &tests);
+    let sha = repo.commit_all("Update stuff");
+    // A later commit shifts the lines of src/parse.rs: the anchor follows its text.
+    repo.write(
+        "src/parse.rs",
+        &format!("// Fields of a CSV line.\n\n{parse}"),
+    );
+    repo.commit_all("Say what parse.rs holds\n\nReaders asked which format the fields come from.");
+
+    let output = run(repo.path(), &["main", "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&output.stdout).expect("SARIF is JSON");
+    assert_valid_sarif(&log);
+    let result = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "missing-rationale" && r["properties"]["commit"] == sha.as_str())
+        .unwrap_or_else(|| panic!("a missing-rationale result for {sha}: {log:#}"));
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"], "src/parse.rs",
+        "{result:#}"
+    );
+    // Line 3 in the commit ("pub fn field_0"), line 5 at the head of the range.
+    assert_eq!(location["region"]["startLine"], 5, "{result:#}");
+    assert_eq!(location["region"]["endLine"], 5, "{result:#}");
+    assert_eq!(result["properties"]["commitLevel"], true);
+
+    // On its own (--commit), the same question sits on the commit's own line.
+    let output = run(repo.path(), &["--commit", &sha, "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&output.stdout).expect("SARIF is JSON");
+    let result = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "missing-rationale")
+        .unwrap_or_else(|| panic!("a missing-rationale result: {log:#}"));
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "src/parse.rs");
+    assert_eq!(location["region"]["startLine"], 3, "{result:#}");
+}
+
+#[test]
+fn sarif_rules_link_to_their_readme_section_with_tags_and_precision() {
+    let mut repo = TestRepo::new();
+    repo.write("src/lib.rs", STORE_BASE);
+    repo.commit_all("Start\n\nA place to begin.");
+    let output = run(repo.path(), &["main..main", "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&output.stdout).expect("SARIF is JSON");
+    let driver = &log["runs"][0]["tool"]["driver"];
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    assert_eq!(driver["informationUri"], repository);
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    for rule in driver["rules"].as_array().expect("rules") {
+        let id = rule["id"].as_str().expect("id");
+        assert_eq!(rule["helpUri"], format!("{repository}#{id}").as_str());
+        // GitHub's anchor for a heading is its text, lowercased: the rule id.
+        assert!(
+            readme.lines().any(|line| line == format!("#### {id}")),
+            "the README has no section for {id}"
+        );
+        let tags = rule["properties"]["tags"].as_array().expect("tags");
+        assert!(!tags.is_empty(), "{rule:#}");
+        assert!(
+            ["very-high", "high", "medium", "low"]
+                .contains(&rule["properties"]["precision"].as_str().expect("precision")),
+            "{rule:#}"
+        );
+    }
+}
+
 #[test]
 fn sarif_of_a_change_without_questions_is_valid_and_empty() {
     let mut repo = TestRepo::new();
@@ -477,7 +612,7 @@ fn github_commands_are_notices_that_repository_text_cannot_escape() {
     let review = review_repo();
     let dir = review.repo.path();
     let report = json_in(dir, &["main"]);
-    let output = run(dir, &["main", "--format", "github"]);
+    let output = run(dir, &["main", "--format", "github", "--show-answered"]);
 
     // The runner splits on CR and LF; every line must be one of our notices.
     let lines: Vec<&str> = output.stdout.split(['\n', '\r']).collect();
@@ -505,7 +640,17 @@ fn github_commands_are_notices_that_repository_text_cannot_escape() {
         commands.push(command);
     }
 
-    for (command, prompt) in commands.iter().zip(prompts(&report)) {
+    // Open questions first, then stale answers, then the answered questions.
+    let open: Vec<&Value> = prompts(&report)
+        .iter()
+        .filter(|p| p["answer"].is_null())
+        .collect();
+    let answered = prompts(&report).iter().filter(|p| !p["answer"].is_null());
+    let expected: Vec<&Value> = open.iter().copied().chain(answered).collect();
+    let is_stale =
+        |c: &&WorkflowCommand| property(c, "title").is_some_and(|t| t.contains("stale answer"));
+    let prompt_commands: Vec<&WorkflowCommand> = commands.iter().filter(|c| !is_stale(c)).collect();
+    for (command, prompt) in prompt_commands.iter().zip(expected) {
         let title = property(command, "title").expect("a title");
         assert!(title.starts_with(&format!(
             "ponder {}",
@@ -577,13 +722,66 @@ fn github_commands_are_notices_that_repository_text_cannot_escape() {
         .expect("title")
         .ends_with("(answered)"));
 
-    // Stale answers come last, on the comment's line.
-    let stale_commands = &commands[prompts(&report).len()..];
+    // Stale answers come after the open questions, on the comment's line.
+    let stale_commands = &commands[open.len()..open.len() + 2];
+    assert!(stale_commands.iter().all(|c| is_stale(&c)));
     assert_eq!(stale_commands.len(), 2);
     assert_eq!(property(&stale_commands[0], "line"), Some("15"));
     assert!(property(&stale_commands[1], "title")
         .expect("title")
         .contains("unhandled-failur"));
+}
+
+#[test]
+fn github_notices_put_open_questions_first_and_count_what_they_leave_out() {
+    let mut repo = TestRepo::new();
+    repo.write("src/lib.rs", STORE_BASE);
+    repo.commit_all("Start\n\nA place to begin, so that the next commit has a base.");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    // Two answered unwraps at the top of the file, then twelve open ones.
+    let mut code = String::from("pub fn noop() {}\n");
+    for n in 0..2 {
+        code.push_str(&format!(
+            "\npub fn answered_{n}(v: Option<u32>) -> u32 {{\n    // ponder: unhandled-failure: callers always pass Some here\n    v.unwrap()\n}}\n"
+        ));
+    }
+    for n in 0..12 {
+        code.push_str(&format!(
+            "\npub fn open_{n}(v: Option<u32>) -> u32 {{\n    v.unwrap()\n}}\n"
+        ));
+    }
+    repo.write("src/lib.rs", &code);
+    repo.commit_all("Add accessors\n\nThe parser needs them because the values are optional.");
+    let output = run(repo.path(), &["main", "--format", "github"]);
+    let commands: Vec<WorkflowCommand> = output.stdout.lines().filter_map(parse_command).collect();
+    assert_eq!(commands.len(), 10, "GitHub shows 10 notices: {output:?}");
+    assert!(commands[..9]
+        .iter()
+        .all(|c| !property(c, "title").expect("title").contains("answered")));
+    assert!(commands[0].data.contains("`open_0`"), "{:?}", commands[0]);
+    let last = &commands[9];
+    assert_eq!(property(last, "title"), Some("ponder: more questions"));
+    assert!(
+        last.data.contains("3 more notices past the 10")
+            && last
+                .data
+                .contains("2 answered questions not shown (pass --show-answered"),
+        "{last:?}"
+    );
+
+    // With --show-answered, the answered ones follow the open ones (past the limit here).
+    let all = run(
+        repo.path(),
+        &["main", "--format", "github", "--show-answered"],
+    );
+    let commands: Vec<WorkflowCommand> = all.stdout.lines().filter_map(parse_command).collect();
+    assert_eq!(commands.len(), 10);
+    assert!(
+        commands[9].data.contains("5 more notices"),
+        "{:?}",
+        commands[9]
+    );
+    assert!(!commands[9].data.contains("--show-answered"));
 }
 
 #[test]
@@ -593,6 +791,90 @@ fn github_output_is_empty_without_questions() {
     repo.commit_all("Start\n\nA place to begin.");
     let output = run(repo.path(), &["main..main", "--format", "github"]);
     assert_eq!(output.stdout, "");
+}
+
+// ─── GitLab Code Quality ────────────────────────────────────────────────────────────────
+
+#[test]
+fn gitlab_code_quality_has_an_issue_per_open_question_on_its_line() {
+    let review = review_repo();
+    let dir = review.repo.path();
+    let report = json_in(dir, &["main"]);
+    let output = run(dir, &["main", "--format", "gitlab"]);
+    let issues: Vec<Value> = serde_json::from_str(&output.stdout).expect("a JSON array");
+    let open: Vec<&Value> = prompts(&report)
+        .iter()
+        .filter(|p| p["answer"].is_null())
+        .collect();
+    let stale = report["stale_answers"].as_array().expect("stale answers");
+    assert!(
+        open.len() < prompts(&report).len(),
+        "answered ones are left out"
+    );
+    assert_eq!(issues.len(), open.len() + stale.len(), "{issues:#?}");
+    let mut fingerprints = std::collections::BTreeSet::new();
+    for issue in &issues {
+        // The fields GitLab requires, and no others it would refuse.
+        let keys: Vec<&str> = issue
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "check_name",
+                "description",
+                "fingerprint",
+                "location",
+                "severity"
+            ]
+        );
+        assert_eq!(issue["severity"], "info");
+        assert!(issue["location"]["path"]
+            .as_str()
+            .is_some_and(|p| !p.is_empty()));
+        let begin = issue["location"]["lines"]["begin"].as_u64().expect("begin");
+        let end = issue["location"]["lines"]["end"].as_u64().expect("end");
+        assert!(begin >= 1 && end >= begin, "{issue:#}");
+        assert!(
+            fingerprints.insert(issue["fingerprint"].to_string()),
+            "unique: {issue:#}"
+        );
+    }
+    for (issue, prompt) in issues.iter().zip(&open) {
+        assert_eq!(issue["check_name"], prompt["rule"]);
+        assert_eq!(issue["fingerprint"], prompt["fingerprint"]);
+        let description = issue["description"].as_str().expect("description");
+        assert!(
+            description.contains(&visible(&prompt["question"])),
+            "{description}"
+        );
+        match prompt["file"].as_str() {
+            Some(file) => {
+                assert_eq!(issue["location"]["path"], file);
+                assert_eq!(issue["location"]["lines"]["begin"], prompt["line"]);
+                assert_eq!(issue["location"]["lines"]["end"], prompt["end_line"]);
+            }
+            None => {
+                // A commit's question sits on a line the commit adds.
+                let sha = prompt["commit"].as_str().expect("a commit prompt");
+                let path = issue["location"]["path"].as_str().expect("path");
+                let added = added_lines(&review.repo, sha);
+                assert!(
+                    added.iter().any(|(p, n)| p == path
+                        && Some(*n) == issue["location"]["lines"]["begin"].as_u64()),
+                    "{issue:#}"
+                );
+            }
+        }
+    }
+    let stale_issues: Vec<&Value> = issues
+        .iter()
+        .filter(|i| i["check_name"] == "stale-answer")
+        .collect();
+    assert_eq!(stale_issues.len(), stale.len());
 }
 
 // ─── rdjson ─────────────────────────────────────────────────────────────────────────────
@@ -619,16 +901,31 @@ fn rdjson_has_a_diagnostic_per_line_prompt_and_stale_answer() {
     let diagnostics = result["diagnostics"].as_array().expect("diagnostics");
     let line_prompts: Vec<&Value> = prompts(&report)
         .iter()
-        .filter(|p| p["file"].is_string())
+        .filter(|p| p["file"].is_string() && p["answer"].is_null())
         .collect();
     assert!(
-        prompts(&report).len() > line_prompts.len(),
+        prompts(&report)
+            .iter()
+            .any(|p| p["file"].is_string() && !p["answer"].is_null()),
+        "the range has answered prompts, which rdjson leaves out"
+    );
+    assert!(
+        prompts(&report).iter().any(|p| p["file"].is_null()),
         "the range has commit prompts, which rdjson leaves out"
     );
     assert_eq!(diagnostics.len(), line_prompts.len() + 2, "{result:#}");
     for (diagnostic, prompt) in diagnostics.iter().zip(&line_prompts) {
         assert_eq!(diagnostic["severity"], "INFO");
         assert_eq!(diagnostic["code"]["value"], prompt["rule"]);
+        assert_eq!(
+            diagnostic["code"]["url"],
+            format!(
+                "{}#{}",
+                env!("CARGO_PKG_REPOSITORY"),
+                prompt["rule"].as_str().expect("rule")
+            )
+            .as_str()
+        );
         assert_eq!(diagnostic["location"]["path"], prompt["file"]);
         assert_eq!(
             diagnostic["location"]["range"]["start"]["line"],
@@ -1030,4 +1327,71 @@ fn require_answers_gates_every_format_and_still_prints_the_report() {
         );
         assert!(output.stderr.is_empty(), "{format}");
     }
+}
+
+// ─── Markdown links ─────────────────────────────────────────────────────────────────────
+
+#[test]
+fn the_checklist_links_locations_when_the_repository_is_known() {
+    let mut repo = TestRepo::new();
+    repo.write("src/lib.rs", STORE_BASE);
+    repo.commit_all("Start\n\nA place to begin, so that the next commit has a base.");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write(
+        "src/lib.rs",
+        "pub fn noop() {}\n\npub fn first(v: &[u32]) -> u32 {\n    *v.first().unwrap()\n}\n",
+    );
+    let head =
+        repo.commit_all("Add first\n\nCallers need the first reading because it is the oldest.");
+    let markdown = |env: &[(&str, &str)], args: &[&str]| {
+        let mut command = ponder();
+        command
+            .current_dir(repo.path())
+            .args(["main", "--format", "markdown"])
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let output = command.output().expect("ponder runs");
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+    let location = "src/lib.rs#L4";
+    let plain = markdown(&[], &[]);
+    assert!(
+        plain.contains(&format!("`{location}`")) && !plain.contains("]("),
+        "{plain}"
+    );
+    let github = markdown(
+        &[
+            ("GITHUB_SERVER_URL", "https://github.com"),
+            ("GITHUB_REPOSITORY", "octo/shop"),
+        ],
+        &[],
+    );
+    assert!(
+        github.contains(&format!(
+            "[`{location}`](https://github.com/octo/shop/blob/{head}/{location})"
+        )),
+        "{github}"
+    );
+    let gitlab = markdown(
+        &[("CI_PROJECT_URL", "https://gitlab.example.com/team/shop")],
+        &[],
+    );
+    assert!(
+        gitlab.contains(&format!(
+            "(https://gitlab.example.com/team/shop/-/blob/{head}/{location})"
+        )),
+        "{gitlab}"
+    );
+    let given = markdown(&[], &["--link-base", "https://code.example.com/shop/blob/"]);
+    assert!(
+        given.contains(&format!(
+            "(https://code.example.com/shop/blob/{head}/{location})"
+        )),
+        "{given}"
+    );
 }

@@ -96,6 +96,14 @@ impl FakeGitHub {
         state.comments.push((id, body.to_string()));
     }
 
+    /// What a reviewer does on GitHub: edit the comment (tick a box).
+    fn edit_comment(&self, edit: impl Fn(&str) -> String) {
+        let mut state = self.state.lock().expect("state");
+        for (_, body) in state.comments.iter_mut() {
+            *body = edit(body);
+        }
+    }
+
     fn comments(&self) -> Vec<(u64, String)> {
         self.state.lock().expect("state").comments.clone()
     }
@@ -825,7 +833,9 @@ fn action_yml_declares_each_input_and_hands_it_to_the_script() {
         // Inputs are never spliced into shell code.
         assert!(!script.contains(&format!("inputs.{input}")));
     }
-    assert!(action.contains("cargo install --locked --quiet --path \"$GITHUB_ACTION_PATH\""));
+    let build = std::fs::read_to_string(root.join("action/build.sh")).expect("build.sh");
+    assert!(build.contains("cargo install --locked --quiet --path \"${GITHUB_ACTION_PATH:?}\""));
+    assert!(action.contains("run: bash \"$GITHUB_ACTION_PATH/action/install.sh\""));
     assert!(action.contains("run: bash \"$GITHUB_ACTION_PATH/action/run.sh\""));
 }
 
@@ -863,4 +873,41 @@ fn a_change_without_questions_gets_no_new_comment_but_an_old_one_is_updated() {
         "{}",
         comments[0].1
     );
+}
+
+#[test]
+fn a_reviewers_ticked_box_survives_the_next_push_while_its_question_is_asked() {
+    let mut repo = repository();
+    let server = FakeGitHub::start(Mode::Normal, "", 100);
+    let job = Job::new();
+    let first = run(job.command(repo.path(), &server, &["main..topic"]));
+    assert_eq!(first.code, Some(0), "{first:?}");
+    assert_eq!(checkboxes(&server.comments()[0].1), [false, false]);
+
+    // The reviewer ticks the untested-branch item on GitHub.
+    server.edit_comment(|body| {
+        body.lines()
+            .map(|line| {
+                if line.contains("**untested-branch**") {
+                    line.replacen("- [ ] ", "- [x] ", 1)
+                } else {
+                    line.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    assert_eq!(checkboxes(&server.comments()[0].1), [false, true]);
+
+    // A push that changes nothing about that question keeps the tick; the other box
+    // stays as ponder made it.
+    repo.write("README.md", "The size of a file, for buffers.\n");
+    repo.commit_all("Say what the library is for\n\nNewcomers asked what it does.");
+    let second = run(job.command(repo.path(), &server, &["main..topic"]));
+    assert_eq!(second.code, Some(0), "{second:?}");
+    let body = &server.comments()[0].1;
+    let ticked: Vec<&str> = body.lines().filter(|l| l.starts_with("- [x] ")).collect();
+    assert_eq!(ticked.len(), 1, "{body}");
+    assert!(ticked[0].contains("**untested-branch**"), "{body}");
+    assert_eq!(checkboxes(body), [false, true], "{body}");
 }

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{GitHubError, Target};
-use crate::report::markdown::MARKER;
+use crate::report::markdown::{keep_ticks, MARKER};
 
 /// What happened to the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +76,9 @@ fn post_comment(
     );
     let payload = serde_json::json!({ "body": body }).to_string();
     match find_comment(client, &format!("{issue}/comments?per_page=100"))? {
-        Some(id) => {
+        Some((id, old)) => {
+            // The boxes reviewers ticked stay ticked for the questions still asked.
+            let payload = serde_json::json!({ "body": keep_ticks(&old, body) }).to_string();
             let url = format!(
                 "{}/repos/{}/{}/issues/comments/{id}",
                 target.api_url, target.owner, target.name
@@ -104,9 +106,9 @@ struct Comment {
     body: Option<String>,
 }
 
-/// The id of the first comment whose body starts with the marker. A comment that only
-/// quotes the marker (a reply) does not start with it.
-fn find_comment(client: &Client, first_page: &str) -> Result<Option<u64>, GitHubError> {
+/// The id and body of the first comment whose body starts with the marker. A comment
+/// that only quotes the marker (a reply) does not start with it.
+fn find_comment(client: &Client, first_page: &str) -> Result<Option<(u64, String)>, GitHubError> {
     let mut next = Some(first_page.to_string());
     let mut pages = 0;
     while let Some(url) = next.take() {
@@ -125,7 +127,7 @@ fn find_comment(client: &Client, first_page: &str) -> Result<Option<u64>, GitHub
                 .as_deref()
                 .is_some_and(|b| b.trim_start().starts_with(MARKER))
         }) {
-            return Ok(Some(found.id));
+            return Ok(Some((found.id, found.body.clone().unwrap_or_default())));
         }
         next = answer
             .next_page

@@ -8,21 +8,71 @@
 //! characters become U+FFFD, and Unicode line and paragraph separators become spaces. Every
 //! line this format prints starts with `::notice `.
 //!
-//! Answered prompts stay notices, with "answered" in the title and the reason in the
-//! message. Stale answers are notices too, on the comment's line.
+//! GitHub shows at most 10 notices of a step on the pull request, so open questions come
+//! first, then stale answers; answered prompts only with `--show-answered` (a notice with
+//! "answered" in the title and the reason in the message). When some are not shown, the
+//! last notice says how many and where to read them all.
 
-use super::text::{naming_the_commit, prompt_message, short, stale_message};
+use super::text::{naming_the_commit, plural, prompt_message, short, stale_message};
 use crate::{Prompt, Report, StaleAnswer};
 
+/// The notices of one step that GitHub shows on the pull request.
+const SHOWN_PER_STEP: usize = 10;
+
 pub fn render(report: &Report) -> String {
-    let mut out = String::new();
-    for prompt in &report.prompts {
-        out.push_str(&prompt_command(report, prompt));
-    }
-    for stale in &report.stale_answers {
-        out.push_str(&stale_command(stale));
+    render_with(report, false)
+}
+
+pub fn render_with(report: &Report, show_answered: bool) -> String {
+    let open = report.prompts.iter().filter(|p| p.answer.is_none());
+    let answered = report.prompts.iter().filter(|p| p.answer.is_some());
+    let mut commands: Vec<String> = open
+        .map(|prompt| prompt_command(report, prompt))
+        .chain(report.stale_answers.iter().map(stale_command))
+        .collect();
+    let hidden_answered = if show_answered {
+        commands.extend(answered.map(|prompt| prompt_command(report, prompt)));
+        0
+    } else {
+        answered.count()
+    };
+    let past_limit = if commands.len() > SHOWN_PER_STEP
+        || (hidden_answered > 0 && commands.len() == SHOWN_PER_STEP)
+    {
+        // One place is kept for the notice that counts the rest.
+        commands.len() - (SHOWN_PER_STEP - 1)
+    } else {
+        0
+    };
+    let shown = commands.len() - past_limit;
+    let mut out: String = commands.into_iter().take(shown).collect();
+    if past_limit + hidden_answered > 0 {
+        out.push_str(&not_shown_command(past_limit, hidden_answered));
     }
     out
+}
+
+/// The last notice: how many were left out, and where to read them.
+fn not_shown_command(past_limit: usize, hidden_answered: usize) -> String {
+    let mut parts = Vec::new();
+    if past_limit > 0 {
+        parts.push(format!(
+            "{} past the {SHOWN_PER_STEP} notices GitHub shows per step",
+            plural(past_limit, "more notice", "more notices")
+        ));
+    }
+    if hidden_answered > 0 {
+        parts.push(format!(
+            "{} not shown (pass --show-answered to list them)",
+            plural(hidden_answered, "answered question", "answered questions")
+        ));
+    }
+    let message = format!(
+        "{}. Read every question in this job's log with `ponder --format human`, in the \
+         pull request comment (`ponder post github`), or in code scanning (`--format sarif`).",
+        parts.join("; ")
+    );
+    command(&[("title", "ponder: more questions".to_string())], &message)
 }
 
 fn prompt_command(report: &Report, prompt: &Prompt) -> String {

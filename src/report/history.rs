@@ -37,7 +37,7 @@ pub fn commit_section(report: &Report, format: Format, style: Style) -> String {
         // Workflow commands are one line each, so they stream as they are.
         Format::Github => super::render(report, format, style),
         // One document per run: `main.rs` refuses them with `--each-commit`.
-        Format::Markdown | Format::Sarif | Format::Rdjson => String::new(),
+        Format::Markdown | Format::Sarif | Format::Rdjson | Format::Gitlab => String::new(),
     }
 }
 

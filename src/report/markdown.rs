@@ -17,6 +17,74 @@ use crate::{Prompt, Report};
 /// its comment instead of adding one per push.
 pub const MARKER: &str = "<!-- ponder-report -->";
 
+/// The hidden marker that ends each item's first line: its prompt's fingerprint, so that
+/// `keep_ticks` can carry a reviewer's tick to the same question in the next report.
+fn item_marker(fingerprint: &str) -> String {
+    format!("<!-- ponder:item {fingerprint} -->")
+}
+
+/// Whether `html` is one of ponder's item markers (16 hex digits), for readers of the
+/// report that must tell ponder's own markup from the repository's.
+pub fn is_item_marker(html: &str) -> bool {
+    html.trim()
+        .strip_prefix("<!-- ponder:item ")
+        .and_then(|rest| rest.strip_suffix(" -->"))
+        .is_some_and(|hex| hex.len() == 16 && hex.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// `new` with `- [x]` on every open item whose question a reviewer ticked in `old` (the
+/// comment as it is now): a tick survives an update for as long as the question is
+/// asked. Only ponder's own item lines are read; fingerprints are 16 hex digits, which no
+/// repository text in the line can forge, as the rest of the line is escaped.
+pub fn keep_ticks(old: &str, new: &str) -> String {
+    let ticked: std::collections::HashSet<&str> = old
+        .lines()
+        .filter(|line| line.starts_with("- [x] ") || line.starts_with("- [X] "))
+        .filter_map(marked_fingerprint)
+        .collect();
+    let mut out = String::with_capacity(new.len());
+    for line in new.split_inclusive('\n') {
+        match (
+            line.strip_prefix("- [ ] "),
+            marked_fingerprint(line.trim_end()),
+        ) {
+            (Some(rest), Some(fingerprint)) if ticked.contains(fingerprint) => {
+                out.push_str("- [x] ");
+                out.push_str(rest);
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+fn marked_fingerprint(line: &str) -> Option<&str> {
+    let start = line.rfind("<!-- ponder:item ")?;
+    let marker = line.get(start..)?;
+    is_item_marker(marker).then(|| marker.get(17..33)).flatten()
+}
+
+/// Where the checklist's locations link to in a CI job that names its repository: GitHub
+/// Actions (`GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`) or GitLab CI (`CI_PROJECT_URL`).
+/// Only `http(s)` addresses are used.
+pub fn link_base_from_env(env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let web =
+        |url: String| (url.starts_with("https://") || url.starts_with("http://")).then_some(url);
+    if let (Some(server), Some(repository)) = (
+        env("GITHUB_SERVER_URL").and_then(web),
+        env("GITHUB_REPOSITORY").filter(|r| !r.is_empty()),
+    ) {
+        return Some(format!(
+            "{}/{}/blob/",
+            server.trim_end_matches('/'),
+            url_path(&repository)
+        ));
+    }
+    env("CI_PROJECT_URL")
+        .and_then(web)
+        .map(|project| format!("{}/-/blob/", project.trim_end_matches('/')))
+}
+
 /// Choices that only a caller who knows where the report goes can make.
 #[derive(Debug, Clone, Default)]
 pub struct MarkdownOptions {
@@ -262,7 +330,12 @@ fn item(report: &Report, prompt: &Prompt, options: &MarkdownOptions) -> String {
             let _ = write!(out, " (commit {})", code(short(sha)));
         }
     }
-    let _ = writeln!(out, ": {}", question(&prompt.question));
+    let _ = writeln!(
+        out,
+        ": {} {}",
+        question(&prompt.question),
+        item_marker(&prompt.fingerprint)
+    );
     for evidence in &prompt.evidence {
         let _ = writeln!(out, "  - {}", line_start(question(evidence)));
     }

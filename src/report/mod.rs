@@ -1,7 +1,8 @@
 //! Renders a `Report` in each output format. Each format is one file; this module only
 //! chooses. Rendering returns a string, so a report is written whole or not at all.
 
-mod github;
+pub mod github;
+mod gitlab;
 pub mod history;
 mod human;
 mod json;
@@ -21,6 +22,7 @@ pub enum Format {
     Sarif,
     Github,
     Rdjson,
+    Gitlab,
 }
 
 /// How the human format may decorate its output.
@@ -38,5 +40,6 @@ pub fn render(report: &Report, format: Format, style: Style) -> String {
         Format::Sarif => sarif::render(report),
         Format::Github => github::render(report),
         Format::Rdjson => rdjson::render(report),
+        Format::Gitlab => gitlab::render(report),
     }
 }

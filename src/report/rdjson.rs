@@ -6,8 +6,10 @@
 //! commit are left out: reviewdog places every diagnostic on a file's lines and drops
 //! (or, in some reporters, fails on) one without a path, and a question about a commit
 //! message does not belong on a line of code. They are in the markdown, GitHub, SARIF and
-//! JSON reports. Answered prompts stay in, their message ending with the reason. Stale
-//! answers are diagnostics on the comment's line with the code `stale-answer`.
+//! JSON reports. Answered prompts are left out too: a review comment asks for a reply,
+//! and an answered question has its reply in the code already. Each diagnostic's code
+//! links (`code.url`) to the rule's section of ponder's README. Stale answers are
+//! diagnostics on the comment's line with the code `stale-answer`.
 //!
 //! reviewdog puts the message into a pull-request comment, where GitHub renders it as
 //! markdown: code spans stay as they are (nothing inside one renders or mentions anyone),
@@ -25,7 +27,7 @@ pub fn render(report: &Report) -> String {
         .prompts
         .iter()
         .filter_map(|prompt| {
-            let (Some(path), Some(line)) = (&prompt.file, prompt.line) else {
+            let (Some(path), Some(line), None) = (&prompt.file, prompt.line, &prompt.answer) else {
                 return None;
             };
             Some(Diagnostic::new(
@@ -95,6 +97,11 @@ impl Diagnostic {
             source: Source { name: "ponder" },
             code: Code {
                 value: code.to_string(),
+                url: super::sarif::help_uri(if code == "stale-answer" {
+                    "answering-a-prompt"
+                } else {
+                    code
+                }),
             },
         }
     }
@@ -120,6 +127,7 @@ struct Position {
 #[derive(Serialize)]
 struct Code {
     value: String,
+    url: String,
 }
 
 /// The question, a blank line, the evidence as a list, a blank line, then the answer or

@@ -3,16 +3,23 @@
 //!
 //! - Every rule is in `tool.driver.rules`, with its title, summary and `ponder explain`
 //!   text as help; `[[custom]]` rules that asked something are listed after them.
+//! - Each rule has a `helpUri` (its section of the README) and `properties` with `tags`
+//!   and `precision`, which code scanning shows and filters by.
 //! - Each prompt is one result of level `note`: the question and its evidence as the
-//!   message, the flagged lines as the region, the function as a logical location, and
-//!   its fingerprint under `partialFingerprints["ponder/v1"]`, so that an upload after a
-//!   push that moved the lines matches the alert it already has.
+//!   message, the flagged line (the first added line it is about) as the region, its
+//!   last line (the last branch point, the end of a call chain) as a related location,
+//!   the function as a logical location, and its fingerprint as
+//!   `partialFingerprints.primaryLocationLineHash` (what code scanning matches alerts by)
+//!   and `ponder/v1`, so that an upload after a push that moved the lines matches the
+//!   alert it already has. A region of one line is what GitHub and reviewdog keep in a
+//!   pull request's diff view; a region that spans unchanged lines is dropped from it.
 //! - A prompt about a commit has no lines of its own. GitHub code scanning refuses a whole
-//!   upload with a result that has no location, so the result points at line 1 of the
-//!   commit's first changed file (in path order, deleted files skipped); its message names
-//!   the commit, and `properties` carry its SHA and subject and `commitLevel: true`, so
-//!   that a reader can tell the file is only an anchor. A commit that only deletes files
-//!   has no such file, and its result no location.
+//!   upload with a result that has no location, so the result points at the commit's
+//!   anchor (`crate::anchor`): the first added line of its largest hunk of production
+//!   code, a line of the diff. Its message names the commit, and `properties` carry its
+//!   SHA and subject and `commitLevel: true`, so that a reader can tell the line is only
+//!   an anchor. A commit that only deletes files has no anchor, and its result no
+//!   location.
 //! - An answered prompt carries a suppression with the reason as its justification:
 //!   `inSource` for an answer comment, `external` for a commit trailer.
 //! - Stale answers are `toolExecutionNotifications` of the invocation: they are about how
@@ -28,6 +35,24 @@ use crate::{AnswerSource, Prompt, Report, StaleAnswer};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const FINGERPRINT_KEY: &str = "ponder/v1";
+/// The key GitHub code scanning matches results by across uploads.
+const GITHUB_FINGERPRINT_KEY: &str = "primaryLocationLineHash";
+/// Where ponder's documentation lives: the repository of `Cargo.toml`.
+const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// What code scanning shows next to each built-in rule: tags to filter by, and how often
+/// the rule's question is worth asking (SARIF's `precision`: very-high, high, medium,
+/// low). A consistency test checks that every rule of the registry is listed.
+const RULE_PROPERTIES: &[(&str, &[&str], &str)] = &[
+    (
+        "unhandled-failure",
+        &["reliability", "error-handling", "review"],
+        "high",
+    ),
+    ("untested-branch", &["testing", "review"], "medium"),
+    ("bulk-insertion", &["maintainability", "review"], "medium"),
+    ("missing-rationale", &["commit-message", "review"], "medium"),
+];
 
 pub fn render(report: &Report) -> String {
     let rules = rule_descriptors(report);
@@ -48,6 +73,7 @@ pub fn render(report: &Report) -> String {
             tool: Tool {
                 driver: Driver {
                     name: "ponder",
+                    information_uri: REPOSITORY,
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     rules,
@@ -93,6 +119,7 @@ struct Tool {
 #[serde(rename_all = "camelCase")]
 struct Driver {
     name: &'static str,
+    information_uri: &'static str,
     version: &'static str,
     semantic_version: &'static str,
     rules: Vec<Descriptor>,
@@ -106,7 +133,38 @@ struct Descriptor {
     short_description: Message,
     full_description: Message,
     help: Message,
+    help_uri: String,
     default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<String>,
+    precision: &'static str,
+    #[serde(rename = "problem.severity")]
+    problem_severity: &'static str,
+}
+
+impl RuleProperties {
+    fn of(id: &str) -> RuleProperties {
+        let (tags, precision) = RULE_PROPERTIES
+            .iter()
+            .find(|(rule, _, _)| *rule == id)
+            .map(|(_, tags, precision)| (tags.iter().map(|t| t.to_string()).collect(), *precision))
+            // A [[custom]] rule is the repository's own regex: ponder cannot vouch for it.
+            .unwrap_or_else(|| (vec!["custom".to_string(), "review".to_string()], "low"));
+        RuleProperties {
+            tags,
+            precision,
+            problem_severity: "recommendation",
+        }
+    }
+}
+
+/// The README section that documents the rule (a heading per rule id).
+pub fn help_uri(id: &str) -> String {
+    format!("{REPOSITORY}#{id}")
 }
 
 #[derive(Serialize)]
@@ -160,6 +218,8 @@ struct SarifResult {
     message: Message,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation>,
     partial_fingerprints: Map<String, Value>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression>,
@@ -173,6 +233,14 @@ struct Location {
     physical_location: PhysicalLocation,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     logical_locations: Vec<LogicalLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation {
+    id: usize,
+    physical_location: PhysicalLocation,
+    message: Message,
 }
 
 #[derive(Serialize)]
@@ -252,7 +320,9 @@ fn built_in(definition: &RuleDefinition) -> Descriptor {
             text: text.trim_end().to_string(),
             markdown: Some(markdown.trim_end().to_string()),
         },
+        help_uri: help_uri(&definition.id),
         default_configuration: Configuration { level: "note" },
+        properties: RuleProperties::of(&definition.id),
     }
 }
 
@@ -267,6 +337,8 @@ fn custom(prompt: &Prompt) -> Descriptor {
              added lines that match its pattern. Answer with `// ponder: {id}: <why>` on the \
              line or the line above it."
         )),
+        help_uri: format!("{REPOSITORY}#configuration"),
+        properties: RuleProperties::of(&id),
         id,
         default_configuration: Configuration { level: "note" },
     }
@@ -288,22 +360,34 @@ fn result(report: &Report, prompt: &Prompt, rules: &[Descriptor]) -> SarifResult
     if anchor.is_some() {
         properties.insert("commitLevel".into(), true.into());
     }
+    let mut related_locations = Vec::new();
     let locations = match (&prompt.file, prompt.line, anchor) {
-        (None, _, Some(file)) => vec![Location {
-            physical_location: physical(file, 1, 1),
+        (None, _, Some(anchor)) => vec![Location {
+            physical_location: physical(&anchor.path, anchor.line, anchor.line),
             logical_locations: Vec::new(),
         }],
-        (Some(file), Some(line), _) => vec![Location {
-            physical_location: physical(file, line, prompt.end_line.unwrap_or(line)),
-            logical_locations: prompt
-                .function
-                .iter()
-                .map(|function| LogicalLocation {
-                    fully_qualified_name: clean(function),
-                    kind: "function",
-                })
-                .collect(),
-        }],
+        (Some(file), Some(line), _) => {
+            if let Some(end) = prompt.end_line.filter(|end| *end > line) {
+                related_locations.push(RelatedLocation {
+                    id: 1,
+                    physical_location: physical(file, end, end),
+                    message: Message::text(format!(
+                        "the last line this question is about (line {end})"
+                    )),
+                });
+            }
+            vec![Location {
+                physical_location: physical(file, line, line),
+                logical_locations: prompt
+                    .function
+                    .iter()
+                    .map(|function| LogicalLocation {
+                        fully_qualified_name: clean(function),
+                        kind: "function",
+                    })
+                    .collect(),
+            }]
+        }
         _ => Vec::new(),
     };
     let suppressions = match (&prompt.answer, prompt.answered_by) {
@@ -318,6 +402,10 @@ fn result(report: &Report, prompt: &Prompt, rules: &[Descriptor]) -> SarifResult
         (None, _) => Vec::new(),
     };
     let mut fingerprints = Map::new();
+    fingerprints.insert(
+        GITHUB_FINGERPRINT_KEY.into(),
+        prompt.fingerprint.clone().into(),
+    );
     fingerprints.insert(FINGERPRINT_KEY.into(), prompt.fingerprint.clone().into());
     SarifResult {
         rule_index: rules
@@ -328,6 +416,7 @@ fn result(report: &Report, prompt: &Prompt, rules: &[Descriptor]) -> SarifResult
         level: "note",
         message: Message::text(text),
         locations,
+        related_locations,
         partial_fingerprints: fingerprints,
         suppressions,
         properties,
@@ -395,7 +484,18 @@ fn pascal_case(id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{pascal_case, uri_path};
+    use super::{pascal_case, uri_path, RULE_PROPERTIES};
+    use crate::rules::registry;
+
+    #[test]
+    fn every_built_in_rule_has_tags_and_a_precision() {
+        let listed: Vec<&str> = RULE_PROPERTIES.iter().map(|(id, _, _)| *id).collect();
+        let registered: Vec<String> = registry()
+            .iter()
+            .map(|rule| rule.definition().id.clone())
+            .collect();
+        assert_eq!(listed, registered);
+    }
 
     #[test]
     fn paths_become_relative_uri_references() {

@@ -95,6 +95,10 @@ fn assert_only_ponder_markup(markdown: &str, events: &[Event<'_>]) {
             _ => None,
         })
         .collect();
+    let html: Vec<String> = html
+        .into_iter()
+        .filter(|h| !super::is_item_marker(h))
+        .collect();
     assert_eq!(html, vec![format!("{MARKER}\n")], "{markdown}");
     for event in events {
         let forbidden = matches!(
@@ -519,4 +523,43 @@ fn a_header_longer_than_the_budget_is_cut_at_a_line() {
     );
     let events = events(&capped);
     assert_only_ponder_markup(&capped, &events);
+}
+
+#[test]
+fn ticks_carry_over_by_fingerprint_and_only_on_ponders_own_item_lines() {
+    let old = "- [x] a <!-- ponder:item 00000000000000aa -->\n\
+               - [ ] b <!-- ponder:item 00000000000000bb -->\n\
+               - [x] quoted text <!-- ponder:item 00000000000000cc --> more\n";
+    let new = "- [ ] b <!-- ponder:item 00000000000000bb -->\n\
+               - [ ] a moved <!-- ponder:item 00000000000000aa -->\n\
+               - [ ] c <!-- ponder:item 00000000000000cc -->\n\
+               - [ ] gone <!-- ponder:item 00000000000000dd -->\n";
+    assert_eq!(
+        super::keep_ticks(old, new),
+        "- [ ] b <!-- ponder:item 00000000000000bb -->\n\
+         - [x] a moved <!-- ponder:item 00000000000000aa -->\n\
+         - [ ] c <!-- ponder:item 00000000000000cc -->\n\
+         - [ ] gone <!-- ponder:item 00000000000000dd -->\n"
+    );
+}
+
+#[test]
+fn every_item_carries_its_fingerprint_in_a_hidden_marker() {
+    let markdown = render(&report(
+        vec![prompt(
+            "unhandled-failure",
+            Some("src/lib.rs"),
+            Some(3),
+            "Why?",
+        )],
+        "Add it",
+    ));
+    let item = markdown
+        .lines()
+        .find(|l| l.starts_with("- [ ] "))
+        .expect("an item");
+    assert!(
+        item.ends_with("<!-- ponder:item 0123456789abcdef -->"),
+        "{item}"
+    );
 }
