@@ -33,6 +33,7 @@ pub mod git;
 pub mod github;
 mod history;
 pub mod hook;
+pub mod reach;
 pub mod report;
 pub mod rules;
 pub mod syntax;
@@ -62,6 +63,8 @@ pub struct Request {
     pub range: RangeSpec,
     /// `--config PATH`; otherwise `.ponder.toml` at the repository root.
     pub config: Option<PathBuf>,
+    /// `--coverage PATH`: an lcov file whose line hits decide which new branches ran.
+    pub coverage: Option<PathBuf>,
 }
 
 impl Request {
@@ -71,6 +74,7 @@ impl Request {
             repo: repo.into(),
             range: RangeSpec::Default,
             config: None,
+            coverage: None,
         }
     }
 }
@@ -187,12 +191,14 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
     let change = repo.read_range_without_commit_files(&resolved, &options, &mut timings)?;
     let config = load_config(&repo, request, change.head.as_deref(), &rules)?;
     let cache = ParseCache::new(PARSE_CACHE_BYTES);
+    let coverage = read_coverage(&repo, request)?;
 
     let checks = Checks {
         options: &options,
         config: &config,
         rules: &rules,
         cache: &cache,
+        coverage: coverage.as_ref(),
     };
     let mut commit_reports = CommitFindings::default();
     let commits: Vec<&Commit> = change.commits.iter().filter(|c| !c.is_merge).collect();
@@ -210,6 +216,10 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
         &mut timings,
     )?;
 
+    let sources = reach::Sources {
+        repo: Some(&repo),
+        coverage: coverage.as_ref(),
+    };
     let mut report = analyze_change(
         change,
         &config,
@@ -217,6 +227,7 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
         &cache,
         &mut timings,
         commit_reports,
+        sources,
     );
     report.includes_work_tree = request.range == RangeSpec::Default;
     count_parses(&cache, &mut timings);
@@ -250,12 +261,14 @@ pub fn analyze_each_commit(
     let all = timings.measure("diff", || repo.list_commits(&resolved))?;
     let config = load_config(&repo, request, resolved.head_sha().as_deref(), &rules)?;
     let cache = ParseCache::new(PARSE_CACHE_BYTES);
+    let coverage = read_coverage(&repo, request)?;
 
     let checks = Checks {
         options: &options,
         config: &config,
         rules: &rules,
         cache: &cache,
+        coverage: coverage.as_ref(),
     };
     let commits: Vec<&Commit> = all.iter().filter(|c| !c.is_merge).collect();
     let total = commits.len();
@@ -285,6 +298,7 @@ struct Checks<'a> {
     config: &'a Config,
     rules: &'a [Box<dyn rules::Rule>],
     cache: &'a ParseCache,
+    coverage: Option<&'a reach::Coverage>,
 }
 
 /// Reads one commit's diff against its first parent and checks it: with the commit-level
@@ -319,6 +333,10 @@ fn check_commit(
         checks.cache,
         timings,
         CommitFindings::default(),
+        reach::Sources {
+            repo: Some(repo),
+            coverage: checks.coverage,
+        },
     ))
 }
 
@@ -367,8 +385,10 @@ fn analyze_change(
     cache: &ParseCache,
     timings: &mut Timings,
     earlier: CommitFindings,
+    reach_sources: reach::Sources<'_>,
 ) -> Report {
     drop_skipped_paths(&mut change, config);
+    let reach = reach::Reach::new(reach_sources, &change);
 
     let mut texts: Vec<Text> = change
         .files
@@ -429,6 +449,7 @@ fn analyze_change(
             syntax: &syntax,
             settings,
             removed: &removed,
+            reach: &reach,
         };
         for finding in rule.check(&context) {
             prompts.push(to_prompt(&definition.id, finding, settings));
@@ -473,6 +494,7 @@ fn analyze_change(
         .collect();
     let stale_answers = timings.measure("answers", || answers::stale(&prompts, &change, &rule_ids));
     let mut notes = file_limit_notes(&change);
+    notes.extend(reach::coverage::note(reach_sources.coverage, &change));
     notes.extend(earlier.notes);
     cap_prompts(&mut prompts, &mut notes);
     fingerprint::assign(&mut prompts, &sources, &commits);
@@ -537,6 +559,15 @@ fn load_config(
         },
         None => Ok(Config::defaults(rules)),
     }
+}
+
+/// `--coverage PATH`, read once per run; `SF:` paths are taken relative to the work tree.
+fn read_coverage(repo: &Repo, request: &Request) -> Result<Option<reach::Coverage>, Error> {
+    request
+        .coverage
+        .as_ref()
+        .map(|path| reach::Coverage::read(path, repo.work_dir().as_deref()))
+        .transpose()
 }
 
 fn drop_skipped_paths(change: &mut Change, config: &Config) {

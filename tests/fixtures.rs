@@ -18,6 +18,8 @@ struct Scenario {
     why: String,
     range: String,
     config: Option<String>,
+    /// An lcov file passed as `--coverage`; `{root}` stands for the repository's path.
+    coverage: Option<String>,
     #[serde(default)]
     commits: Vec<CommitStep>,
     worktree: Option<WorkTree>,
@@ -144,10 +146,18 @@ fn run_case(case: &Path) -> Outcome {
             None => RangeSpec::parse(other),
         },
     };
+    let coverage = scenario.coverage.as_ref().map(|text| {
+        let root = repo.path().canonicalize().expect("repository path");
+        let path = repo.path().join(".git").join("lcov.info");
+        let text = text.replace("{root}", &root.to_string_lossy());
+        std::fs::write(&path, text).expect("write lcov.info");
+        path
+    });
     let report = analyze(&Request {
         repo: repo.path().to_path_buf(),
         range,
         config: None,
+        coverage,
     })
     .unwrap_or_else(|e| panic!("{name}: analysis failed: {e:?}"));
 

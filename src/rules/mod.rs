@@ -66,6 +66,8 @@ pub struct Context<'a> {
     /// The change's removed lines, indexed on first use and shared by the rules that ask
     /// whether a site is new (see `helpers::RemovedCode`).
     pub removed: &'a OnceLock<helpers::RemovedCode>,
+    /// Which tests reach the changed code: the call index and coverage, built on first use.
+    pub reach: &'a crate::reach::Reach<'a>,
 }
 
 impl Context<'_> {
@@ -73,6 +75,16 @@ impl Context<'_> {
     pub fn removed_code(&self) -> &helpers::RemovedCode {
         self.removed
             .get_or_init(|| helpers::RemovedCode::of(&self.change.files))
+    }
+
+    /// Production Rust the code rules judge: not test code by path, by `#![cfg(test)]`,
+    /// or by its parent's `#[cfg(test)] mod` declaration.
+    pub fn is_production(
+        &self,
+        file: &crate::change::FileChange,
+        parsed: Option<&ParsedFile>,
+    ) -> bool {
+        helpers::is_production_rust(file, parsed) && !self.reach.declared_as_test(&file.path)
     }
 
     /// The parsed new version of a file, when it is Rust and was parsed.

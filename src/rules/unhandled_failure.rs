@@ -10,7 +10,7 @@
 use regex::Regex;
 
 use super::definition::definition;
-use super::helpers::{changed_production_functions, is_production_rust, location};
+use super::helpers::{changed_production_functions, location};
 use super::{Context, Finding, Message, Rule};
 use crate::change::FileChange;
 use crate::syntax::{Failure, Function, Handling, Operation, Returns, Site, SiteKind};
@@ -56,7 +56,7 @@ impl Rule for UnhandledFailure {
         let mut findings = Vec::new();
         for file in &context.change.files {
             let parsed = context.parsed_new(file);
-            if !is_production_rust(file, parsed) {
+            if !context.is_production(file, parsed) {
                 continue;
             }
             match parsed {

@@ -6,6 +6,7 @@
 //! A file that does not parse yields a `ParsedFile` with `parse_error` set and no
 //! functions: rules then fall back to what they can tell from lines alone.
 
+pub mod calls;
 mod focus;
 mod functions;
 mod literals;

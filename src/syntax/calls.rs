@@ -1,0 +1,781 @@
+//! A calls-only reading of a Rust file for the call index (`crate::reach`): its
+//! functions (name, owner type, inline modules, test or not), the names each one calls,
+//! and the modules the file declares (`#[cfg(test)] mod mocks;`).
+//!
+//! It lexes the text into tokens and walks items without building a syntax tree: a file's
+//! unchanged neighbours are read this way for every package a change touches, and lexing
+//! costs a fraction of a full parse. Macro arguments are plain tokens here, so calls inside
+//! `assert_eq!(parse(..), ..)` or `vec![build()]` are seen like any other, and item-level
+//! macros (`cfg_rt! { mod x; impl ... }`) are read as the items they wrap.
+
+use std::str::FromStr;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+
+use crate::change::TextKey;
+
+/// What the call index knows about one version of one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileCalls {
+    /// `#![cfg(test)]` at the top of the file.
+    pub file_is_test: bool,
+    pub functions: Vec<FunctionCalls>,
+    /// `mod NAME;` items: files this one declares as its submodules.
+    pub declared_modules: Vec<ModuleDeclaration>,
+    /// The text did not lex (an unclosed delimiter, say): nothing in it is known.
+    pub unreadable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleDeclaration {
+    pub name: String,
+    /// Declared under `#[cfg(test)]` (or a cfg that requires `test`).
+    pub is_test: bool,
+    /// `#[path = "..."]`, as written.
+    pub path: Option<String>,
+}
+
+/// One function (or `macro_rules!` macro) and what it calls.
+#[derive(Debug, Clone, Default)]
+pub struct FunctionCalls {
+    pub name: String,
+    /// The type or trait whose impl (or definition) holds the function.
+    pub owner: Option<String>,
+    /// Inline `mod` names from the file's root down to the function.
+    pub modules: Vec<String>,
+    /// A `#[test]`-like attribute, or inside `#[cfg(test)]`.
+    pub is_test: bool,
+    /// A `macro_rules!` definition: invoked as `name!(..)`.
+    pub is_macro: bool,
+    pub calls: Vec<Call>,
+    /// Capitalised names in the signature and body: the types a method call's receiver
+    /// most likely has.
+    pub types: Vec<String>,
+    /// Runs a package binary: `env!("CARGO_BIN_EXE_..")`, `Command::cargo_bin`,
+    /// `assert_cmd`, `cargo_bin_cmd!`, `trycmd`, `snapbox::cmd`.
+    pub runs_binary: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Call {
+    pub kind: CallKind,
+    pub name: String,
+    /// The path segment before the name: `Config` in `Config::load(..)`, `parse` in
+    /// `parse::version()`.
+    pub qualifier: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CallKind {
+    /// `name(..)`, `path::name(..)`, or `path::name` passed as a value.
+    Function,
+    /// `receiver.name(..)`.
+    Method,
+    /// `name!(..)`.
+    Macro,
+}
+
+/// Reads one text. Never panics; span data is released afterwards.
+pub fn read_calls(text: &str) -> FileCalls {
+    let tokens = TokenStream::from_str(text);
+    let result = match tokens {
+        Ok(tokens) => {
+            let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+            let mut walker = ItemWalker::default();
+            let file_is_test = inner_cfg_test(&tokens);
+            walker.items(&tokens, file_is_test, None);
+            FileCalls {
+                file_is_test,
+                functions: walker.functions,
+                declared_modules: walker.declared,
+                unreadable: false,
+            }
+        }
+        Err(_) => FileCalls {
+            unreadable: true,
+            ..FileCalls::default()
+        },
+    };
+    proc_macro2::extra::invalidate_current_thread_spans();
+    result
+}
+
+/// Calls-only readings by text key, shared by every analysis of the process (blob ids and
+/// content hashes name the same text in any repository): `--each-commit` reads only the
+/// files a commit changed. Past the budget, the readings used least recently are dropped.
+pub fn cached_read_calls(
+    key: &TextKey,
+    text: impl FnOnce() -> Option<Arc<str>>,
+) -> Option<Arc<FileCalls>> {
+    let cache = CALL_CACHE.get_or_init(|| Mutex::new(CallCache::default()));
+    {
+        let mut held = cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        held.clock += 1;
+        let now = held.clock;
+        if let Some(entry) = held.entries.get_mut(key) {
+            entry.1 = now;
+            return Some(entry.0.clone());
+        }
+    }
+    let text = text()?;
+    let calls = Arc::new(read_calls(&text));
+    let mut held = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let now = held.clock;
+    held.bytes += text.len() as u64;
+    held.entries
+        .insert(key.clone(), (calls.clone(), now, text.len() as u64));
+    if held.bytes > CALL_CACHE_BYTES {
+        held.evict(CALL_CACHE_BYTES / 4 * 3);
+    }
+    Some(calls)
+}
+
+/// Source bytes whose readings the cache holds; a reading is a small part of its source
+/// (names only), so this holds the packages of a large workspace for a few MB.
+const CALL_CACHE_BYTES: u64 = 32 * 1024 * 1024;
+
+static CALL_CACHE: OnceLock<Mutex<CallCache>> = OnceLock::new();
+
+#[derive(Default)]
+struct CallCache {
+    /// Reading, last use, source bytes.
+    entries: std::collections::HashMap<TextKey, (Arc<FileCalls>, u64, u64)>,
+    bytes: u64,
+    clock: u64,
+}
+
+impl CallCache {
+    fn evict(&mut self, target: u64) {
+        let mut by_age: Vec<(u64, TextKey)> = self
+            .entries
+            .iter()
+            .map(|(key, entry)| (entry.1, key.clone()))
+            .collect();
+        by_age.sort_unstable();
+        for (_, key) in by_age {
+            if self.bytes <= target {
+                break;
+            }
+            if let Some(entry) = self.entries.remove(&key) {
+                self.bytes = self.bytes.saturating_sub(entry.2);
+            }
+        }
+    }
+}
+
+/// What the attributes before an item say.
+#[derive(Default, Clone)]
+struct Attributes {
+    cfg_test: bool,
+    test: bool,
+    path: Option<String>,
+}
+
+#[derive(Default)]
+struct ItemWalker {
+    modules: Vec<String>,
+    functions: Vec<FunctionCalls>,
+    declared: Vec<ModuleDeclaration>,
+}
+
+fn ident_at(tokens: &[TokenTree], index: usize) -> Option<String> {
+    match tokens.get(index) {
+        Some(TokenTree::Ident(ident)) => Some(ident.to_string()),
+        _ => None,
+    }
+}
+
+fn punct_at(tokens: &[TokenTree], index: usize) -> Option<char> {
+    match tokens.get(index) {
+        Some(TokenTree::Punct(punct)) => Some(punct.as_char()),
+        _ => None,
+    }
+}
+
+fn group_at(tokens: &[TokenTree], index: usize) -> Option<&proc_macro2::Group> {
+    match tokens.get(index) {
+        Some(TokenTree::Group(group)) => Some(group),
+        _ => None,
+    }
+}
+
+fn words(stream: &TokenStream) -> Vec<String> {
+    let text = stream.to_string();
+    text.split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `#![cfg(test)]` among the file's leading inner attributes.
+fn inner_cfg_test(tokens: &[TokenTree]) -> bool {
+    let mut index = 0;
+    while punct_at(tokens, index) == Some('#') && punct_at(tokens, index + 1) == Some('!') {
+        if let Some(group) = group_at(tokens, index + 2) {
+            if attribute(group.stream(), &mut Attributes::default()) {
+                return true;
+            }
+        }
+        index += 3;
+    }
+    false
+}
+
+/// Reads one attribute's content into `into`; returns whether it is a cfg requiring test.
+fn attribute(stream: TokenStream, into: &mut Attributes) -> bool {
+    let tokens: Vec<TokenTree> = stream.into_iter().collect();
+    let Some(first) = ident_at(&tokens, 0) else {
+        return false;
+    };
+    // The last path segment names the attribute: `tokio::test`, `rstest`.
+    let mut last = first.clone();
+    let mut index = 1;
+    while punct_at(&tokens, index) == Some(':') && punct_at(&tokens, index + 1) == Some(':') {
+        match ident_at(&tokens, index + 2) {
+            Some(segment) => last = segment,
+            None => break,
+        }
+        index += 3;
+    }
+    match first.as_str() {
+        "cfg" => {
+            let is_test = group_at(&tokens, 1).is_some_and(|group| {
+                let words = words(&group.stream());
+                words.iter().any(|w| w == "test") && !words.iter().any(|w| w == "not")
+            });
+            into.cfg_test |= is_test;
+            is_test
+        }
+        "path" => {
+            if let Some(TokenTree::Literal(literal)) = tokens.get(2) {
+                let text = literal.to_string();
+                into.path = Some(text.trim_matches('"').to_string());
+            }
+            false
+        }
+        _ => {
+            let test_like = matches!(
+                last.as_str(),
+                "test"
+                    | "rstest"
+                    | "test_case"
+                    | "bench"
+                    | "quickcheck"
+                    | "proptest"
+                    | "wasm_bindgen_test"
+            ) || last.ends_with("_test");
+            into.test |= test_like;
+            false
+        }
+    }
+}
+
+impl ItemWalker {
+    /// Walks the items of a file, module, impl or trait body. `owner` is the impl's or
+    /// trait's type.
+    fn items(&mut self, tokens: &[TokenTree], in_test: bool, owner: Option<&str>) {
+        let mut attributes = Attributes::default();
+        let mut index = 0;
+        while index < tokens.len() {
+            let Some(token) = tokens.get(index) else {
+                break;
+            };
+            match token {
+                TokenTree::Punct(punct) if punct.as_char() == '#' => {
+                    let inner = punct_at(tokens, index + 1) == Some('!');
+                    let at = if inner { index + 2 } else { index + 1 };
+                    if let Some(group) = group_at(tokens, at) {
+                        if group.delimiter() == Delimiter::Bracket && !inner {
+                            attribute(group.stream(), &mut attributes);
+                        }
+                    }
+                    index = at + 1;
+                    continue;
+                }
+                TokenTree::Punct(punct) if punct.as_char() == ';' => {
+                    attributes = Attributes::default();
+                }
+                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
+                    attributes = Attributes::default();
+                }
+                TokenTree::Ident(ident) => {
+                    let word = ident.to_string();
+                    let test = in_test || attributes.cfg_test;
+                    match word.as_str() {
+                        "fn" => {
+                            index = self.function(tokens, index, &attributes, test, owner);
+                            attributes = Attributes::default();
+                            continue;
+                        }
+                        "impl" | "trait" => {
+                            index = self.implementation(tokens, index, &word, test);
+                            attributes = Attributes::default();
+                            continue;
+                        }
+                        "mod" => {
+                            index = self.module(tokens, index, &attributes, test);
+                            attributes = Attributes::default();
+                            continue;
+                        }
+                        "macro_rules" => {
+                            index = self.macro_rules(tokens, index, test);
+                            attributes = Attributes::default();
+                            continue;
+                        }
+                        _ => {
+                            // An item-level macro (`cfg_rt! { .. }`) wraps items.
+                            if punct_at(tokens, index + 1) == Some('!') {
+                                if let Some(group) = group_at(tokens, index + 2) {
+                                    if group.delimiter() == Delimiter::Brace {
+                                        let inner: Vec<TokenTree> =
+                                            group.stream().into_iter().collect();
+                                        self.items(&inner, test, owner);
+                                        attributes = Attributes::default();
+                                        index += 3;
+                                        continue;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+            index += 1;
+        }
+    }
+
+    /// `fn NAME ... { body }` from `fn` at `start`; returns the index after the item.
+    fn function(
+        &mut self,
+        tokens: &[TokenTree],
+        start: usize,
+        attributes: &Attributes,
+        in_test: bool,
+        owner: Option<&str>,
+    ) -> usize {
+        let Some(name) = ident_at(tokens, start + 1) else {
+            return start + 1;
+        };
+        let mut index = start + 2;
+        let mut signature = Vec::new();
+        while let Some(token) = tokens.get(index) {
+            match token {
+                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
+                    let mut function = FunctionCalls {
+                        name,
+                        owner: owner.map(str::to_string),
+                        modules: self.modules.clone(),
+                        is_test: in_test || attributes.test || attributes.cfg_test,
+                        ..FunctionCalls::default()
+                    };
+                    let mut body = BodyReader::default();
+                    body.types(&signature);
+                    body.read(group.stream());
+                    body.finish(&mut function);
+                    self.functions.push(function);
+                    return index + 1;
+                }
+                TokenTree::Punct(punct) if punct.as_char() == ';' => return index + 1,
+                other => signature.push(other.clone()),
+            }
+            index += 1;
+        }
+        index
+    }
+
+    /// `impl ... { items }` or `trait NAME ... { items }`.
+    fn implementation(
+        &mut self,
+        tokens: &[TokenTree],
+        start: usize,
+        keyword: &str,
+        in_test: bool,
+    ) -> usize {
+        let mut index = start + 1;
+        let mut header = Vec::new();
+        while let Some(token) = tokens.get(index) {
+            match token {
+                TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
+                    let owner = if keyword == "trait" {
+                        ident_at(&header, 0)
+                    } else {
+                        self_type(&header)
+                    };
+                    let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                    self.items(&inner, in_test, owner.as_deref());
+                    return index + 1;
+                }
+                TokenTree::Punct(punct) if punct.as_char() == ';' => return index + 1,
+                other => header.push(other.clone()),
+            }
+            index += 1;
+        }
+        index
+    }
+
+    fn module(
+        &mut self,
+        tokens: &[TokenTree],
+        start: usize,
+        attributes: &Attributes,
+        in_test: bool,
+    ) -> usize {
+        let Some(name) = ident_at(tokens, start + 1) else {
+            return start + 1;
+        };
+        match tokens.get(start + 2) {
+            Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace => {
+                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                self.modules.push(name);
+                self.items(&inner, in_test, None);
+                self.modules.pop();
+                start + 3
+            }
+            _ => {
+                // Only a file's top-level declarations name files next to it.
+                if self.modules.is_empty() {
+                    self.declared.push(ModuleDeclaration {
+                        name,
+                        is_test: in_test,
+                        path: attributes.path.clone(),
+                    });
+                }
+                start + 2
+            }
+        }
+    }
+
+    /// `macro_rules! NAME { .. }`: a function-like entry whose calls are its rules' calls.
+    fn macro_rules(&mut self, tokens: &[TokenTree], start: usize, in_test: bool) -> usize {
+        let (Some(name), Some(group)) = (ident_at(tokens, start + 2), group_at(tokens, start + 3))
+        else {
+            return start + 1;
+        };
+        let mut function = FunctionCalls {
+            name,
+            modules: self.modules.clone(),
+            is_test: in_test,
+            is_macro: true,
+            ..FunctionCalls::default()
+        };
+        let mut body = BodyReader::default();
+        body.read(group.stream());
+        body.finish(&mut function);
+        self.functions.push(function);
+        start + 4
+    }
+}
+
+/// The type an impl header is for: `Wrapper` in `impl<T> fmt::Display for Wrapper<T>
+/// where T: Debug`, `Config` in `impl<'a> Config<'a>`.
+fn self_type(header: &[TokenTree]) -> Option<String> {
+    let mut depth = 0usize;
+    let mut after_for: Option<usize> = None;
+    let mut index = 0;
+    // Skip the impl's own generics first.
+    if punct_at(header, 0) == Some('<') {
+        for (at, token) in header.iter().enumerate() {
+            if let TokenTree::Punct(punct) = token {
+                match punct.as_char() {
+                    '<' => depth += 1,
+                    '>' if !is_arrow(header, at) => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            index = at + 1;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    depth = 0;
+    for (at, token) in header.iter().enumerate().skip(index) {
+        match token {
+            TokenTree::Punct(punct) if punct.as_char() == '<' => depth += 1,
+            TokenTree::Punct(punct) if punct.as_char() == '>' && !is_arrow(header, at) => {
+                depth = depth.saturating_sub(1)
+            }
+            TokenTree::Ident(ident) if depth == 0 && ident == "for" => after_for = Some(at + 1),
+            TokenTree::Ident(ident) if depth == 0 && ident == "where" => break,
+            _ => {}
+        }
+    }
+    let from = after_for.unwrap_or(index);
+    let mut name = None;
+    depth = 0;
+    for (at, token) in header.iter().enumerate().skip(from) {
+        match token {
+            TokenTree::Punct(punct) if punct.as_char() == '<' => depth += 1,
+            TokenTree::Punct(punct) if punct.as_char() == '>' && !is_arrow(header, at) => {
+                depth = depth.saturating_sub(1)
+            }
+            TokenTree::Ident(ident) if depth == 0 => {
+                let word = ident.to_string();
+                if word == "where" {
+                    break;
+                }
+                let lifetime = at > 0 && punct_at(header, at - 1) == Some('\'');
+                if !lifetime && !matches!(word.as_str(), "dyn" | "mut" | "const" | "impl") {
+                    name = Some(word);
+                }
+            }
+            _ => {}
+        }
+    }
+    name
+}
+
+/// The `>` of `->`.
+fn is_arrow(tokens: &[TokenTree], at: usize) -> bool {
+    at > 0
+        && matches!(tokens.get(at - 1), Some(TokenTree::Punct(p)) if p.as_char() == '-' && p.spacing() == Spacing::Joint)
+}
+
+const NOT_CALLS: &[&str] = &[
+    "if", "while", "match", "return", "fn", "for", "in", "loop", "let", "as", "move", "async",
+    "await", "unsafe", "where", "impl", "dyn", "mut", "ref", "box", "Some", "Ok", "Err", "None",
+    "self", "Self", "crate", "super",
+];
+
+/// Reads a body's tokens for calls, type names and signs of running a binary.
+#[derive(Default)]
+struct BodyReader {
+    calls: Vec<Call>,
+    types: Vec<String>,
+    runs_binary: bool,
+}
+
+impl BodyReader {
+    fn types(&mut self, tokens: &[TokenTree]) {
+        for token in tokens {
+            match token {
+                TokenTree::Ident(ident) => {
+                    let word = ident.to_string();
+                    if word.starts_with(|c: char| c.is_ascii_uppercase()) {
+                        self.types.push(word);
+                    }
+                }
+                TokenTree::Group(group) => {
+                    let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                    self.types(&inner);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn read(&mut self, stream: TokenStream) {
+        let tokens: Vec<TokenTree> = stream.into_iter().collect();
+        let lone_argument = tokens.len() == 1;
+        for (index, token) in tokens.iter().enumerate() {
+            match token {
+                TokenTree::Group(group) => self.read(group.stream()),
+                TokenTree::Literal(literal) => {
+                    if literal.to_string().contains("CARGO_BIN_EXE_") {
+                        self.runs_binary = true;
+                    }
+                }
+                TokenTree::Ident(ident) => {
+                    let word = ident.to_string();
+                    if matches!(
+                        word.as_str(),
+                        "cargo_bin" | "cargo_bin_cmd" | "assert_cmd" | "trycmd" | "snapbox"
+                    ) {
+                        self.runs_binary = true;
+                    }
+                    if word.starts_with(|c: char| c.is_ascii_uppercase()) {
+                        self.types.push(word.clone());
+                    }
+                    if NOT_CALLS.contains(&word.as_str()) {
+                        continue;
+                    }
+                    self.call_at(&tokens, index, word, lone_argument);
+                }
+                TokenTree::Punct(_) => {}
+            }
+        }
+    }
+
+    fn call_at(&mut self, tokens: &[TokenTree], index: usize, word: String, lone: bool) {
+        let after_dot = index > 0 && punct_at(tokens, index - 1) == Some('.');
+        let qualifier = (index >= 3
+            && punct_at(tokens, index - 1) == Some(':')
+            && punct_at(tokens, index - 2) == Some(':'))
+        .then(|| ident_at(tokens, index - 3))
+        .flatten();
+        let mut next = index + 1;
+        // A turbofish: `parse::<u32>(..)`.
+        if punct_at(tokens, next) == Some(':')
+            && punct_at(tokens, next + 1) == Some(':')
+            && punct_at(tokens, next + 2) == Some('<')
+        {
+            let mut depth = 0usize;
+            let mut at = next + 2;
+            while let Some(token) = tokens.get(at) {
+                if let TokenTree::Punct(punct) = token {
+                    match punct.as_char() {
+                        '<' => depth += 1,
+                        '>' if !is_arrow(tokens, at) => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                at += 1;
+            }
+            next = at + 1;
+        }
+        let parenthesised = matches!(tokens.get(next), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
+        let is_macro = punct_at(tokens, next) == Some('!')
+            && matches!(tokens.get(next + 1), Some(TokenTree::Group(_)));
+        let lowercase = word.starts_with(|c: char| c.is_lowercase() || c == '_');
+        let kind = if is_macro {
+            Some(CallKind::Macro)
+        } else if parenthesised && after_dot {
+            Some(CallKind::Method)
+        } else if (parenthesised && lowercase)
+            || (qualifier.is_some() && lowercase && punct_at(tokens, next) != Some(':'))
+            || (lone && lowercase)
+        {
+            // A call, or a function passed as a value (`.map(Self::convert)`, `.map(parse)`).
+            Some(CallKind::Function)
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            self.calls.push(Call {
+                kind,
+                name: word,
+                qualifier: if kind == CallKind::Method {
+                    None
+                } else {
+                    qualifier
+                },
+            });
+        }
+    }
+
+    fn finish(mut self, into: &mut FunctionCalls) {
+        self.calls.sort();
+        self.calls.dedup();
+        self.types.sort();
+        self.types.dedup();
+        into.calls = self.calls;
+        into.types = self.types;
+        into.runs_binary = self.runs_binary;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{read_calls, Call, CallKind};
+
+    fn calls_of(source: &str, function: &str) -> Vec<Call> {
+        read_calls(source)
+            .functions
+            .into_iter()
+            .find(|f| f.name == function)
+            .map(|f| f.calls)
+            .unwrap_or_default()
+    }
+
+    fn call(kind: CallKind, name: &str, qualifier: Option<&str>) -> Call {
+        Call {
+            kind,
+            name: name.to_string(),
+            qualifier: qualifier.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn functions_methods_paths_and_macros_are_calls() {
+        let source = r#"
+            fn run(input: &str) -> Config {
+                let config = Config::load(input).unwrap();
+                assert_eq!(parse::version(), helper(config.level()));
+                let items: Vec<u32> = input.lines().map(Self::convert).collect::<Vec<_>>();
+                check!(validate(&items));
+                config
+            }
+        "#;
+        let calls = calls_of(source, "run");
+        for expected in [
+            call(CallKind::Function, "load", Some("Config")),
+            call(CallKind::Function, "version", Some("parse")),
+            call(CallKind::Function, "helper", None),
+            call(CallKind::Method, "level", None),
+            call(CallKind::Function, "convert", Some("Self")),
+            call(CallKind::Macro, "check", None),
+            call(CallKind::Function, "validate", None),
+            call(CallKind::Method, "collect", None),
+        ] {
+            assert!(calls.contains(&expected), "{expected:?} in {calls:?}");
+        }
+        // Types are not calls; a lone argument (`input`) may be a function passed as a value.
+        assert!(!calls.iter().any(|c| c.name == "Vec" || c.name == "Config"));
+    }
+
+    #[test]
+    fn owners_modules_and_test_code() {
+        let source = r#"
+            impl<'a, T: Into<String>> fmt::Display for Wrapper<'a, T> where T: Clone {
+                fn fmt(&self) {}
+            }
+            trait Visit { fn visit(&self) { self.enter() } }
+            cfg_rt! {
+                impl Runtime { pub(crate) fn block_on(&self) {} }
+            }
+            #[cfg(test)]
+            mod tests {
+                use super::*;
+                #[test]
+                fn runs() { let out = Command::new(env!("CARGO_BIN_EXE_demo")); }
+                fn helper() {}
+            }
+            #[cfg(test)]
+            mod mocks;
+            #[cfg(all(test, unix))]
+            #[path = "unix_tests.rs"]
+            mod unix;
+            mod real;
+        "#;
+        let file = read_calls(source);
+        let by_name = |name: &str| file.functions.iter().find(|f| f.name == name).unwrap();
+        assert_eq!(by_name("fmt").owner.as_deref(), Some("Wrapper"));
+        assert_eq!(by_name("visit").owner.as_deref(), Some("Visit"));
+        assert_eq!(by_name("block_on").owner.as_deref(), Some("Runtime"));
+        assert!(by_name("runs").is_test && by_name("runs").runs_binary);
+        assert_eq!(by_name("helper").modules, vec!["tests"]);
+        assert!(by_name("helper").is_test && !by_name("fmt").is_test);
+        let declared: Vec<(&str, bool, Option<&str>)> = file
+            .declared_modules
+            .iter()
+            .map(|m| (m.name.as_str(), m.is_test, m.path.as_deref()))
+            .collect();
+        assert_eq!(
+            declared,
+            vec![
+                ("mocks", true, None),
+                ("unix", true, Some("unix_tests.rs")),
+                ("real", false, None)
+            ]
+        );
+    }
+
+    #[test]
+    fn text_that_does_not_lex_is_unreadable() {
+        assert!(read_calls("fn broken( {").unreadable);
+        assert!(read_calls("#![cfg(test)]\nfn a() {}").file_is_test);
+    }
+}
