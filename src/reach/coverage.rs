@@ -11,7 +11,7 @@ use crate::error::Error;
 /// Hits per line of each file the lcov file covers.
 #[derive(Debug, Clone, Default)]
 pub struct Coverage {
-    /// The file as given, for the evidence.
+    /// The file's name, for the evidence.
     pub source: String,
     /// Relative to the repository root when the path allowed it, else as written.
     files: HashMap<String, BTreeMap<u32, u64>>,
@@ -26,7 +26,12 @@ impl Coverage {
             source,
         })?;
         let root = root.and_then(|r| r.canonicalize().ok().or_else(|| Some(r.to_path_buf())));
-        Coverage::parse(&path.display().to_string(), &text, root.as_deref())
+        let mut coverage = Coverage::parse(&path.display().to_string(), &text, root.as_deref())?;
+        // The evidence names the file as a reader knows it, not by a temporary directory.
+        if let Some(name) = path.file_name() {
+            coverage.source = name.to_string_lossy().into_owned();
+        }
+        Ok(coverage)
     }
 
     pub fn parse(source: &str, text: &str, root: Option<&Path>) -> Result<Coverage, Error> {
