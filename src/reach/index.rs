@@ -200,6 +200,11 @@ impl CallIndex {
         self.modules(node).last()
     }
 
+    /// An `#[ignore]`d test: `cargo test` does not run it.
+    pub fn is_ignored(&self, node: usize) -> bool {
+        self.function(node).is_some_and(|f| f.is_ignored)
+    }
+
     pub fn is_test(&self, node: usize) -> bool {
         self.file(node).is_some_and(|file| file.is_test)
             || self.function(node).is_some_and(|f| f.is_test)

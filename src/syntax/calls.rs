@@ -46,6 +46,8 @@ pub struct FunctionCalls {
     pub modules: Vec<String>,
     /// A `#[test]`-like attribute, or inside `#[cfg(test)]`.
     pub is_test: bool,
+    /// `#[ignore]`: `cargo test` skips it unless asked.
+    pub is_ignored: bool,
     /// A `macro_rules!` definition: invoked as `name!(..)`.
     pub is_macro: bool,
     pub calls: Vec<Call>,
@@ -173,6 +175,7 @@ impl CallCache {
 struct Attributes {
     cfg_test: bool,
     test: bool,
+    ignored: bool,
     path: Option<String>,
 }
 
@@ -250,6 +253,10 @@ fn attribute(stream: TokenStream, into: &mut Attributes) -> bool {
             });
             into.cfg_test |= is_test;
             is_test
+        }
+        "ignore" => {
+            into.ignored = true;
+            false
         }
         "path" => {
             if let Some(TokenTree::Literal(literal)) = tokens.get(2) {
@@ -372,6 +379,7 @@ impl ItemWalker {
                         owner: owner.map(str::to_string),
                         modules: self.modules.clone(),
                         is_test: in_test || attributes.test || attributes.cfg_test,
+                        is_ignored: attributes.ignored,
                         ..FunctionCalls::default()
                     };
                     let mut body = BodyReader::default();
@@ -740,6 +748,9 @@ mod tests {
             mod tests {
                 use super::*;
                 #[test]
+                #[ignore = "needs a network"]
+                fn online() {}
+                #[test]
                 fn runs() { let out = Command::new(env!("CARGO_BIN_EXE_demo")); }
                 fn helper() {}
             }
@@ -756,6 +767,7 @@ mod tests {
         assert_eq!(by_name("visit").owner.as_deref(), Some("Visit"));
         assert_eq!(by_name("block_on").owner.as_deref(), Some("Runtime"));
         assert!(by_name("runs").is_test && by_name("runs").runs_binary);
+        assert!(by_name("online").is_ignored && !by_name("runs").is_ignored);
         assert_eq!(by_name("helper").modules, vec!["tests"]);
         assert!(by_name("helper").is_test && !by_name("fmt").is_test);
         let declared: Vec<(&str, bool, Option<&str>)> = file

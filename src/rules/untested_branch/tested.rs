@@ -73,7 +73,8 @@ impl<'a> TestReach<'a> {
             if found.is_empty() {
                 unindexed.push(test);
             }
-            starts.extend(found);
+            // `cargo test` skips an `#[ignore]`d test: it shows nothing ran.
+            starts.extend(found.into_iter().filter(|&node| !index.is_ignored(node)));
         }
         TestReach {
             index,
