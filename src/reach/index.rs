@@ -7,7 +7,10 @@
 //! for method names every type has (`new`, `get`, `push`), the types the caller names.
 //! Where a name still has several definitions (a trait method with several impls, a method
 //! called through a generic or a trait object) every one counts as reached, and the path
-//! says the name was ambiguous. A test that runs the package's binary reaches its `main`.
+//! says the name was ambiguous. A function that names a type (constructs it, takes it)
+//! reaches the methods of that type's trait impls, since the value may be used through a
+//! generic or a trait object anywhere it is passed. A test that runs the package's binary
+//! reaches its `main`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -33,7 +36,9 @@ pub struct CallIndex {
     by_name: HashMap<String, Vec<usize>>,
     /// The module each file is, from its path: `["parse", "hex"]` for src/parse/hex.rs.
     file_modules: Vec<Vec<String>>,
-    /// Trait methods the language calls without their name (`IMPLICIT_METHODS`), by owner.
+    /// Methods a value's type brings along wherever the value goes, by owner: those of its
+    /// trait impls (callable through generics and trait objects) and the ones the language
+    /// calls without their name (`IMPLICIT_METHODS`).
     implicit: HashMap<String, Vec<usize>>,
 }
 
@@ -142,7 +147,8 @@ impl CallIndex {
         for (file_index, file) in files.iter().enumerate() {
             for (function_index, function) in file.calls.functions.iter().enumerate() {
                 if let Some(owner) = &function.owner {
-                    if IMPLICIT_METHODS.contains(&function.name.as_str()) {
+                    if function.in_trait_impl || IMPLICIT_METHODS.contains(&function.name.as_str())
+                    {
                         implicit.entry(owner.clone()).or_default().push(nodes.len());
                     }
                 }
@@ -353,6 +359,11 @@ impl CallIndex {
 
     /// Everything `tests` reach within `max_depth` calls, breadth first.
     pub fn reach_from(&self, tests: &[usize], max_depth: usize) -> Reachability {
+        self.walk(tests, max_depth, true)
+    }
+
+    /// `reach_from`, with or without the methods a named type brings along.
+    fn walk(&self, tests: &[usize], max_depth: usize, implicit: bool) -> Reachability {
         let mut seen: HashMap<usize, Step> = HashMap::new();
         let mut queue = VecDeque::new();
         for &test in tests {
@@ -384,7 +395,7 @@ impl CallIndex {
                 let (found, ambiguous) = self.resolve(node, call);
                 next.extend(found.into_iter().map(|n| (n, ambiguous)));
             }
-            for type_name in &function.types {
+            for type_name in function.types.iter().filter(|_| implicit) {
                 if let Some(methods) = self.implicit.get(type_name) {
                     next.extend(methods.iter().map(|&n| (n, false)));
                 }
@@ -409,6 +420,17 @@ impl CallIndex {
             }
         }
         Reachability { seen }
+    }
+
+    /// Whether `test` calls into the package's production code at all, within a few
+    /// calls (its own helpers count on the way). A test that only calls what the index
+    /// does not hold (a test-support crate running the code by a command string) tells
+    /// the index nothing.
+    pub fn reaches_production(&self, test: usize) -> bool {
+        const HELPER_DEPTH: usize = 3;
+        // Only calls by name: naming a type (`Value`) says nothing about what runs.
+        let reach = self.walk(&[test], HELPER_DEPTH, false);
+        reach.seen.keys().any(|&node| !self.is_test(node))
     }
 
     /// How the reach found by `reach_from` got to `node`, if it did.

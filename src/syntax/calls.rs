@@ -46,6 +46,8 @@ pub struct FunctionCalls {
     pub modules: Vec<String>,
     /// A `#[test]`-like attribute, or inside `#[cfg(test)]`.
     pub is_test: bool,
+    /// In an `impl Trait for Type`: callable through generics and trait objects.
+    pub in_trait_impl: bool,
     /// `#[ignore]`: `cargo test` skips it unless asked.
     pub is_ignored: bool,
     /// A `macro_rules!` definition: invoked as `name!(..)`.
@@ -182,6 +184,8 @@ struct Attributes {
 #[derive(Default)]
 struct ItemWalker {
     modules: Vec<String>,
+    /// Inside an `impl Trait for Type` body.
+    in_trait_impl: bool,
     functions: Vec<FunctionCalls>,
     declared: Vec<ModuleDeclaration>,
 }
@@ -380,6 +384,7 @@ impl ItemWalker {
                         modules: self.modules.clone(),
                         is_test: in_test || attributes.test || attributes.cfg_test,
                         is_ignored: attributes.ignored,
+                        in_trait_impl: self.in_trait_impl,
                         ..FunctionCalls::default()
                     };
                     let mut body = BodyReader::default();
@@ -416,7 +421,10 @@ impl ItemWalker {
                         self_type(&header)
                     };
                     let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                    let outer = self.in_trait_impl;
+                    self.in_trait_impl = keyword == "impl" && is_trait_impl(&header);
                     self.items(&inner, in_test, owner.as_deref());
+                    self.in_trait_impl = outer;
                     return index + 1;
                 }
                 TokenTree::Punct(punct) if punct.as_char() == ';' => return index + 1,
@@ -539,6 +547,25 @@ fn self_type(header: &[TokenTree]) -> Option<String> {
         }
     }
     name
+}
+
+/// `impl<..> Trait for Type`: a `for` outside the generics (not `for<'a>` bounds).
+fn is_trait_impl(header: &[TokenTree]) -> bool {
+    let mut depth = 0usize;
+    header.iter().enumerate().any(|(at, token)| match token {
+        TokenTree::Punct(punct) if punct.as_char() == '<' => {
+            depth += 1;
+            false
+        }
+        TokenTree::Punct(punct) if punct.as_char() == '>' && !is_arrow(header, at) => {
+            depth = depth.saturating_sub(1);
+            false
+        }
+        TokenTree::Ident(ident) => {
+            depth == 0 && ident == "for" && punct_at(header, at + 1) != Some('<')
+        }
+        _ => false,
+    })
 }
 
 /// The `>` of `->`.
@@ -764,6 +791,7 @@ mod tests {
         let file = read_calls(source);
         let by_name = |name: &str| file.functions.iter().find(|f| f.name == name).unwrap();
         assert_eq!(by_name("fmt").owner.as_deref(), Some("Wrapper"));
+        assert!(by_name("fmt").in_trait_impl && !by_name("block_on").in_trait_impl);
         assert_eq!(by_name("visit").owner.as_deref(), Some("Visit"));
         assert_eq!(by_name("block_on").owner.as_deref(), Some("Runtime"));
         assert!(by_name("runs").is_test && by_name("runs").runs_binary);
