@@ -12,6 +12,7 @@
 pub mod coverage;
 mod declared;
 pub mod index;
+mod path;
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};

@@ -8,12 +8,11 @@
 //! `assert_eq!(parse(..), ..)` or `vec![build()]` are seen like any other, and item-level
 //! macros (`cfg_rt! { mod x; impl ... }`) are read as the items they wrap.
 
-use std::str::FromStr;
-use std::sync::{Arc, Mutex, OnceLock};
-
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use std::str::FromStr;
 
-use crate::change::TextKey;
+use super::call_body::BodyReader;
+pub use super::call_cache::cached_read_calls;
 
 /// What the call index knows about one version of one file.
 #[derive(Debug, Clone, Default)]
@@ -105,73 +104,6 @@ pub fn read_calls(text: &str) -> FileCalls {
     result
 }
 
-/// Calls-only readings by text key, shared by every analysis of the process (blob ids and
-/// content hashes name the same text in any repository): `--each-commit` reads only the
-/// files a commit changed. Past the budget, the readings used least recently are dropped.
-pub fn cached_read_calls(
-    key: &TextKey,
-    text: impl FnOnce() -> Option<Arc<str>>,
-) -> Option<Arc<FileCalls>> {
-    let cache = CALL_CACHE.get_or_init(|| Mutex::new(CallCache::default()));
-    {
-        let mut held = cache
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        held.clock += 1;
-        let now = held.clock;
-        if let Some(entry) = held.entries.get_mut(key) {
-            entry.1 = now;
-            return Some(entry.0.clone());
-        }
-    }
-    let text = text()?;
-    let calls = Arc::new(read_calls(&text));
-    let mut held = cache
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let now = held.clock;
-    held.bytes += text.len() as u64;
-    held.entries
-        .insert(key.clone(), (calls.clone(), now, text.len() as u64));
-    if held.bytes > CALL_CACHE_BYTES {
-        held.evict(CALL_CACHE_BYTES / 4 * 3);
-    }
-    Some(calls)
-}
-
-/// Source bytes whose readings the cache holds; a reading is a small part of its source
-/// (names only), so this holds the packages of a large workspace for a few MB.
-const CALL_CACHE_BYTES: u64 = 32 * 1024 * 1024;
-
-static CALL_CACHE: OnceLock<Mutex<CallCache>> = OnceLock::new();
-
-#[derive(Default)]
-struct CallCache {
-    /// Reading, last use, source bytes.
-    entries: std::collections::HashMap<TextKey, (Arc<FileCalls>, u64, u64)>,
-    bytes: u64,
-    clock: u64,
-}
-
-impl CallCache {
-    fn evict(&mut self, target: u64) {
-        let mut by_age: Vec<(u64, TextKey)> = self
-            .entries
-            .iter()
-            .map(|(key, entry)| (entry.1, key.clone()))
-            .collect();
-        by_age.sort_unstable();
-        for (_, key) in by_age {
-            if self.bytes <= target {
-                break;
-            }
-            if let Some(entry) = self.entries.remove(&key) {
-                self.bytes = self.bytes.saturating_sub(entry.2);
-            }
-        }
-    }
-}
-
 /// What the attributes before an item say.
 #[derive(Default, Clone)]
 struct Attributes {
@@ -190,21 +122,21 @@ struct ItemWalker {
     declared: Vec<ModuleDeclaration>,
 }
 
-fn ident_at(tokens: &[TokenTree], index: usize) -> Option<String> {
+pub(super) fn ident_at(tokens: &[TokenTree], index: usize) -> Option<String> {
     match tokens.get(index) {
         Some(TokenTree::Ident(ident)) => Some(ident.to_string()),
         _ => None,
     }
 }
 
-fn punct_at(tokens: &[TokenTree], index: usize) -> Option<char> {
+pub(super) fn punct_at(tokens: &[TokenTree], index: usize) -> Option<char> {
     match tokens.get(index) {
         Some(TokenTree::Punct(punct)) => Some(punct.as_char()),
         _ => None,
     }
 }
 
-fn group_at(tokens: &[TokenTree], index: usize) -> Option<&proc_macro2::Group> {
+pub(super) fn group_at(tokens: &[TokenTree], index: usize) -> Option<&proc_macro2::Group> {
     match tokens.get(index) {
         Some(TokenTree::Group(group)) => Some(group),
         _ => None,
@@ -569,253 +501,10 @@ fn is_trait_impl(header: &[TokenTree]) -> bool {
 }
 
 /// The `>` of `->`.
-fn is_arrow(tokens: &[TokenTree], at: usize) -> bool {
+pub(super) fn is_arrow(tokens: &[TokenTree], at: usize) -> bool {
     at > 0
         && matches!(tokens.get(at - 1), Some(TokenTree::Punct(p)) if p.as_char() == '-' && p.spacing() == Spacing::Joint)
 }
 
-const NOT_CALLS: &[&str] = &[
-    "if", "while", "match", "return", "fn", "for", "in", "loop", "let", "as", "move", "async",
-    "await", "unsafe", "where", "impl", "dyn", "mut", "ref", "box", "Some", "Ok", "Err", "None",
-    "self", "Self", "crate", "super",
-];
-
-/// Reads a body's tokens for calls, type names and signs of running a binary.
-#[derive(Default)]
-struct BodyReader {
-    calls: Vec<Call>,
-    types: Vec<String>,
-    runs_binary: bool,
-}
-
-impl BodyReader {
-    fn types(&mut self, tokens: &[TokenTree]) {
-        for token in tokens {
-            match token {
-                TokenTree::Ident(ident) => {
-                    let word = ident.to_string();
-                    if word.starts_with(|c: char| c.is_ascii_uppercase()) {
-                        self.types.push(word);
-                    }
-                }
-                TokenTree::Group(group) => {
-                    let inner: Vec<TokenTree> = group.stream().into_iter().collect();
-                    self.types(&inner);
-                }
-                _ => {}
-            }
-        }
-    }
-
-    fn read(&mut self, stream: TokenStream) {
-        let tokens: Vec<TokenTree> = stream.into_iter().collect();
-        let lone_argument = tokens.len() == 1;
-        for (index, token) in tokens.iter().enumerate() {
-            match token {
-                TokenTree::Group(group) => self.read(group.stream()),
-                TokenTree::Literal(literal) => {
-                    if literal.to_string().contains("CARGO_BIN_EXE_") {
-                        self.runs_binary = true;
-                    }
-                }
-                TokenTree::Ident(ident) => {
-                    let word = ident.to_string();
-                    if matches!(
-                        word.as_str(),
-                        "cargo_bin" | "cargo_bin_cmd" | "assert_cmd" | "trycmd" | "snapbox"
-                    ) {
-                        self.runs_binary = true;
-                    }
-                    if word.starts_with(|c: char| c.is_ascii_uppercase()) {
-                        self.types.push(word.clone());
-                    }
-                    if NOT_CALLS.contains(&word.as_str()) {
-                        continue;
-                    }
-                    self.call_at(&tokens, index, word, lone_argument);
-                }
-                TokenTree::Punct(_) => {}
-            }
-        }
-    }
-
-    fn call_at(&mut self, tokens: &[TokenTree], index: usize, word: String, lone: bool) {
-        let after_dot = index > 0 && punct_at(tokens, index - 1) == Some('.');
-        let qualifier = (index >= 3
-            && punct_at(tokens, index - 1) == Some(':')
-            && punct_at(tokens, index - 2) == Some(':'))
-        .then(|| ident_at(tokens, index - 3))
-        .flatten();
-        let mut next = index + 1;
-        // A turbofish: `parse::<u32>(..)`.
-        if punct_at(tokens, next) == Some(':')
-            && punct_at(tokens, next + 1) == Some(':')
-            && punct_at(tokens, next + 2) == Some('<')
-        {
-            let mut depth = 0usize;
-            let mut at = next + 2;
-            while let Some(token) = tokens.get(at) {
-                if let TokenTree::Punct(punct) = token {
-                    match punct.as_char() {
-                        '<' => depth += 1,
-                        '>' if !is_arrow(tokens, at) => {
-                            depth = depth.saturating_sub(1);
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                at += 1;
-            }
-            next = at + 1;
-        }
-        let parenthesised = matches!(tokens.get(next), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
-        let is_macro = punct_at(tokens, next) == Some('!')
-            && matches!(tokens.get(next + 1), Some(TokenTree::Group(_)));
-        let lowercase = word.starts_with(|c: char| c.is_lowercase() || c == '_');
-        let kind = if is_macro {
-            Some(CallKind::Macro)
-        } else if parenthesised && after_dot {
-            Some(CallKind::Method)
-        } else if (parenthesised && lowercase)
-            || (qualifier.is_some() && lowercase && punct_at(tokens, next) != Some(':'))
-            || (lone && lowercase)
-        {
-            // A call, or a function passed as a value (`.map(Self::convert)`, `.map(parse)`).
-            Some(CallKind::Function)
-        } else {
-            None
-        };
-        if let Some(kind) = kind {
-            self.calls.push(Call {
-                kind,
-                name: word,
-                qualifier: if kind == CallKind::Method {
-                    None
-                } else {
-                    qualifier
-                },
-            });
-        }
-    }
-
-    fn finish(mut self, into: &mut FunctionCalls) {
-        self.calls.sort();
-        self.calls.dedup();
-        self.types.sort();
-        self.types.dedup();
-        into.calls = self.calls;
-        into.types = self.types;
-        into.runs_binary = self.runs_binary;
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::{read_calls, Call, CallKind};
-
-    fn calls_of(source: &str, function: &str) -> Vec<Call> {
-        read_calls(source)
-            .functions
-            .into_iter()
-            .find(|f| f.name == function)
-            .map(|f| f.calls)
-            .unwrap_or_default()
-    }
-
-    fn call(kind: CallKind, name: &str, qualifier: Option<&str>) -> Call {
-        Call {
-            kind,
-            name: name.to_string(),
-            qualifier: qualifier.map(str::to_string),
-        }
-    }
-
-    #[test]
-    fn functions_methods_paths_and_macros_are_calls() {
-        let source = r#"
-            fn run(input: &str) -> Config {
-                let config = Config::load(input).unwrap();
-                assert_eq!(parse::version(), helper(config.level()));
-                let items: Vec<u32> = input.lines().map(Self::convert).collect::<Vec<_>>();
-                check!(validate(&items));
-                config
-            }
-        "#;
-        let calls = calls_of(source, "run");
-        for expected in [
-            call(CallKind::Function, "load", Some("Config")),
-            call(CallKind::Function, "version", Some("parse")),
-            call(CallKind::Function, "helper", None),
-            call(CallKind::Method, "level", None),
-            call(CallKind::Function, "convert", Some("Self")),
-            call(CallKind::Macro, "check", None),
-            call(CallKind::Function, "validate", None),
-            call(CallKind::Method, "collect", None),
-        ] {
-            assert!(calls.contains(&expected), "{expected:?} in {calls:?}");
-        }
-        // Types are not calls; a lone argument (`input`) may be a function passed as a value.
-        assert!(!calls.iter().any(|c| c.name == "Vec" || c.name == "Config"));
-    }
-
-    #[test]
-    fn owners_modules_and_test_code() {
-        let source = r#"
-            impl<'a, T: Into<String>> fmt::Display for Wrapper<'a, T> where T: Clone {
-                fn fmt(&self) {}
-            }
-            trait Visit { fn visit(&self) { self.enter() } }
-            cfg_rt! {
-                impl Runtime { pub(crate) fn block_on(&self) {} }
-            }
-            #[cfg(test)]
-            mod tests {
-                use super::*;
-                #[test]
-                #[ignore = "needs a network"]
-                fn online() {}
-                #[test]
-                fn runs() { let out = Command::new(env!("CARGO_BIN_EXE_demo")); }
-                fn helper() {}
-            }
-            #[cfg(test)]
-            mod mocks;
-            #[cfg(all(test, unix))]
-            #[path = "unix_tests.rs"]
-            mod unix;
-            mod real;
-        "#;
-        let file = read_calls(source);
-        let by_name = |name: &str| file.functions.iter().find(|f| f.name == name).unwrap();
-        assert_eq!(by_name("fmt").owner.as_deref(), Some("Wrapper"));
-        assert!(by_name("fmt").in_trait_impl && !by_name("block_on").in_trait_impl);
-        assert_eq!(by_name("visit").owner.as_deref(), Some("Visit"));
-        assert_eq!(by_name("block_on").owner.as_deref(), Some("Runtime"));
-        assert!(by_name("runs").is_test && by_name("runs").runs_binary);
-        assert!(by_name("online").is_ignored && !by_name("runs").is_ignored);
-        assert_eq!(by_name("helper").modules, vec!["tests"]);
-        assert!(by_name("helper").is_test && !by_name("fmt").is_test);
-        let declared: Vec<(&str, bool, Option<&str>)> = file
-            .declared_modules
-            .iter()
-            .map(|m| (m.name.as_str(), m.is_test, m.path.as_deref()))
-            .collect();
-        assert_eq!(
-            declared,
-            vec![
-                ("mocks", true, None),
-                ("unix", true, Some("unix_tests.rs")),
-                ("real", false, None)
-            ]
-        );
-    }
-
-    #[test]
-    fn text_that_does_not_lex_is_unreadable() {
-        assert!(read_calls("fn broken( {").unreadable);
-        assert!(read_calls("#![cfg(test)]\nfn a() {}").file_is_test);
-    }
-}
+mod tests;

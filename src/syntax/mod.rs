@@ -6,6 +6,8 @@
 //! A file that does not parse yields a `ParsedFile` with `parse_error` set and no
 //! functions: rules then fall back to what they can tell from lines alone.
 
+mod call_body;
+mod call_cache;
 pub mod calls;
 mod focus;
 mod functions;
