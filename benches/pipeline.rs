@@ -93,6 +93,7 @@ fn stages(c: &mut Criterion) {
         repo: repo_path.clone(),
         range: spec.clone(),
         config: None,
+        coverage: None,
     };
     group.bench_function("analyze (whole range)", |b| {
         b.iter(|| analyze(&request).expect("report"))

@@ -91,6 +91,28 @@ pub enum Error {
     #[diagnostic(transparent)]
     ConfigInvalid(Box<InvalidConfig>),
 
+    #[error("cannot read the coverage file {}: {source}", path.display())]
+    #[diagnostic(
+        code(ponder::coverage::unreadable),
+        help("pass the lcov file your coverage tool wrote, e.g. `cargo llvm-cov --lcov --output-path lcov.info` then `ponder --coverage lcov.info`")
+    )]
+    CoverageUnreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{}:{line} is not lcov: {reason}", path.display())]
+    #[diagnostic(
+        code(ponder::coverage::malformed),
+        help("`--coverage` reads lcov (`SF:path`, `DA:line,hits`, `end_of_record`), as `cargo llvm-cov --lcov` or `grcov -t lcov` write it; regenerate the file or fix that line")
+    )]
+    CoverageMalformed {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+
     #[error("`{revision}` is not in this shallow clone")]
     #[diagnostic(
         code(ponder::git::shallow_missing),

@@ -10,6 +10,7 @@ use crate::change::{Commit, FileChange, MovedCode, Text, TextKey};
 use crate::config::Config;
 use crate::model::{RuleDefinition, RuleSettings};
 use crate::prompts::{self, Pending};
+use crate::reach::Reach;
 use crate::rules::{Context, Rule, Scope};
 use crate::syntax::{ParseCache, ParseRequest, Syntax};
 use crate::timings::Timings;
@@ -67,6 +68,7 @@ impl<'a> Rules<'a> {
         files: &[FileChange],
         commit: Option<&Commit>,
         scopes: &[Scope],
+        reach: &Reach<'_>,
         timings: &mut Timings,
     ) -> Judged {
         let moved = OnceLock::new();
@@ -99,6 +101,7 @@ impl<'a> Rules<'a> {
                 syntax: &syntax,
                 settings,
                 moved: &moved,
+                reach,
             };
             let id = &rule.definition().id;
             for finding in rule.check(&context) {

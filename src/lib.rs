@@ -38,6 +38,7 @@ pub mod hook;
 mod judge;
 pub mod model;
 mod prompts;
+pub mod reach;
 pub mod report;
 pub mod rules;
 mod summary;
@@ -52,6 +53,7 @@ use crate::config::Config;
 use crate::git::{ReadOptions, Repo};
 use crate::judge::Rules;
 use crate::prompts::Pending;
+use crate::reach::Reach;
 use crate::rules::{Rule, Scope};
 use crate::syntax::ParseCache;
 use crate::timings::Timings;
@@ -70,6 +72,8 @@ pub struct Request {
     pub range: RangeSpec,
     /// `--config PATH`; otherwise `.ponder.toml` at the repository root.
     pub config: Option<PathBuf>,
+    /// `--coverage PATH`: an lcov file whose line hits decide which new branches ran.
+    pub coverage: Option<PathBuf>,
 }
 
 impl Request {
@@ -79,6 +83,7 @@ impl Request {
             repo: repo.into(),
             range: RangeSpec::Default,
             config: None,
+            coverage: None,
         }
     }
 }
@@ -109,6 +114,11 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
     }
     let cache = ParseCache::new(PARSE_CACHE_BYTES);
     let rules = Rules::new(&all.rules, config, &cache);
+    let coverage = read_coverage(&repo, request)?;
+    // The commit rules need no call index: only the change is reached by tests.
+    let nowhere = Change::default();
+    let no_reach = Reach::none(&nowhere);
+    let nowhere = &nowhere;
 
     let mut unit = Unit::default();
     let commits: Vec<&Commit> = change.commits.iter().filter(|c| !c.is_merge).collect();
@@ -120,7 +130,8 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
             let needs_texts = |files: &[_]| rules.commit_needs_texts(Some(commit), files);
             let mut files = repo.read_commit_files(&commit.sha, &options, timings, &needs_texts)?;
             config.drop_skipped(&mut files);
-            let judged = rules.judge(&files, Some(commit), &[Scope::Commit], timings);
+            let no_reach = Reach::none(nowhere);
+            let judged = rules.judge(&files, Some(commit), &[Scope::Commit], &no_reach, timings);
             Ok(Unit {
                 pending: judged.pending,
                 notes: summary::commit_limit(&change, commit, &files)
@@ -133,11 +144,18 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
         &mut timings,
     )?;
     if let Some(files) = &change.work_tree {
-        let judged = rules.judge(files, None, &[Scope::Commit], &mut timings);
+        let judged = rules.judge(files, None, &[Scope::Commit], &no_reach, &mut timings);
         unit.pending.extend(judged.pending);
     }
-    let judged = rules.judge(&change.files, None, &[Scope::Change], &mut timings);
+    let sources = reach::Sources {
+        repo: Some(&repo),
+        coverage: coverage.as_ref(),
+    };
+    let reach = Reach::new(sources, &change);
+    let judged = rules.judge(&change.files, None, &[Scope::Change], &reach, &mut timings);
     unit.pending.extend(judged.pending);
+    unit.notes
+        .extend(reach::coverage::note(coverage.as_ref(), &change));
     // A commit's anchor is in its own line numbers; the range's formats show the head's.
     for (_, found) in &mut unit.anchors {
         *found = anchor::relocate(found.clone(), &change.files);
@@ -177,6 +195,7 @@ pub fn analyze_each_commit(
     let config = &all.config;
     let cache = ParseCache::new(PARSE_CACHE_BYTES);
     let rules = Rules::new(&all.rules, config, &cache);
+    let coverage = read_coverage(&repo, request)?;
 
     let commits: Vec<&Commit> = listed.iter().filter(|c| !c.is_merge).collect();
     let total = commits.len();
@@ -188,27 +207,30 @@ pub fn analyze_each_commit(
         |repo, commit, timings| {
             let mut files = repo.read_commit_files(&commit.sha, &options, timings, &|_| true)?;
             config.drop_skipped(&mut files);
-            let judged = rules.judge(
-                &files,
-                Some(commit),
-                &[Scope::Commit, Scope::Change],
-                timings,
-            );
-            let unit = Unit {
-                pending: judged.pending,
-                notes: summary::change_limit(&files).into_iter().collect(),
-                anchors: anchor(commit, &files),
-            };
             let change = Change {
                 base: commit.parent.clone(),
                 head: Some(commit.sha.clone()),
                 commits: vec![commit.clone()],
-                files: Vec::new(),
+                files,
                 work_tree: None,
+            };
+            let sources = reach::Sources {
+                repo: Some(repo),
+                coverage: coverage.as_ref(),
+            };
+            let reach = Reach::new(sources, &change);
+            let scopes = [Scope::Commit, Scope::Change];
+            let judged = rules.judge(&change.files, Some(commit), &scopes, &reach, timings);
+            let mut notes: Vec<Note> = summary::change_limit(&change.files).into_iter().collect();
+            notes.extend(reach::coverage::note(coverage.as_ref(), &change));
+            let unit = Unit {
+                pending: judged.pending,
+                notes,
+                anchors: anchor(commit, &change.files),
             };
             Ok(assemble(
                 &change,
-                &files,
+                &change.files,
                 unit,
                 &judged.syntax,
                 &rules,
@@ -317,4 +339,13 @@ fn count_parses(cache: &ParseCache, timings: &mut Timings) {
     let (texts, bytes) = cache.parsed();
     timings.count("parsed texts", texts);
     timings.count("parsed bytes", bytes);
+}
+
+/// `--coverage PATH`, read once for the run.
+fn read_coverage(repo: &Repo, request: &Request) -> Result<Option<reach::Coverage>, Error> {
+    request
+        .coverage
+        .as_ref()
+        .map(|path| reach::Coverage::read(path, repo.work_dir().as_deref()))
+        .transpose()
 }

@@ -48,6 +48,11 @@ struct Cli {
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
 
+    /// An lcov file from a test run (`cargo llvm-cov --lcov`): new branches whose lines have
+    /// hits are not asked about
+    #[arg(long, value_name = "PATH")]
+    coverage: Option<PathBuf>,
+
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
@@ -232,6 +237,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         repo: cli.repo,
         range: range_spec(cli.commit.as_deref(), cli.range.as_deref()),
         config: cli.config,
+        coverage: cli.coverage,
     };
     let format = match cli.format {
         OutputFormat::Human => Format::Human,
@@ -381,6 +387,7 @@ fn post_github(post: PostGithub) -> Result<ExitCode, Error> {
         repo: post.repo,
         range: range_spec(post.commit.as_deref(), post.range.as_deref()),
         config: post.config,
+        coverage: None,
     };
     let report = analyze(&request)?;
     let markdown = report::markdown::render_with(

@@ -195,6 +195,8 @@ pub enum Note {
         total: usize,
         limit: usize,
     },
+    /// The `--coverage` file covers none of the change's Rust files.
+    CoverageCoversNothing { source: String },
     /// More prompts of one rule in one file than a report shows.
     PromptsNotShown {
         file: String,

@@ -1690,3 +1690,25 @@ fn thresholds_from_the_config_change_when_a_rule_asks() {
         );
     }
 }
+
+#[test]
+fn a_malformed_coverage_file_is_an_error_naming_its_line() {
+    let mut repo = TestRepo::new();
+    repo.write("Cargo.toml", CARGO_TOML);
+    repo.write("src/lib.rs", LIB_RS);
+    repo.commit_all(MSG_IMPORT);
+    let lcov = repo.path().join(".git").join("lcov.info");
+    std::fs::write(&lcov, "SF:src/lib.rs\nDA:3,1\nDA:four,0\nend_of_record\n").expect("write lcov");
+    let lcov = lcov.to_string_lossy().into_owned();
+    run_in(repo.path(), &["--coverage", &lcov, "HEAD"]).assert_diagnostic(&[
+        "lcov.info:3",
+        "is not lcov",
+        "llvm-cov",
+    ]);
+    let missing = repo.path().join("no-such-lcov.info");
+    run_in(
+        repo.path(),
+        &["--coverage", &missing.to_string_lossy(), "HEAD"],
+    )
+    .assert_diagnostic(&["no-such-lcov.info", "llvm-cov"]);
+}

@@ -33,6 +33,8 @@ struct Scenario {
     why: String,
     range: String,
     config: Option<String>,
+    /// An lcov file passed as `--coverage`; `{root}` stands for the repository's path.
+    coverage: Option<String>,
     #[serde(default)]
     commits: Vec<CommitStep>,
     worktree: Option<WorkTree>,
@@ -106,6 +108,8 @@ struct Built {
     scenario: Scenario,
     repo: TestRepo,
     shas: Vec<String>,
+    /// The `--coverage` file the case gives, written into the repository's .git.
+    coverage: Option<std::path::PathBuf>,
 }
 
 fn build(case: &Path) -> Built {
@@ -153,11 +157,21 @@ fn build(case: &Path) -> Built {
         }
     }
 
+    // The lcov file lives in .git, where it is no change of the repository's.
+    let coverage = scenario.coverage.as_ref().map(|text| {
+        let root = repo.path().canonicalize().expect("repository path");
+        let path = repo.path().join(".git").join("lcov.info");
+        let text = text.replace("{root}", &root.to_string_lossy());
+        std::fs::write(&path, text).expect("write lcov.info");
+        path
+    });
+
     Built {
         name,
         scenario,
         repo,
         shas,
+        coverage,
     }
 }
 
@@ -203,7 +217,11 @@ impl Built {
         command
             .current_dir(self.repo.path())
             .args(self.arguments())
-            .args(extra)
+            .args(extra);
+        if let Some(coverage) = &self.coverage {
+            command.arg("--coverage").arg(coverage);
+        }
+        command
             // A terminal's width, so that the snapshot wraps as a user's report would.
             .env("COLUMNS", "100");
         let run = command.run();
@@ -234,6 +252,7 @@ fn run_case(case: &Path) -> Result<(), Failed> {
         repo: built.repo.path().to_path_buf(),
         range: built.range(),
         config: None,
+        coverage: built.coverage.clone(),
     })
     .map_err(|e| format!("{name}: analysis failed: {e:?}"))?;
 

@@ -363,6 +363,7 @@ fn analyze_ok(path: &Path, range: RangeSpec) -> Result<(), TestCaseError> {
         repo: path.to_path_buf(),
         range: range.clone(),
         config: None,
+        coverage: None,
     };
     match analyze(&request) {
         Ok(report) => check_report(&report),

@@ -472,7 +472,7 @@ impl<'r> Reader<'r> {
     }
 }
 
-fn decode(bytes: &[u8], options: &ReadOptions) -> Result<Arc<str>, SkipReason> {
+pub(super) fn decode(bytes: &[u8], options: &ReadOptions) -> Result<Arc<str>, SkipReason> {
     if bytes.len() as u64 > options.max_file_bytes {
         return Err(SkipReason::TooLarge {
             limit: options.max_file_bytes,

@@ -9,6 +9,7 @@ mod copies;
 mod diff;
 mod hooks;
 mod range;
+mod sources;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,7 @@ use crate::error::Error;
 use crate::timings::Timings;
 
 pub use range::{RangeSpec, Resolved};
+pub use sources::PackageSources;
 
 /// What `read_change` may read and how much: the analysed repository is untrusted, and a
 /// change of any size must still finish. Past each limit a file is listed as skipped, with

@@ -26,6 +26,11 @@ impl fmt::Display for Note {
                 "commit {commit}: {count} of {total} changed files were not read by the \
                  checks of single commits (at most {limit})"
             ),
+            Note::CoverageCoversNothing { source } => write!(
+                f,
+                "the coverage file {source} covers none of the changed Rust files: tests were \
+                 judged by the call index alone (were the paths recorded in another checkout?)"
+            ),
             Note::PromptsNotShown {
                 file,
                 rule,

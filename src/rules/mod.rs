@@ -99,12 +99,24 @@ pub struct Context<'a> {
     pub settings: &'a RuleSettings,
     /// The change index of `files`, built on first use and shared by the rules.
     pub moved: &'a OnceLock<MovedCode>,
+    /// Which tests reach the changed code: the call index and coverage, built on first use.
+    pub reach: &'a crate::reach::Reach<'a>,
 }
 
 impl Context<'_> {
     /// Which added lines of `files` are old code (moved, re-indented, re-wrapped).
     pub fn moved_code(&self) -> &MovedCode {
         self.moved.get_or_init(|| MovedCode::of(self.files))
+    }
+
+    /// Production Rust the code rules judge: not test code by path, by `#![cfg(test)]`,
+    /// or by its parent's `#[cfg(test)] mod` declaration.
+    pub fn is_production(
+        &self,
+        file: &crate::change::FileChange,
+        parsed: Option<&ParsedFile>,
+    ) -> bool {
+        helpers::is_production_rust(file, parsed) && !self.reach.declared_as_test(&file.path)
     }
 
     /// The parsed new version of a file, when it is Rust and was parsed.

@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::definition::definition;
-use super::helpers::{changed_production_functions, is_production_rust, location};
+use super::helpers::{changed_production_functions, location};
 use super::{Context, Finding, Message, Rule, Scope};
 use crate::change::FileChange;
 use crate::syntax::{Failure, Function, Operation, Site, SiteKind};
@@ -68,7 +68,7 @@ impl Rule for UnhandledFailure {
         let mut findings = Vec::new();
         for file in context.files {
             let parsed = context.parsed_new(file);
-            if !is_production_rust(file, parsed) {
+            if !context.is_production(file, parsed) {
                 continue;
             }
             match parsed {

@@ -7,6 +7,9 @@
 //! functions: rules then fall back to what they can tell from lines alone.
 
 mod declarations;
+mod call_body;
+mod call_cache;
+pub mod calls;
 mod focus;
 mod functions;
 mod guards;
