@@ -76,22 +76,22 @@ pub(crate) fn each_commit<T: Send>(
     Ok(())
 }
 
+/// The repository handle is taken out of the worker's slot while `work` runs and put back
+/// afterwards: a worker that waits for the parsing threads steals other chunks meanwhile
+/// (rayon keeps a blocked worker busy), and such a nested chunk opens a handle of its own
+/// instead of finding the slot borrowed.
 fn with_worker_repo<T>(
     repo_path: &Path,
     work: impl FnOnce(&Repo) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    WORKER_REPO.with(|slot| {
-        let mut slot = slot.borrow_mut();
-        let reusable = slot.as_ref().is_some_and(|(path, _)| path == repo_path);
-        if !reusable {
-            *slot = Some((repo_path.to_path_buf(), Repo::open(repo_path)?));
-        }
-        match slot.as_ref() {
-            Some((_, repo)) => work(repo),
-            None => Err(Error::NotARepository {
-                path: repo_path.to_path_buf(),
-                reason: "the worker's repository handle could not be kept".to_string(),
-            }),
-        }
-    })
+    let held = WORKER_REPO
+        .with(|slot| slot.borrow_mut().take())
+        .filter(|(path, _)| path == repo_path);
+    let (path, repo) = match held {
+        Some(held) => held,
+        None => (repo_path.to_path_buf(), Repo::open(repo_path)?),
+    };
+    let result = work(&repo);
+    WORKER_REPO.with(|slot| *slot.borrow_mut() = Some((path, repo)));
+    result
 }

@@ -1281,3 +1281,72 @@ fn a_syntax_error_in_an_untouched_item_does_not_stop_the_analysis() {
         "{report:#}"
     );
 }
+
+// ─── Code nested deeper than ponder follows ─────────────────────────────────────────────
+
+/// Ways to nest an expression or a type a level per byte or two: each is a short line
+/// anyone can commit, and each overflowed the stack (and aborted ponder) at 3,000 levels.
+fn deeply_nested(levels: usize) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "parentheses",
+            format!("{}0{}", "(".repeat(levels), ")".repeat(levels)),
+        ),
+        (
+            "blocks",
+            format!("{}0{}", "{".repeat(levels), "}".repeat(levels)),
+        ),
+        ("negations", format!("{}true", "!".repeat(levels))),
+        ("closures", format!("{}0", "|| ".repeat(levels))),
+        ("sums", format!("0{}", "+0".repeat(levels))),
+        ("method calls", format!("0{}", ".f()".repeat(levels))),
+        (
+            "generics",
+            format!("None::<{}u8{}>", "Vec<".repeat(levels), ">".repeat(levels)),
+        ),
+    ]
+}
+
+#[test]
+fn deeply_nested_code_is_not_parsed_but_still_checked_line_by_line_in_every_mode() {
+    for (name, nested) in deeply_nested(3_000) {
+        let mut repo = TestRepo::new();
+        repo.write("src/deep.rs", "pub fn quiet() {}\n");
+        repo.commit_all("Start the module\n\nA place for the generated tables.");
+        repo.git(&["checkout", "-q", "-b", "feature"]);
+        let text = format!(
+            "pub fn quiet() {{}}\n\npub fn deep(path: &str) -> String {{\n    let _ = {nested};\n    std::fs::read_to_string(path).unwrap()\n}}\n"
+        );
+        repo.write("src/deep.rs", &text);
+        let head = repo.commit_all("Nest the table\n\nThe generator writes it this way.");
+        let unwrap_line = line_of(&text, ".unwrap()");
+        let asks_unwrap = |report: &Value| {
+            asked(report).contains(&(
+                "unhandled-failure".to_string(),
+                Some("src/deep.rs".to_string()),
+                Some(unwrap_line),
+            ))
+        };
+        let range = json_in(repo.path(), &["main..feature"]);
+        assert_skipped(&range, "src/deep.rs", "deeper than ponder follows");
+        assert!(asks_unwrap(&range), "{name}: {range:#}");
+        let commit = json_in(repo.path(), &["--commit", &head]);
+        assert_skipped(&commit, "src/deep.rs", "deeper than ponder follows");
+        // The work in progress: the same text uncommitted, in the no-argument form.
+        repo.git(&["checkout", "-q", "main"]);
+        repo.git(&["checkout", "-q", "-b", "work"]);
+        repo.write("src/deep.rs", &text);
+        let work = json_in(repo.path(), &[]);
+        assert_skipped(&work, "src/deep.rs", "deeper than ponder follows");
+        assert!(asks_unwrap(&work), "{name}: {work:#}");
+        let each = run_in(
+            repo.path(),
+            &["--each-commit", "main..feature", "--format", "json"],
+        );
+        assert_eq!(each.code, Some(0), "{name}: {each:?}");
+        assert!(
+            each.stdout.contains("deeper than ponder follows"),
+            "{name}: {each:?}"
+        );
+    }
+}
