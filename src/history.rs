@@ -6,6 +6,7 @@
 //! Range mode uses it for the commit-level rules; `--each-commit` for every rule.
 
 use std::cell::RefCell;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -35,20 +36,23 @@ thread_local! {
 
 /// Calls `work` on every commit of `commits` (in parallel, each with the worker's own
 /// `Repo` for `repo_path`), then `emit` on each result in commit order. Stage times of all
-/// workers are added to `timings`, so they sum CPU time rather than wall time.
+/// workers are added to `timings`, so they sum CPU time rather than wall time. When `emit`
+/// breaks, no further results are emitted and no further window of commits is read.
 pub(crate) fn each_commit<T: Send>(
     repo: &Repo,
     repo_path: &Path,
     commits: &[&Commit],
     work: impl Fn(&Repo, &Commit, &mut Timings) -> Result<T, Error> + Sync,
-    mut emit: impl FnMut(T),
+    mut emit: impl FnMut(T) -> ControlFlow<()>,
     timings: &mut Timings,
 ) -> Result<(), Error> {
     // A short branch is done before a second repository handle (which reads the pack
     // indexes again) or a worker thread would pay for itself.
     if commits.len() <= CHUNK {
         for commit in commits {
-            emit(work(repo, commit, timings)?);
+            if emit(work(repo, commit, timings)?).is_break() {
+                break;
+            }
         }
         return Ok(());
     }
@@ -70,7 +74,11 @@ pub(crate) fn each_commit<T: Send>(
         for result in results {
             let (results, chunk_timings) = result?;
             timings.merge(&chunk_timings);
-            results.into_iter().for_each(&mut emit);
+            for result in results {
+                if emit(result).is_break() {
+                    return Ok(());
+                }
+            }
         }
     }
     Ok(())

@@ -39,6 +39,7 @@ pub mod syntax;
 pub mod timings;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -206,6 +207,7 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
             commit_reports.sources.extend(report.sources);
             commit_reports.anchors.extend(report.commit_anchors);
             commit_reports.notes.extend(report.notes);
+            ControlFlow::Continue(())
         },
         &mut timings,
     )?;
@@ -236,11 +238,12 @@ pub struct HistorySummary {
 /// History mode: every commit of the range analysed on its own against its first parent,
 /// with every rule, as `--commit` would; merges are skipped. `on_commit` receives each
 /// commit's report in commit order (oldest first) with its position and the number of
-/// commits to analyse, as soon as its window of commits is done. With no range, the
+/// commits to analyse, as soon as its window of commits is done; when it breaks (nobody
+/// reads on), the run stops without reading further commits. With no range, the
 /// branch's commits are analysed and the work in progress is not.
 pub fn analyze_each_commit(
     request: &Request,
-    mut on_commit: impl FnMut(Report, usize, usize),
+    mut on_commit: impl FnMut(Report, usize, usize) -> ControlFlow<()>,
 ) -> Result<HistorySummary, Error> {
     let mut timings = Timings::default();
     let repo = Repo::open(&request.repo)?;
@@ -267,7 +270,7 @@ pub fn analyze_each_commit(
         |repo, commit, timings| check_commit(repo, commit, true, &checks, timings),
         |report| {
             done += 1;
-            on_commit(report, done, total);
+            on_commit(report, done, total)
         },
         &mut timings,
     )?;
