@@ -1350,3 +1350,71 @@ fn deeply_nested_code_is_not_parsed_but_still_checked_line_by_line_in_every_mode
         );
     }
 }
+
+// ─── Attributes never hide code ─────────────────────────────────────────────────────────
+
+#[test]
+fn gitattributes_never_make_rust_files_binary() {
+    let text =
+        "pub fn load(path: &str) -> String {\n    std::fs::read_to_string(path).unwrap()\n}\n";
+    let unwrap_line = line_of(text, ".unwrap()");
+    // Where git reads attributes from, and what each case writes there.
+    let sources = [
+        "committed",
+        "untracked in the work tree",
+        ".git/info/attributes",
+        "core.attributesFile",
+    ];
+    for source in sources {
+        for attribute in ["*.rs -diff", "*.rs binary"] {
+            let mut repo = TestRepo::new();
+            repo.write("src/lib.rs", "pub fn start() {}\n");
+            if source == "committed" {
+                repo.write(".gitattributes", &format!("{attribute}\n"));
+            }
+            repo.commit_all("Start the library\n\nA place for the loaders.");
+            repo.git(&["checkout", "-q", "-b", "feature"]);
+            repo.write("src/lib.rs", text);
+            let head = repo.commit_all("Load the table\n\nThe importer needs it read.");
+            match source {
+                "untracked in the work tree" => {
+                    repo.write(".gitattributes", &format!("{attribute}\n"))
+                }
+                ".git/info/attributes" => {
+                    repo.write(".git/info/attributes", &format!("{attribute}\n"))
+                }
+                "core.attributesFile" => {
+                    // Outside the work tree, where a user's global attributes file is.
+                    repo.write(".git/user-attributes", &format!("{attribute}\n"));
+                    let file = repo.path().join(".git/user-attributes");
+                    let file = file.to_str().expect("a UTF-8 temp path");
+                    repo.git(&["config", "core.attributesFile", file]);
+                }
+                _ => {}
+            }
+            let case = format!("{attribute} {source}");
+            let asks = |report: &Value| {
+                assert_eq!(
+                    file_entry(report, "src/lib.rs")["parsed"],
+                    true,
+                    "{case}: {report:#}"
+                );
+                assert!(
+                    asked(report).contains(&(
+                        "unhandled-failure".to_string(),
+                        Some("src/lib.rs".to_string()),
+                        Some(unwrap_line)
+                    )),
+                    "{case}: {report:#}"
+                );
+            };
+            asks(&json_in(repo.path(), &["main..feature"]));
+            asks(&json_in(repo.path(), &["--commit", &head]));
+            // The same code uncommitted: the no-argument form reads the work tree.
+            repo.git(&["reset", "-q", "--soft", "main"]);
+            asks(&json_in(repo.path(), &[]));
+            let gate = run_in(repo.path(), &["--require-answers"]);
+            assert_eq!(gate.code, Some(1), "{case}: {gate:?}");
+        }
+    }
+}
