@@ -37,6 +37,7 @@ pub mod report;
 pub mod rules;
 pub mod syntax;
 pub mod timings;
+pub mod unread;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::ControlFlow;
@@ -122,6 +123,9 @@ pub struct Report {
     pub commits: Vec<CommitSummary>,
     pub prompts: Vec<Prompt>,
     pub files: Vec<FileSummary>,
+    /// Changed Rust files a rule would have judged but ponder could not read: under
+    /// `--require-answers` they fail the gate.
+    pub unread: Vec<unread::Unread>,
     /// Answer comments on added lines that answer no prompt.
     pub stale_answers: Vec<StaleAnswer>,
     /// New versions of the files prompts point at, for snippets, by `source_key`.
@@ -498,6 +502,7 @@ fn analyze_change(
         includes_work_tree: change.work_tree.is_some(),
         commits,
         files: file_summaries(&change, &syntax),
+        unread: unread::unread_files(&change),
         prompts,
         stale_answers,
         sources,

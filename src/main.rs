@@ -20,6 +20,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ponder::report::{self, Format, Style};
 use ponder::rules::registry;
+use ponder::unread::{gate_message, Unread};
 use ponder::{analyze, analyze_each_commit, github, hook, Error, RangeSpec, Request};
 
 #[derive(Parser)]
@@ -208,7 +209,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 let definition = rule.definition();
                 out.push_str(&format!("{:<20} {}\n", definition.id, definition.summary));
             }
-            return after_output(write_stdout(&out), false, 0);
+            return after_output(write_stdout(&out), false, 0, &[]);
         }
         Some(Command::Explain { rule }) => {
             let rules = registry();
@@ -219,7 +220,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     known: known.join(", "),
                 });
             };
-            return after_output(write_stdout(&explain(found.definition())), false, 0);
+            return after_output(write_stdout(&explain(found.definition())), false, 0, &[]);
         }
         Some(Command::Post(PostTarget::Github(post))) => return post_github(post),
         Some(Command::Hook(HookCommand::Install {
@@ -267,7 +268,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     if cli.timings {
         say_raw(&timings_table(&timings));
     }
-    after_output(written, cli.require_answers, report.unanswered())
+    after_output(
+        written,
+        cli.require_answers,
+        report.unanswered(),
+        &report.unread,
+    )
 }
 
 /// `--each-commit`: writes each commit's section as soon as its window of commits is
@@ -288,12 +294,14 @@ fn run_each_commit(
     let (mut prompts, mut unanswered) = (0, 0);
     let mut render_time = Duration::ZERO;
     let mut written = Ok(());
+    let mut unread: Vec<Unread> = Vec::new();
     let summary = analyze_each_commit(request, |report, done, total| {
         let render_start = Instant::now();
         let section = report::history::commit_section(&report, format, style);
         render_time += render_start.elapsed();
         prompts += report.prompts.len();
         unanswered += report.unanswered();
+        unread.extend(report.unread.iter().cloned());
         written = progress.suspend(|| write_stdout(&section));
         if written.is_err() {
             // Nobody reads the rest: stop the run instead of finishing it for no one.
@@ -324,7 +332,7 @@ fn run_each_commit(
         say_raw(&timings_table(&timings));
         say!("{:<10} {:>8.3} s", "wall", start.elapsed().as_secs_f64());
     }
-    after_output(written, require_answers, unanswered)
+    after_output(written, require_answers, unanswered, &unread)
 }
 
 /// One line per stage and the total, in seconds, for `--timings`.
@@ -402,10 +410,11 @@ fn post_github(post: PostGithub) -> Result<ExitCode, Error> {
             path.display()
         ),
     }
-    if post.require_answers && report.unanswered() > 0 {
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(gate(
+        post.require_answers,
+        report.unanswered(),
+        &report.unread,
+    ))
 }
 
 fn install_hook(
@@ -467,6 +476,7 @@ fn after_output(
     written: Result<(), Unwritten>,
     require_answers: bool,
     unanswered: usize,
+    unread: &[Unread],
 ) -> Result<ExitCode, Error> {
     match written {
         Err(Unwritten::Failed(source)) => Err(Error::OutputFailed { source }),
@@ -475,9 +485,24 @@ fn after_output(
             Ok(ExitCode::from(1))
         }
         Err(Unwritten::Closed) => Ok(ExitCode::SUCCESS),
-        Ok(()) if require_answers && unanswered > 0 => Ok(ExitCode::from(1)),
-        Ok(()) => Ok(ExitCode::SUCCESS),
+        Ok(()) => Ok(gate(require_answers, unanswered, unread)),
     }
+}
+
+/// `--require-answers`: 1 while a prompt is unanswered, and (saying what and how to fix
+/// it) while a changed Rust file could not be read, since no rule judged it.
+fn gate(require_answers: bool, unanswered: usize, unread: &[Unread]) -> ExitCode {
+    if !require_answers {
+        return ExitCode::SUCCESS;
+    }
+    if !unread.is_empty() {
+        say_raw(&format!("ponder: {}", gate_message(unread)));
+        return ExitCode::from(1);
+    }
+    if unanswered > 0 {
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
 }
 
 fn explain(definition: &ponder::rules::RuleDefinition) -> String {

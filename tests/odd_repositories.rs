@@ -1418,3 +1418,77 @@ fn gitattributes_never_make_rust_files_binary() {
         }
     }
 }
+
+// ─── The gate fails closed on what was not read ─────────────────────────────────────────
+
+#[test]
+fn require_answers_fails_on_rust_files_that_could_not_be_read() {
+    const WHY: &str =
+        "Add the reload path\n\nOperators asked to reload settings without a restart.";
+    // What was not read, how it was made unreadable, and what the message must advise.
+    type Unreadable = fn(&mut TestRepo) -> &'static str;
+    let cases: [(&str, Unreadable, &[&str]); 3] = [
+        (
+            "content missing",
+            |repo| {
+                repo.write("src/reload.rs", "pub fn reload() {}\n");
+                repo.commit_all(WHY);
+                remove_object(repo, "HEAD:src/reload.rs");
+                "src/reload.rs"
+            },
+            &["missing from this repository", "git fetch --refetch"],
+        ),
+        (
+            "over the size limit",
+            |repo| {
+                repo.write("src/huge.rs", &"pub const A: u8 = 1;\n".repeat(220_000));
+                repo.commit_all(WHY);
+                "src/huge.rs"
+            },
+            &["larger than 4 MiB", "skip"],
+        ),
+        (
+            "over the line limit",
+            |repo| {
+                repo.write("src/table.rs", &constant_table(60_000));
+                repo.commit_all(WHY);
+                "src/table.rs"
+            },
+            &["more than 50000 lines", "skip"],
+        ),
+    ];
+    for (case, make_unreadable, advice) in cases {
+        let mut repo = on_feature();
+        repo.write("src/quiet.rs", "pub fn quiet() {}\n");
+        let path = make_unreadable(&mut repo);
+        let report = json_in(repo.path(), &["main"]);
+        assert_eq!(
+            file_entry(&report, path)["parsed"],
+            false,
+            "{case}: {report:#}"
+        );
+        assert!(
+            asked(&report).is_empty(),
+            "{case}: nothing else to ask: {report:#}"
+        );
+        for args in [
+            vec!["main", "--require-answers"],
+            vec!["--each-commit", "main..feature", "--require-answers"],
+        ] {
+            let gate = run_in(repo.path(), &args);
+            assert_eq!(gate.code, Some(1), "{case} {args:?}: {gate:?}");
+            assert!(
+                gate.stderr.contains("could not be read") && gate.stderr.contains(path),
+                "{case} {args:?}: {gate:?}"
+            );
+            for needle in advice {
+                assert!(
+                    gate.stderr.contains(needle),
+                    "{case}: {needle:?} in {gate:?}"
+                );
+            }
+        }
+        // Without the gate the file is listed, as before, and the run succeeds.
+        run_in(repo.path(), &["main"]).assert_ok();
+    }
+}

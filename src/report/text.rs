@@ -117,6 +117,7 @@ mod tests {
             }],
             prompts: Vec::new(),
             files: Vec::new(),
+            unread: Vec::new(),
             stale_answers: Vec::new(),
             sources: BTreeMap::new(),
             commit_anchors: BTreeMap::new(),
