@@ -34,8 +34,8 @@ pub enum Posted {
     NothingToPost,
 }
 
-/// A pull request with more comments than this is not searched further; ponder then adds
-/// a new comment rather than loop without end.
+/// Pages of 100 comments searched for ponder's comment. A pull request with more than this
+/// is an error that says so: posting a second comment on every push would be worse.
 const MAX_PAGES: usize = 50;
 
 /// Creates or updates ponder's comment on the pull request with `body`, which must start
@@ -82,19 +82,49 @@ fn post_comment(
                 target.api_url, target.owner, target.name
             );
             let answer = client.send(Method::Patch, &url, Some(&payload), "update its comment")?;
-            Ok(Posted::Updated {
-                url: html_url(&answer.body).unwrap_or(url),
-            })
+            let url = written_comment(&answer, 200, body, &url)?.unwrap_or(url);
+            Ok(Posted::Updated { url })
         }
         None if !create => Ok(Posted::NothingToPost),
         None => {
             let url = format!("{issue}/comments");
             let answer = client.send(Method::Post, &url, Some(&payload), "comment")?;
-            Ok(Posted::Created {
-                url: html_url(&answer.body).unwrap_or(url),
-            })
+            let url = written_comment(&answer, 201, body, &url)?.unwrap_or(url);
+            Ok(Posted::Created { url })
         }
     }
+}
+
+/// Checks that a write was answered as GitHub answers one: `expected` (201 Created, 200
+/// OK) and the comment itself, with the body that was sent. Anything else (another 2xx, a
+/// proxy's page) means the comment may not be there, and ponder must not say it is.
+/// Returns the comment's address on GitHub, if the answer gives one.
+fn written_comment(
+    answer: &Answer,
+    expected: u16,
+    sent: &str,
+    url: &str,
+) -> Result<Option<String>, GitHubError> {
+    let unexpected = |reason: String| GitHubError::UnexpectedAnswer {
+        url: url.to_string(),
+        reason,
+    };
+    if answer.status != expected {
+        return Err(unexpected(format!(
+            "status {} where GitHub answers {expected}",
+            answer.status
+        )));
+    }
+    let comment: Comment = serde_json::from_str(&answer.body)
+        .map_err(|e| unexpected(format!("not a comment ({e})")))?;
+    let same = |text: &str| text.replace("\r\n", "\n").trim_end().to_string();
+    if comment.body.as_deref().map(same) != Some(same(sent)) {
+        return Err(unexpected(format!(
+            "comment {} does not hold the report that was sent",
+            comment.id
+        )));
+    }
+    Ok(html_url(&answer.body))
 }
 
 #[derive(Deserialize)]
@@ -112,7 +142,7 @@ fn find_comment(client: &Client, first_page: &str) -> Result<Option<u64>, GitHub
     while let Some(url) = next.take() {
         pages += 1;
         if pages > MAX_PAGES {
-            break;
+            return Err(GitHubError::TooManyComments { pages: MAX_PAGES });
         }
         let answer = client.send(Method::Get, &url, None, "read the pull request's comments")?;
         let comments: Vec<Comment> =
@@ -127,11 +157,45 @@ fn find_comment(client: &Client, first_page: &str) -> Result<Option<u64>, GitHub
         }) {
             return Ok(Some(found.id));
         }
-        next = answer
-            .next_page
-            .filter(|link| link.starts_with(&client.api_url));
+        if let Some(link) = answer.next_page {
+            // The token goes with every request: only to the API's own origin.
+            if !same_origin(&link, &client.api_url) {
+                return Err(GitHubError::UnexpectedAnswer {
+                    url,
+                    reason: format!(
+                        "the next page of comments is at another address ({}), which ponder does not send the token to",
+                        printable(&link)
+                    ),
+                });
+            }
+            next = Some(link);
+        }
     }
     Ok(None)
+}
+
+/// Whether `link` is on the same origin (scheme, host, port) as `api_url`, with no user
+/// information (`http://HOST:PORT@other/` names the host `other`).
+fn same_origin(link: &str, api_url: &str) -> bool {
+    let origin = |url: &str| -> Option<(String, String, u16)> {
+        let uri: ureq::http::Uri = url.parse().ok()?;
+        let authority = uri.authority()?;
+        if authority.as_str().contains('@') {
+            return None;
+        }
+        let scheme = uri.scheme_str()?.to_ascii_lowercase();
+        let port = match (authority.port_u16(), scheme.as_str()) {
+            (Some(port), _) => port,
+            (None, "https") => 443,
+            (None, "http") => 80,
+            (None, _) => return None,
+        };
+        Some((scheme, authority.host().to_ascii_lowercase(), port))
+    };
+    match (origin(link), origin(api_url)) {
+        (Some(link), Some(api)) => link == api,
+        _ => false,
+    }
 }
 
 fn html_url(body: &str) -> Option<String> {
@@ -161,6 +225,7 @@ enum Method {
 }
 
 struct Answer {
+    status: u16,
     body: String,
     next_page: Option<String>,
 }
@@ -176,6 +241,9 @@ impl Client {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(60)))
+            // A redirected POST becomes a GET whose answer would pass for the comment, and
+            // a redirect may lead anywhere: every 3xx is an error.
+            .max_redirects(0)
             .user_agent(concat!("ponder/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
@@ -220,6 +288,7 @@ impl Client {
         let retry_after = header("retry-after");
         let reset = header("x-ratelimit-reset");
         let next_page = header("link").and_then(|link| next_link(&link));
+        let location = header("location");
         let text = response
             .body_mut()
             .with_config()
@@ -228,8 +297,16 @@ impl Client {
             .map_err(unreachable)?;
         if (200..300).contains(&status) {
             return Ok(Answer {
+                status,
                 body: text,
                 next_page,
+            });
+        }
+        if (300..400).contains(&status) {
+            return Err(GitHubError::Redirected {
+                status,
+                url: url.to_string(),
+                location: location.map(|l| printable(&l)),
             });
         }
         let message = github_message(&text);
@@ -305,16 +382,23 @@ fn github_message(body: &str) -> String {
     {
         message = format!("{message}: {detail}");
     }
-    let cleaned: String = message
+    let cleaned = printable(&message);
+    if cleaned.is_empty() {
+        "no message".to_string()
+    } else {
+        cleaned
+    }
+}
+
+/// Text from the server, fit to quote in a message: control characters blanked, at most
+/// 300 characters.
+fn printable(text: &str) -> String {
+    let cleaned: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .take(300)
         .collect();
-    if cleaned.trim().is_empty() {
-        "no message".to_string()
-    } else {
-        cleaned.trim().to_string()
-    }
+    cleaned.trim().to_string()
 }
 
 fn retry_hint(retry_after: Option<&str>, reset: Option<&str>) -> Option<String> {
