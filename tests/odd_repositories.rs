@@ -1492,3 +1492,43 @@ fn require_answers_fails_on_rust_files_that_could_not_be_read() {
         run_in(repo.path(), &["main"]).assert_ok();
     }
 }
+
+// ─── Line breaks in repository text ─────────────────────────────────────────────────────
+
+#[test]
+fn a_line_break_in_a_path_or_subject_never_starts_a_line_in_any_format() {
+    let mut repo = on_feature();
+    let evil_path = "src/evil\n::error file=x::injected\u{2028}::error::again.rs";
+    repo.write(evil_path, LOADER_RS);
+    repo.write("src/other.rs", LOADER_RS);
+    repo.commit_all("Add loaders\r::error::injected-subject\n\nThe importer needs both read.");
+    for format in ["human", "markdown", "sarif", "github", "rdjson", "json"] {
+        let run = run_in(repo.path(), &["main", "--format", format]);
+        assert_eq!(run.code, Some(0), "{format}: {run:?}");
+        assert!(
+            run.stdout.contains("injected"),
+            "{format}: the path is shown: {run:?}"
+        );
+        // The JSON formats keep paths exact for the tools that read them; JSON escapes
+        // CR and LF, and U+2028 is not a line break to a JSON reader.
+        let breaks: &[char] = if matches!(format, "sarif" | "rdjson" | "json") {
+            &['\n', '\r']
+        } else {
+            &['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}']
+        };
+        for line in run.stdout.split(breaks) {
+            let line = line.trim_start();
+            assert!(
+                !line.starts_with("::error file=x") && !line.starts_with("::error::"),
+                "{format}: a line of repository text starts a workflow command: {line:?}\n{run:?}"
+            );
+        }
+    }
+    let run = run_in(repo.path(), &["--each-commit", "main..feature"]);
+    for line in run.stdout.split(['\n', '\r', '\u{2028}']) {
+        assert!(
+            !line.trim_start().starts_with("::error"),
+            "each-commit: {line:?}"
+        );
+    }
+}

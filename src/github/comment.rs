@@ -393,9 +393,8 @@ fn github_message(body: &str) -> String {
 /// Text from the server, fit to quote in a message: control characters blanked, at most
 /// 300 characters.
 fn printable(text: &str) -> String {
-    let cleaned: String = text
+    let cleaned: String = crate::report::neutral::one_line(text)
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
         .take(300)
         .collect();
     cleaned.trim().to_string()

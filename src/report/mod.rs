@@ -6,6 +6,7 @@ pub mod history;
 mod human;
 mod json;
 pub mod markdown;
+pub mod neutral;
 mod rdjson;
 mod sarif;
 mod text;
