@@ -438,7 +438,7 @@ mod tests {
             ),
             "Validation Failed: Body is too long"
         );
-        assert_eq!(github_message("\u{1b}[31mplain\n"), "[31mplain");
+        assert_eq!(github_message("\u{1b}[31mplain\n"), "\u{fffd}[31mplain");
         assert_eq!(github_message(&"x".repeat(1000)).len(), 300);
         assert_eq!(github_message(""), "no message");
     }
