@@ -149,6 +149,16 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("could not write the report to stdout")]
+    #[diagnostic(
+        code(ponder::output::failed),
+        help("check that the file or device stdout goes to can take it (a full disk, a closed or read-only file), then run ponder again")
+    )]
+    OutputFailed {
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("there is no rule called `{id}`")]
     #[diagnostic(
         code(ponder::rules::unknown),

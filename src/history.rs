@@ -6,6 +6,7 @@
 //! Range mode uses it for the commit-level rules; `--each-commit` for every rule.
 
 use std::cell::RefCell;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -35,20 +36,23 @@ thread_local! {
 
 /// Calls `work` on every commit of `commits` (in parallel, each with the worker's own
 /// `Repo` for `repo_path`), then `emit` on each result in commit order. Stage times of all
-/// workers are added to `timings`, so they sum CPU time rather than wall time.
+/// workers are added to `timings`, so they sum CPU time rather than wall time. When `emit`
+/// breaks, no further results are emitted and no further window of commits is read.
 pub(crate) fn each_commit<T: Send>(
     repo: &Repo,
     repo_path: &Path,
     commits: &[&Commit],
     work: impl Fn(&Repo, &Commit, &mut Timings) -> Result<T, Error> + Sync,
-    mut emit: impl FnMut(T),
+    mut emit: impl FnMut(T) -> ControlFlow<()>,
     timings: &mut Timings,
 ) -> Result<(), Error> {
     // A short branch is done before a second repository handle (which reads the pack
     // indexes again) or a worker thread would pay for itself.
     if commits.len() <= CHUNK {
         for commit in commits {
-            emit(work(repo, commit, timings)?);
+            if emit(work(repo, commit, timings)?).is_break() {
+                break;
+            }
         }
         return Ok(());
     }
@@ -70,28 +74,32 @@ pub(crate) fn each_commit<T: Send>(
         for result in results {
             let (results, chunk_timings) = result?;
             timings.merge(&chunk_timings);
-            results.into_iter().for_each(&mut emit);
+            for result in results {
+                if emit(result).is_break() {
+                    return Ok(());
+                }
+            }
         }
     }
     Ok(())
 }
 
+/// The repository handle is taken out of the worker's slot while `work` runs and put back
+/// afterwards: a worker that waits for the parsing threads steals other chunks meanwhile
+/// (rayon keeps a blocked worker busy), and such a nested chunk opens a handle of its own
+/// instead of finding the slot borrowed.
 fn with_worker_repo<T>(
     repo_path: &Path,
     work: impl FnOnce(&Repo) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    WORKER_REPO.with(|slot| {
-        let mut slot = slot.borrow_mut();
-        let reusable = slot.as_ref().is_some_and(|(path, _)| path == repo_path);
-        if !reusable {
-            *slot = Some((repo_path.to_path_buf(), Repo::open(repo_path)?));
-        }
-        match slot.as_ref() {
-            Some((_, repo)) => work(repo),
-            None => Err(Error::NotARepository {
-                path: repo_path.to_path_buf(),
-                reason: "the worker's repository handle could not be kept".to_string(),
-            }),
-        }
-    })
+    let held = WORKER_REPO
+        .with(|slot| slot.borrow_mut().take())
+        .filter(|(path, _)| path == repo_path);
+    let (path, repo) = match held {
+        Some(held) => held,
+        None => (repo_path.to_path_buf(), Repo::open(repo_path)?),
+    };
+    let result = work(&repo);
+    WORKER_REPO.with(|slot| *slot.borrow_mut() = Some((path, repo)));
+    result
 }

@@ -45,7 +45,9 @@ mod summary;
 pub mod syntax;
 pub mod template;
 pub mod timings;
+pub mod unread;
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use crate::change::{Change, Commit};
@@ -140,7 +142,10 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
                 anchors: anchor(commit, &files),
             })
         },
-        |done| unit.absorb(done),
+        |done| {
+            unit.absorb(done);
+            ControlFlow::Continue(())
+        },
         &mut timings,
     )?;
     if let Some(files) = &change.work_tree {
@@ -180,11 +185,12 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
 /// History mode: every commit of the range analysed on its own against its first parent,
 /// with every rule, as `--commit` would; merges are skipped. `on_commit` receives each
 /// commit's report in commit order (oldest first) with its position and the number of
-/// commits to analyse, as soon as its window of commits is done. With no range, the
+/// commits to analyse, as soon as its window of commits is done; when it breaks (nobody
+/// reads on), the run stops without reading further commits. With no range, the
 /// branch's commits are analysed and the work in progress is not.
 pub fn analyze_each_commit(
     request: &Request,
-    mut on_commit: impl FnMut(Report, usize, usize),
+    mut on_commit: impl FnMut(Report, usize, usize) -> ControlFlow<()>,
 ) -> Result<HistorySummary, Error> {
     let mut timings = Timings::default();
     let repo = Repo::open(&request.repo)?;
@@ -239,7 +245,7 @@ pub fn analyze_each_commit(
         },
         |report| {
             done += 1;
-            on_commit(report, done, total);
+            on_commit(report, done, total)
         },
         &mut timings,
     )?;
@@ -329,6 +335,7 @@ fn assemble(
         stale_answers: finished.stale_answers,
         sources: finished.sources,
         commit_anchors: anchors.into_iter().collect(),
+        unread: unread::unread_files(files),
         rules: rules.definitions(),
         timings: Timings::default(),
         notes,

@@ -10,6 +10,7 @@
 )]
 
 use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -19,6 +20,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ponder::report::{self, Format, Style};
 use ponder::rules::registry;
+use ponder::unread::{gate_message, Unread};
 use ponder::{analyze, analyze_each_commit, github, hook, Error, RangeSpec, Request};
 
 #[derive(Parser)]
@@ -184,6 +186,21 @@ enum OutputFormat {
     Gitlab,
 }
 
+/// `eprintln!` that cannot panic: a message nobody can read (stderr closed or full) is
+/// dropped, it does not turn into a crash.
+macro_rules! say {
+    ($($argument:tt)*) => {
+        say_raw(&format!("{}\n", format_args!($($argument)*)))
+    };
+}
+
+fn say_raw(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    // ponder: unhandled-failure: stderr is where failures are told; when it cannot be written there is nowhere left to tell
+    let _ = stderr.write_all(text.as_bytes());
+    let _ = stderr.flush();
+}
+
 pub fn main() -> ExitCode {
     let mut arguments: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // `cargo ponder ARGS` runs `cargo-ponder ponder ARGS`.
@@ -195,7 +212,7 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             let report = miette::Report::new(error);
-            eprintln!("{report:?}");
+            say!("{report:?}");
             ExitCode::from(2)
         }
     }
@@ -209,8 +226,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 let definition = rule.definition();
                 out.push_str(&format!("{:<20} {}\n", definition.id, definition.summary));
             }
-            write_stdout(&out);
-            return Ok(ExitCode::SUCCESS);
+            return after_output(write_stdout(&out), false, 0, &[]);
         }
         Some(Command::Explain { rule }) => {
             let rules = registry();
@@ -221,8 +237,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     known: known.join(", "),
                 });
             };
-            write_stdout(&explain(found.definition()));
-            return Ok(ExitCode::SUCCESS);
+            return after_output(write_stdout(&explain(found.definition())), false, 0, &[]);
         }
         Some(Command::Post(PostTarget::Github(post))) => return post_github(post),
         Some(Command::Hook(HookCommand::Install {
@@ -281,14 +296,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         ),
         _ => report::render(&report, format, style),
     });
-    write_stdout(&rendered);
+    let written = write_stdout(&rendered);
     if cli.timings {
-        eprint!("{}", timings_table(&timings));
+        say_raw(&timings_table(&timings));
     }
-    if cli.require_answers && report.unanswered() > 0 {
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    after_output(
+        written,
+        cli.require_answers,
+        report.unanswered(),
+        &report.unread,
+    )
 }
 
 /// `--each-commit`: writes each commit's section as soon as its window of commits is
@@ -308,13 +325,20 @@ fn run_each_commit(
     let mut shown = false;
     let (mut prompts, mut unanswered) = (0, 0);
     let mut render_time = Duration::ZERO;
+    let mut written = Ok(());
+    let mut unread: Vec<Unread> = Vec::new();
     let summary = analyze_each_commit(request, |report, done, total| {
         let render_start = Instant::now();
         let section = report::history::commit_section(&report, format, style);
         render_time += render_start.elapsed();
         prompts += report.prompts.len();
         unanswered += report.unanswered();
-        progress.suspend(|| write_stdout(&section));
+        unread.extend(report.unread.iter().cloned());
+        written = progress.suspend(|| write_stdout(&section));
+        if written.is_err() {
+            // Nobody reads the rest: stop the run instead of finishing it for no one.
+            return ControlFlow::Break(());
+        }
         if terminal && !shown && start.elapsed() >= PROGRESS_DELAY {
             progress.set_style(
                 ProgressStyle::with_template("{bar:30} {pos}/{len} commits, {eta} left")
@@ -325,22 +349,22 @@ fn run_each_commit(
         }
         progress.set_length(total as u64);
         progress.set_position(done as u64);
+        ControlFlow::Continue(())
     });
     progress.finish_and_clear();
     let summary = summary?;
-    write_stdout(&report::history::summary(
-        &summary, prompts, unanswered, format,
-    ));
+    if written.is_ok() {
+        written = write_stdout(&report::history::summary(
+            &summary, prompts, unanswered, format,
+        ));
+    }
     if show_timings {
         let mut timings = summary.timings.clone();
         timings.add("render", render_time);
-        eprint!("{}", timings_table(&timings));
-        eprintln!("{:<10} {:>8.3} s", "wall", start.elapsed().as_secs_f64());
+        say_raw(&timings_table(&timings));
+        say!("{:<10} {:>8.3} s", "wall", start.elapsed().as_secs_f64());
     }
-    if require_answers && unanswered > 0 {
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    after_output(written, require_answers, unanswered, &unread)
 }
 
 /// One line per stage and the total, in seconds, for `--timings`.
@@ -408,21 +432,22 @@ fn post_github(post: PostGithub) -> Result<ExitCode, Error> {
         report.prompts.len() - report.unanswered()
     );
     match posted {
-        github::Posted::Created { url } => eprintln!("ponder: commented on the pull request ({counts}): {url}"),
-        github::Posted::Updated { url } => eprintln!("ponder: updated its pull request comment ({counts}): {url}"),
+        github::Posted::Created { url } => say!("ponder: commented on the pull request ({counts}): {url}"),
+        github::Posted::Updated { url } => say!("ponder: updated its pull request comment ({counts}): {url}"),
         github::Posted::NothingToPost => {
-            eprintln!("ponder: no questions about this change; the pull request gets no comment")
+            say!("ponder: no questions about this change; the pull request gets no comment")
         }
-        github::Posted::StepSummary { path, reason } => eprintln!(
+        github::Posted::StepSummary { path, reason } => say!(
             "ponder: this token may not comment on the pull request (GitHub: {reason}), as for a pull request from a fork; \
              the report ({counts}) is in the job summary instead ({})",
             path.display()
         ),
     }
-    if post.require_answers && report.unanswered() > 0 {
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(gate(
+        post.require_answers,
+        report.unanswered(),
+        &report.unread,
+    ))
 }
 
 fn install_hook(
@@ -436,12 +461,12 @@ fn install_hook(
     };
     match hook::install_pre_push(repo, options)? {
         hook::Installed::Created(path) => {
-            eprintln!("ponder: installed the pre-push hook {}", path.display())
+            say!("ponder: installed the pre-push hook {}", path.display())
         }
         hook::Installed::Replaced(path) => {
-            eprintln!("ponder: replaced the pre-push hook {}", path.display())
+            say!("ponder: replaced the pre-push hook {}", path.display())
         }
-        hook::Installed::Unchanged(path) => eprintln!(
+        hook::Installed::Unchanged(path) => say!(
             "ponder: the pre-push hook {} is already installed",
             path.display()
         ),
@@ -457,12 +482,60 @@ fn terminal_width() -> usize {
         .unwrap_or(100)
 }
 
-/// Writes the whole output at once; a closed pipe (`ponder | head`) is not an error.
-fn write_stdout(text: &str) {
+/// Why stdout took no more of the report.
+enum Unwritten {
+    /// The reader closed the pipe (`ponder | head`): it has all it wants.
+    Closed,
+    /// Anything else (a full disk, a revoked file): the report is lost.
+    Failed(std::io::Error),
+}
+
+/// Writes the whole output at once.
+fn write_stdout(text: &str) -> Result<(), Unwritten> {
     let mut stdout = std::io::stdout().lock();
-    // ponder: unhandled-failure: a reader that closed the pipe (`ponder | head`) has all it wants; there is no one left to tell
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|error| match error.kind() {
+            std::io::ErrorKind::BrokenPipe => Unwritten::Closed,
+            _ => Unwritten::Failed(error),
+        })
+}
+
+/// The exit status once the output was written, or could not be: a write error is an
+/// output error (exit 2); a closed pipe ends ponder quietly, but never lets
+/// `--require-answers` pass on a report nobody read to the end.
+fn after_output(
+    written: Result<(), Unwritten>,
+    require_answers: bool,
+    unanswered: usize,
+    unread: &[Unread],
+) -> Result<ExitCode, Error> {
+    match written {
+        Err(Unwritten::Failed(source)) => Err(Error::OutputFailed { source }),
+        Err(Unwritten::Closed) if require_answers => {
+            say!("ponder: stdout was closed before the report was written; --require-answers cannot pass on it");
+            Ok(ExitCode::from(1))
+        }
+        Err(Unwritten::Closed) => Ok(ExitCode::SUCCESS),
+        Ok(()) => Ok(gate(require_answers, unanswered, unread)),
+    }
+}
+
+/// `--require-answers`: 1 while a prompt is unanswered, and (saying what and how to fix
+/// it) while a changed Rust file could not be read, since no rule judged it.
+fn gate(require_answers: bool, unanswered: usize, unread: &[Unread]) -> ExitCode {
+    if !require_answers {
+        return ExitCode::SUCCESS;
+    }
+    if !unread.is_empty() {
+        say_raw(&format!("ponder: {}", gate_message(unread)));
+        return ExitCode::from(1);
+    }
+    if unanswered > 0 {
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
 }
 
 fn explain(definition: &ponder::rules::RuleDefinition) -> String {

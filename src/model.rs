@@ -1,12 +1,14 @@
 //! What an analysis produces, as every layer sees it: prompts, the report that holds them,
 //! and the data that describes a rule. This module is the bottom of the import graph: it
-//! imports nothing of ponder's but `timings`, and the renderers read only what is here.
+//! imports nothing of ponder's but `timings` and `change`'s `SkipReason`, and the renderers
+//! read only what is here.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::change::SkipReason;
 use crate::timings::Timings;
 
 /// One question ponder asks.
@@ -77,6 +79,9 @@ pub struct Report {
     pub commits: Vec<CommitSummary>,
     pub prompts: Vec<Prompt>,
     pub files: Vec<FileSummary>,
+    /// Changed Rust files a rule would have judged but ponder could not read: under
+    /// `--require-answers` they fail the gate.
+    pub unread: Vec<Unread>,
     /// Answer comments on added lines that answer no prompt.
     pub stale_answers: Vec<StaleAnswer>,
     /// New versions of the files prompts point at, for snippets, by `source_key`.
@@ -235,4 +240,11 @@ impl RuleSettings {
             _ => 0,
         }
     }
+}
+
+/// A changed Rust file ponder did not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    pub path: String,
+    pub reason: SkipReason,
 }

@@ -11,7 +11,8 @@
 mod common;
 
 use common::{
-    cargo_ponder, file_entry, json_in, line_of, ponder, prompts, run_in, strings, TestRepo,
+    cargo_ponder, file_entry, json_in, line_of, ponder, prompts, run_in, strings, Run,
+    TestRepo,
 };
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -1711,4 +1712,138 @@ fn a_malformed_coverage_file_is_an_error_naming_its_line() {
         &["--coverage", &missing.to_string_lossy(), "HEAD"],
     )
     .assert_diagnostic(&["no-such-lcov.info", "llvm-cov"]);
+}
+
+// ─── Where the output goes ──────────────────────────────────────────────────────────────
+
+/// A branch of `commits` commits on top of `main`, each adding a function with an unwrap
+/// to its own file, built in one `git fast-import` so that hundreds of commits are cheap.
+fn long_branch(commits: usize) -> TestRepo {
+    let mut repo = TestRepo::new();
+    repo.write("src/lib.rs", "pub fn start() {}\n");
+    repo.commit_all(MSG_IMPORT);
+    let mut stream = String::new();
+    for index in 0..commits {
+        let content = format!(
+            "pub fn load_{index}(path: &str) -> String {{\n    std::fs::read_to_string(path).unwrap()\n}}\n"
+        );
+        let message = format!("Add loader {index}\n\nEach table gets its own loader.\n");
+        let from = if index == 0 {
+            "from refs/heads/main\n"
+        } else {
+            ""
+        };
+        stream.push_str(&format!(
+            "commit refs/heads/feature\ncommitter A <a@example.com> {} +0000\ndata {}\n{message}{from}M 100644 inline src/load_{index}.rs\ndata {}\n{content}\n",
+            1_700_000_000 + index,
+            message.len(),
+            content.len(),
+        ));
+    }
+    let mut git = common::CleanCommand::new("git");
+    let mut child = git
+        .args(["fast-import", "--quiet"])
+        .current_dir(repo.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("git fast-import runs");
+    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), stream.as_bytes())
+        .expect("stream written");
+    drop(child.stdin.take());
+    assert!(child.wait().expect("fast-import ends").success());
+    repo
+}
+
+/// `ponder ARGS` with stdout (or stderr) going to /dev/full, where every write fails.
+fn run_into_full_device(dir: &Path, args: &[&str], stream: &str) -> Run {
+    let full = || std::fs::File::create("/dev/full").expect("/dev/full opens");
+    let mut command = ponder();
+    command.current_dir(dir).args(args);
+    match stream {
+        "stdout" => command.stdout(full()),
+        _ => command.stderr(full()),
+    };
+    command.run()
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_an_error_in_every_format_and_command() {
+    let repo = long_branch(3);
+    let mut cases: Vec<Vec<&str>> = ["human", "json", "markdown", "sarif", "github", "rdjson"]
+        .iter()
+        .map(|format| vec!["main..feature", "--format", format])
+        .collect();
+    cases.push(vec!["--each-commit", "main..feature"]);
+    cases.push(vec!["--each-commit", "main..feature", "--format", "json"]);
+    cases.push(vec!["rules"]);
+    cases.push(vec!["explain", "unhandled-failure"]);
+    for args in cases {
+        let run = run_into_full_device(repo.path(), &args, "stdout");
+        assert_eq!(run.code, Some(2), "{args:?}: {run:?}");
+        assert!(
+            run.stderr.contains("could not write the report to stdout")
+                && run.stderr.contains("help:"),
+            "{args:?}: {run:?}"
+        );
+    }
+}
+
+#[test]
+fn a_full_stderr_never_makes_ponder_panic() {
+    let repo = long_branch(1);
+    let unknown = run_into_full_device(repo.path(), &["explain", "no-such-rule"], "stderr");
+    assert_eq!(unknown.code, Some(2), "{unknown:?}");
+    let timed = run_into_full_device(repo.path(), &["main..feature", "--timings"], "stderr");
+    assert_eq!(timed.code, Some(0), "{timed:?}");
+}
+
+/// The number after `parsed texts:` in a `--timings` table.
+fn parsed_texts(stderr: &str) -> u64 {
+    stderr
+        .lines()
+        .find_map(|line| line.strip_prefix("parsed texts: "))
+        .and_then(|count| count.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no parsed texts count in {stderr}"))
+}
+
+#[test]
+fn a_closed_pipe_ends_each_commit_quietly_without_reading_the_rest() {
+    let repo = long_branch(300);
+    let args = ["--each-commit", "main..feature", "--timings"];
+    let mut full = ponder();
+    full.current_dir(repo.path())
+        .args(args)
+        .env("RAYON_NUM_THREADS", "1");
+    let full = full.run();
+    assert_eq!(full.code, Some(0), "{full:?}");
+    let everything = parsed_texts(&full.stderr);
+
+    for require_answers in [false, true] {
+        let mut command = ponder();
+        command
+            .current_dir(repo.path())
+            .args(args)
+            .env("RAYON_NUM_THREADS", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        if require_answers {
+            command.arg("--require-answers");
+        }
+        let mut child = command.spawn().expect("ponder runs");
+        // The reader is gone before ponder writes its first commit.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("ponder ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "{stderr}"
+        );
+        let read = parsed_texts(&stderr);
+        assert!(
+            read * 2 < everything,
+            "read {read} of {everything} texts for a closed pipe: {stderr}"
+        );
+        let expected = if require_answers { 1 } else { 0 };
+        assert_eq!(output.status.code(), Some(expected), "{stderr}");
+    }
 }

@@ -37,22 +37,20 @@ fn prompt_in<'a>(report: &'a Value, rule: &str, function: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {rule} prompt in {function}: {report:#}"))
 }
 
-/// A JSON string as the machine formats show it: control characters (terminal escapes)
-/// replaced with U+FFFD, line breaks and tabs kept.
+/// A JSON string as the other formats show it: on one line (every kind of line break and
+/// tabs become spaces, so that a path or subject cannot start a line of its own), other
+/// control characters (terminal escapes) and bidirectional overrides replaced with U+FFFD.
 fn visible(text: &Value) -> String {
-    let text = text.as_str().expect("a string");
-    let mut out = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        // Only a CR that ends a CRLF line survives; a lone one could overwrite the line.
-        let line_break = c == '\r' && chars.peek() == Some(&'\n');
-        if c.is_control() && !matches!(c, '\n' | '\t') && !line_break {
-            out.push('\u{fffd}');
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    text.as_str()
+        .expect("a string")
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}' => ' ',
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }
 
 // ─── The repository under review ────────────────────────────────────────────────────────

@@ -39,6 +39,10 @@ enum Mode {
     RateLimited,
     ReadOnly,
     Unprocessable,
+    /// Writes are answered with a redirect to a page that answers 200 to anything.
+    RedirectWrites,
+    /// Writes are answered 200 with a body that is not the comment.
+    EmptyAnswers,
 }
 
 struct State {
@@ -49,6 +53,9 @@ struct State {
     comments: Vec<(u64, String)>,
     next_id: u64,
     requests: Vec<Request>,
+    /// The `rel="next"` link of every page, `{address}` standing for the server's own
+    /// `http://127.0.0.1:PORT`; `None`: the real next page.
+    next_link: Option<String>,
 }
 
 struct FakeGitHub {
@@ -70,6 +77,7 @@ impl FakeGitHub {
             comments: Vec::new(),
             next_id: 1000,
             requests: Vec::new(),
+            next_link: None,
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -252,6 +260,19 @@ fn respond(state: &mut State, request: &Request, address: &str) -> Response {
         return error(404, "Not Found");
     };
     let writing = request.method != "GET";
+    if path == "/elsewhere" {
+        return (200, Vec::new(), "{}".to_string());
+    }
+    if writing && state.mode == Mode::RedirectWrites {
+        return (
+            302,
+            vec![("location".into(), format!("{address}/elsewhere"))],
+            String::new(),
+        );
+    }
+    if writing && state.mode == Mode::EmptyAnswers {
+        return (200, Vec::new(), "{}".to_string());
+    }
     if writing && state.mode == Mode::ReadOnly {
         return error(403, "Resource not accessible by integration");
     }
@@ -281,7 +302,12 @@ fn respond(state: &mut State, request: &Request, address: &str) -> Response {
                 )
                 .collect();
             let mut headers = Vec::new();
-            if page * size < state.comments.len() {
+            if let Some(link) = &state.next_link {
+                headers.push((
+                    "link".to_string(),
+                    format!("<{}>; rel=\"next\"", link.replace("{address}", address)),
+                ));
+            } else if page * size < state.comments.len() {
                 headers.push((
                     "link".to_string(),
                     format!(
@@ -910,4 +936,70 @@ fn a_reviewers_ticked_box_survives_the_next_push_while_its_question_is_asked() {
     assert_eq!(ticked.len(), 1, "{body}");
     assert!(ticked[0].contains("**untested-branch**"), "{body}");
     assert_eq!(checkboxes(body), [false, true], "{body}");
+}
+
+// ─── Hostile answers ────────────────────────────────────────────────────────────────────
+
+#[test]
+fn a_redirected_or_unconfirmed_write_is_an_error_not_a_comment() {
+    for (mode, needles) in [
+        (Mode::RedirectWrites, &["302", "redirect", "/elsewhere"][..]),
+        (Mode::EmptyAnswers, &["201", "could not read"][..]),
+    ] {
+        let server = assert_fails(mode, needles);
+        assert!(
+            !server.methods().iter().any(|m| m.contains("elsewhere")),
+            "the redirect was followed: {:?}",
+            server.methods()
+        );
+    }
+}
+
+#[test]
+fn a_next_page_on_another_origin_is_refused_and_never_gets_the_token() {
+    let port = |address: &str| address.rsplit(':').next().unwrap_or_default().to_string();
+    for next in [
+        // A port that only starts like the API's.
+        "http://127.0.0.1:{port}9/repos/o/r/issues/7/comments?page=2",
+        // User information: the host is the part after `@`, here the server itself on a
+        // path that records who asked.
+        "http://127.0.0.1:{port}@127.0.0.1:{port}/stolen?page=2",
+        "https://127.0.0.1:{port}/repos/o/r/issues/7/comments?page=2",
+    ] {
+        let repo = repository();
+        let server = FakeGitHub::start(Mode::Normal, "", 100);
+        let link = next.replace("{port}", &port(&server.address));
+        server.state.lock().expect("state").next_link = Some(link.clone());
+        let job = Job::new();
+        let result = run(job.command(repo.path(), &server, &["main..topic"]));
+        assert_eq!(result.code, Some(2), "{link}: {result:?}");
+        assert!(
+            result.stderr.contains("another address"),
+            "{link}: {result:?}"
+        );
+        assert_eq!(
+            server.methods(),
+            vec!["GET /repos/o/r/issues/7/comments?per_page=100".to_string()],
+            "{link}"
+        );
+        assert!(server.comments().is_empty(), "{link}");
+    }
+}
+
+#[test]
+fn past_the_page_limit_ponder_says_so_rather_than_post_a_second_comment() {
+    let repo = repository();
+    let server = FakeGitHub::start(Mode::Normal, "", 1);
+    for index in 0..60 {
+        server.seed(&format!("review comment {index}"));
+    }
+    let job = Job::new();
+    let result = run(job.command(repo.path(), &server, &["main..topic"]));
+    assert_eq!(result.code, Some(2), "{result:?}");
+    assert!(result.stderr.contains("searched 50 pages"), "{result:?}");
+    assert!(
+        !server.methods().iter().any(|m| m.starts_with("POST")),
+        "{:?}",
+        server.methods()
+    );
 }

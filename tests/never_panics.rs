@@ -5,7 +5,8 @@
 //! cases run in seconds): a base commit, one to three commits of generated file contents
 //! and commit messages, and work in progress on top, then runs the range form, the
 //! `--commit` form and the no-argument form on it. File contents are arbitrary bytes,
-//! near-Rust token soup, or real Rust cut off and spliced at arbitrary points.
+//! near-Rust token soup, real Rust cut off and spliced at arbitrary points, or real Rust
+//! with constructs nested far deeper than any stack holds.
 //!
 //! CI runs a bounded number of cases (32 per property); run longer locally with
 //! `PROPTEST_CASES=5000 cargo test --test never_panics`.
@@ -197,8 +198,61 @@ fn truncated_rust() -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
+/// Openers and closers that nest a syntax tree one level each (an empty closer: the
+/// construct nests without one).
+const NESTING: &[(&str, &str)] = &[
+    ("(", ")"),
+    ("{", "}"),
+    ("[", "]"),
+    ("!", ""),
+    ("-", ""),
+    ("&", ""),
+    ("*", ""),
+    ("|| ", ""),
+    ("move || ", ""),
+    ("return ", ""),
+    ("if a { ", " } else { b }"),
+    ("x + ", ""),
+    ("x = ", ""),
+    ("Vec<", ">"),
+    ("HashMap<u8, ", ">"),
+    ("fn() -> ", ""),
+    ("mod m { ", " }"),
+    ("", ".f()"),
+    ("", ".0"),
+    ("", "?"),
+    ("", " as u8"),
+    ("", " else if a {}"),
+];
+
+/// `REAL_RUST` with a run of nested constructs (mixed, from a few levels to far more
+/// than any stack holds) spliced in at an arbitrary point, closed or left open.
+fn deeply_nested() -> impl Strategy<Value = Vec<u8>> {
+    (
+        prop::collection::vec((prop::sample::select(NESTING), 1usize..2_000), 1..4),
+        0..=REAL_RUST.len(),
+        any::<bool>(),
+    )
+        .prop_map(|(runs, splice_at, closed)| {
+            let (mut open, mut close) = (String::new(), String::new());
+            for ((opener, closer), levels) in runs {
+                open.push_str(&opener.repeat(levels));
+                close.insert_str(0, &closer.repeat(levels));
+            }
+            let nested = if closed { open + "x" + &close } else { open };
+            let mut bytes = REAL_RUST.as_bytes().to_vec();
+            let at = (0..=splice_at.min(bytes.len()))
+                .rev()
+                .find(|&at| REAL_RUST.is_char_boundary(at))
+                .unwrap_or(0);
+            bytes.splice(at..at, nested.into_bytes());
+            bytes
+        })
+}
+
 fn content() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
+        deeply_nested(),
         prop::collection::vec(any::<u8>(), 0..2000),
         token_soup(),
         truncated_rust(),
@@ -395,6 +449,7 @@ proptest! {
         any::<String>(),
         token_soup().prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
         truncated_rust().prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+        deeply_nested().prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
     ]) {
         let parsed = ponder::syntax::parse(&text);
         // Lines the model reports exist in the text (or are the line after its end).
@@ -454,6 +509,7 @@ proptest! {
         text in prop_oneof![
             2 => truncated_rust().prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
             1 => token_soup().prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+            1 => deeply_nested().prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
             // ponder's own larger files: impls, traits, nested and test modules, macros.
             3 => prop::sample::select(OWN_SOURCES.to_vec()).prop_map(str::to_string),
         ],

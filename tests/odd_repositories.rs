@@ -1135,3 +1135,254 @@ fn a_syntax_error_in_an_untouched_item_does_not_stop_the_analysis() {
         "{report:#}"
     );
 }
+
+// ─── Code nested deeper than ponder follows ─────────────────────────────────────────────
+
+/// Ways to nest an expression or a type a level per byte or two: each is a short line
+/// anyone can commit, and each overflowed the stack (and aborted ponder) at 3,000 levels.
+fn deeply_nested(levels: usize) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "parentheses",
+            format!("{}0{}", "(".repeat(levels), ")".repeat(levels)),
+        ),
+        (
+            "blocks",
+            format!("{}0{}", "{".repeat(levels), "}".repeat(levels)),
+        ),
+        ("negations", format!("{}true", "!".repeat(levels))),
+        ("closures", format!("{}0", "|| ".repeat(levels))),
+        ("sums", format!("0{}", "+0".repeat(levels))),
+        ("method calls", format!("0{}", ".f()".repeat(levels))),
+        (
+            "generics",
+            format!("None::<{}u8{}>", "Vec<".repeat(levels), ">".repeat(levels)),
+        ),
+    ]
+}
+
+#[test]
+fn deeply_nested_code_is_not_parsed_but_still_checked_line_by_line_in_every_mode() {
+    for (name, nested) in deeply_nested(3_000) {
+        let mut repo = TestRepo::new();
+        repo.write("src/deep.rs", "pub fn quiet() {}\n");
+        repo.commit_all("Start the module\n\nA place for the generated tables.");
+        repo.git(&["checkout", "-q", "-b", "feature"]);
+        let text = format!(
+            "pub fn quiet() {{}}\n\npub fn deep(path: &str) -> String {{\n    let _ = {nested};\n    std::fs::read_to_string(path).unwrap()\n}}\n"
+        );
+        repo.write("src/deep.rs", &text);
+        let head = repo.commit_all("Nest the table\n\nThe generator writes it this way.");
+        let unwrap_line = line_of(&text, ".unwrap()");
+        let asks_unwrap = |report: &Value| {
+            asked(report).contains(&(
+                "unhandled-failure".to_string(),
+                Some("src/deep.rs".to_string()),
+                Some(unwrap_line),
+            ))
+        };
+        let range = json_in(repo.path(), &["main..feature"]);
+        assert_skipped(&range, "src/deep.rs", "deeper than ponder follows");
+        assert!(asks_unwrap(&range), "{name}: {range:#}");
+        let commit = json_in(repo.path(), &["--commit", &head]);
+        assert_skipped(&commit, "src/deep.rs", "deeper than ponder follows");
+        // The work in progress: the same text uncommitted, in the no-argument form.
+        repo.git(&["checkout", "-q", "main"]);
+        repo.git(&["checkout", "-q", "-b", "work"]);
+        repo.write("src/deep.rs", &text);
+        let work = json_in(repo.path(), &[]);
+        assert_skipped(&work, "src/deep.rs", "deeper than ponder follows");
+        assert!(asks_unwrap(&work), "{name}: {work:#}");
+        let each = run_in(
+            repo.path(),
+            &["--each-commit", "main..feature", "--format", "json"],
+        );
+        assert_eq!(each.code, Some(0), "{name}: {each:?}");
+        assert!(
+            each.stdout.contains("deeper than ponder follows"),
+            "{name}: {each:?}"
+        );
+    }
+}
+
+// ─── Attributes never hide code ─────────────────────────────────────────────────────────
+
+#[test]
+fn gitattributes_never_make_rust_files_binary() {
+    let text =
+        "pub fn load(path: &str) -> String {\n    std::fs::read_to_string(path).unwrap()\n}\n";
+    let unwrap_line = line_of(text, ".unwrap()");
+    // Where git reads attributes from, and what each case writes there.
+    let sources = [
+        "committed",
+        "untracked in the work tree",
+        ".git/info/attributes",
+        "core.attributesFile",
+    ];
+    for source in sources {
+        for attribute in ["*.rs -diff", "*.rs binary"] {
+            let mut repo = TestRepo::new();
+            repo.write("src/lib.rs", "pub fn start() {}\n");
+            if source == "committed" {
+                repo.write(".gitattributes", &format!("{attribute}\n"));
+            }
+            repo.commit_all("Start the library\n\nA place for the loaders.");
+            repo.git(&["checkout", "-q", "-b", "feature"]);
+            repo.write("src/lib.rs", text);
+            let head = repo.commit_all("Load the table\n\nThe importer needs it read.");
+            match source {
+                "untracked in the work tree" => {
+                    repo.write(".gitattributes", &format!("{attribute}\n"))
+                }
+                ".git/info/attributes" => {
+                    repo.write(".git/info/attributes", &format!("{attribute}\n"))
+                }
+                "core.attributesFile" => {
+                    // Outside the work tree, where a user's global attributes file is.
+                    repo.write(".git/user-attributes", &format!("{attribute}\n"));
+                    let file = repo.path().join(".git/user-attributes");
+                    let file = file.to_str().expect("a UTF-8 temp path");
+                    repo.git(&["config", "core.attributesFile", file]);
+                }
+                _ => {}
+            }
+            let case = format!("{attribute} {source}");
+            let asks = |report: &Value| {
+                assert_eq!(
+                    file_entry(report, "src/lib.rs")["parsed"],
+                    true,
+                    "{case}: {report:#}"
+                );
+                assert!(
+                    asked(report).contains(&(
+                        "unhandled-failure".to_string(),
+                        Some("src/lib.rs".to_string()),
+                        Some(unwrap_line)
+                    )),
+                    "{case}: {report:#}"
+                );
+            };
+            asks(&json_in(repo.path(), &["main..feature"]));
+            asks(&json_in(repo.path(), &["--commit", &head]));
+            // The same code uncommitted: the no-argument form reads the work tree.
+            repo.git(&["reset", "-q", "--soft", "main"]);
+            asks(&json_in(repo.path(), &[]));
+            let gate = run_in(repo.path(), &["--require-answers"]);
+            assert_eq!(gate.code, Some(1), "{case}: {gate:?}");
+        }
+    }
+}
+
+// ─── The gate fails closed on what was not read ─────────────────────────────────────────
+
+#[test]
+fn require_answers_fails_on_rust_files_that_could_not_be_read() {
+    const WHY: &str =
+        "Add the reload path\n\nOperators asked to reload settings without a restart.";
+    // What was not read, how it was made unreadable, and what the message must advise.
+    type Unreadable = fn(&mut TestRepo) -> &'static str;
+    let cases: [(&str, Unreadable, &[&str]); 3] = [
+        (
+            "content missing",
+            |repo| {
+                repo.write("src/reload.rs", "pub fn reload() {}\n");
+                repo.commit_all(WHY);
+                remove_object(repo, "HEAD:src/reload.rs");
+                "src/reload.rs"
+            },
+            &["missing from this repository", "git fetch --refetch"],
+        ),
+        (
+            "over the size limit",
+            |repo| {
+                repo.write("src/huge.rs", &"pub const A: u8 = 1;\n".repeat(220_000));
+                repo.commit_all(WHY);
+                "src/huge.rs"
+            },
+            &["larger than 4 MiB", "skip"],
+        ),
+        (
+            "over the line limit",
+            |repo| {
+                repo.write("src/table.rs", &constant_table(60_000));
+                repo.commit_all(WHY);
+                "src/table.rs"
+            },
+            &["more than 50000 lines", "skip"],
+        ),
+    ];
+    for (case, make_unreadable, advice) in cases {
+        let mut repo = on_feature();
+        repo.write("src/quiet.rs", "pub fn quiet() {}\n");
+        let path = make_unreadable(&mut repo);
+        let report = json_in(repo.path(), &["main"]);
+        assert_eq!(
+            file_entry(&report, path)["parsed"],
+            false,
+            "{case}: {report:#}"
+        );
+        assert!(
+            asked(&report).is_empty(),
+            "{case}: nothing else to ask: {report:#}"
+        );
+        for args in [
+            vec!["main", "--require-answers"],
+            vec!["--each-commit", "main..feature", "--require-answers"],
+        ] {
+            let gate = run_in(repo.path(), &args);
+            assert_eq!(gate.code, Some(1), "{case} {args:?}: {gate:?}");
+            assert!(
+                gate.stderr.contains("could not be read") && gate.stderr.contains(path),
+                "{case} {args:?}: {gate:?}"
+            );
+            for needle in advice {
+                assert!(
+                    gate.stderr.contains(needle),
+                    "{case}: {needle:?} in {gate:?}"
+                );
+            }
+        }
+        // Without the gate the file is listed, as before, and the run succeeds.
+        run_in(repo.path(), &["main"]).success();
+    }
+}
+
+// ─── Line breaks in repository text ─────────────────────────────────────────────────────
+
+#[test]
+fn a_line_break_in_a_path_or_subject_never_starts_a_line_in_any_format() {
+    let mut repo = on_feature();
+    let evil_path = "src/evil\n::error file=x::injected\u{2028}::error::again.rs";
+    repo.write(evil_path, LOADER_RS);
+    repo.write("src/other.rs", LOADER_RS);
+    repo.commit_all("Add loaders\r::error::injected-subject\n\nThe importer needs both read.");
+    for format in ["human", "markdown", "sarif", "github", "rdjson", "json"] {
+        let run = run_in(repo.path(), &["main", "--format", format]);
+        assert_eq!(run.code, Some(0), "{format}: {run:?}");
+        assert!(
+            run.stdout.contains("injected"),
+            "{format}: the path is shown: {run:?}"
+        );
+        // The JSON formats keep paths exact for the tools that read them; JSON escapes
+        // CR and LF, and U+2028 is not a line break to a JSON reader.
+        let breaks: &[char] = if matches!(format, "sarif" | "rdjson" | "json") {
+            &['\n', '\r']
+        } else {
+            &['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}']
+        };
+        for line in run.stdout.split(breaks) {
+            let line = line.trim_start();
+            assert!(
+                !line.starts_with("::error file=x") && !line.starts_with("::error::"),
+                "{format}: a line of repository text starts a workflow command: {line:?}\n{run:?}"
+            );
+        }
+    }
+    let run = run_in(repo.path(), &["--each-commit", "main..feature"]);
+    for line in run.stdout.split(['\n', '\r', '\u{2028}']) {
+        assert!(
+            !line.trim_start().starts_with("::error"),
+            "each-commit: {line:?}"
+        );
+    }
+}

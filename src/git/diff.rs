@@ -327,6 +327,15 @@ impl<'r> Reader<'r> {
                 }
                 return Err(error);
             }
+            if change.skipped == Some(SkipReason::Binary) {
+                self.rediff_by_content(
+                    &mut change,
+                    ids,
+                    &old_path,
+                    &new_path,
+                    new_side_is_work_tree,
+                );
+            }
             sources.push(Some((ids.0, ids.1, new_path)));
             files.push(change);
         }
@@ -435,9 +444,78 @@ impl<'r> Reader<'r> {
         })
     }
 
+    /// A file libgit2 called binary, diffed again by its content alone. libgit2 consults
+    /// the analysed repository's attributes (`*.rs -diff` or `binary`, committed, in the
+    /// work tree, in `.git/info/attributes` or `core.attributesFile`), which would hide
+    /// code from ponder and make a fixed range depend on the work tree; ponder's own test
+    /// is git's content test (a NUL in the first 8000 bytes), on both sides.
+    fn rediff_by_content(
+        &mut self,
+        change: &mut FileChange,
+        (old_id, new_id): (Option<Oid>, Option<Oid>),
+        old_path: &str,
+        new_path: &str,
+        new_side_is_work_tree: bool,
+    ) {
+        let old = match old_id {
+            Some(id) => self.blob_bytes(id),
+            None => Ok(Vec::new()),
+        };
+        let new = match new_id {
+            Some(_) if new_side_is_work_tree => self.work_tree_bytes(new_path),
+            Some(id) => self.blob_bytes(id),
+            None => Ok(Vec::new()),
+        };
+        let (old, new) = match (old, new) {
+            (Ok(old), Ok(new)) => (old, new),
+            (Err(reason), _) | (_, Err(reason)) => {
+                change.skipped = Some(reason);
+                return;
+            }
+        };
+        if is_binary(&old) || is_binary(&new) {
+            return;
+        }
+        let mut options = Self::diff_options();
+        options.force_text(true);
+        let Ok(patch) = Patch::from_buffers(
+            &old,
+            Some(Path::new(old_path)),
+            &new,
+            Some(Path::new(new_path)),
+            Some(&mut options),
+        ) else {
+            return;
+        };
+        change.skipped = None;
+        record_patch(&patch, change);
+    }
+
+    fn blob_bytes(&self, id: Oid) -> Result<Vec<u8>, SkipReason> {
+        let blob = self.repo.find_blob(id).map_err(|_| SkipReason::Missing)?;
+        if blob.size() as u64 > self.options.max_file_bytes {
+            return Err(SkipReason::TooLarge {
+                limit: self.options.max_file_bytes,
+            });
+        }
+        Ok(blob.content().to_vec())
+    }
+
     /// Reads a work-tree file, refusing symlinks and anything that resolves outside the
     /// work tree (a symlinked parent directory, say).
     fn work_tree_text(&self, path: &str) -> Result<Text, SkipReason> {
+        let bytes = self.work_tree_bytes(path)?;
+        let id =
+            Oid::hash_object(git2::ObjectType::Blob, &bytes).map_err(|_| SkipReason::NotAFile)?;
+        let content = decode(&bytes, self.options)?;
+        Ok(Text {
+            key: TextKey(id.to_string()),
+            content,
+        })
+    }
+
+    /// `work_tree_text`'s bytes, with its checks.
+    fn work_tree_bytes(&self, path: &str) -> Result<Vec<u8>, SkipReason> {
         let Some(root) = self.repo.workdir() else {
             return Err(SkipReason::NotAFile);
         };
@@ -461,15 +539,13 @@ impl<'r> Reader<'r> {
             // Reached through a symlinked directory.
             return Err(SkipReason::Symlink);
         }
-        let bytes = std::fs::read(&real_file).map_err(|_| SkipReason::NotAFile)?;
-        let id =
-            Oid::hash_object(git2::ObjectType::Blob, &bytes).map_err(|_| SkipReason::NotAFile)?;
-        let content = decode(&bytes, self.options)?;
-        Ok(Text {
-            key: TextKey(id.to_string()),
-            content,
-        })
+        std::fs::read(&real_file).map_err(|_| SkipReason::NotAFile)
     }
+}
+
+/// git's own test: a NUL in the first 8000 bytes makes a file binary.
+fn is_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(8000).any(|&b| b == 0)
 }
 
 pub(super) fn decode(bytes: &[u8], options: &ReadOptions) -> Result<Arc<str>, SkipReason> {
@@ -478,8 +554,7 @@ pub(super) fn decode(bytes: &[u8], options: &ReadOptions) -> Result<Arc<str>, Sk
             limit: options.max_file_bytes,
         });
     }
-    // git's own test: a NUL in the first 8000 bytes makes a file binary.
-    if bytes.iter().take(8000).any(|&b| b == 0) {
+    if is_binary(bytes) {
         return Err(SkipReason::Binary);
     }
     let lines = bytes.iter().filter(|&&b| b == b'\n').count()

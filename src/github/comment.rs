@@ -34,8 +34,8 @@ pub enum Posted {
     NothingToPost,
 }
 
-/// A pull request with more comments than this is not searched further; ponder then adds
-/// a new comment rather than loop without end.
+/// Pages of 100 comments searched for ponder's comment. A pull request with more than this
+/// is an error that says so: posting a second comment on every push would be worse.
 const MAX_PAGES: usize = 50;
 
 /// Creates or updates ponder's comment on the pull request with `body`, which must start
@@ -78,25 +78,56 @@ fn post_comment(
     match find_comment(client, &format!("{issue}/comments?per_page=100"))? {
         Some((id, old)) => {
             // The boxes reviewers ticked stay ticked for the questions still asked.
-            let payload = serde_json::json!({ "body": keep_ticks(&old, body) }).to_string();
+            let kept = keep_ticks(&old, body);
+            let payload = serde_json::json!({ "body": kept }).to_string();
             let url = format!(
                 "{}/repos/{}/{}/issues/comments/{id}",
                 target.api_url, target.owner, target.name
             );
             let answer = client.send(Method::Patch, &url, Some(&payload), "update its comment")?;
-            Ok(Posted::Updated {
-                url: html_url(&answer.body).unwrap_or(url),
-            })
+            let url = written_comment(&answer, 200, &kept, &url)?.unwrap_or(url);
+            Ok(Posted::Updated { url })
         }
         None if !create => Ok(Posted::NothingToPost),
         None => {
             let url = format!("{issue}/comments");
             let answer = client.send(Method::Post, &url, Some(&payload), "comment")?;
-            Ok(Posted::Created {
-                url: html_url(&answer.body).unwrap_or(url),
-            })
+            let url = written_comment(&answer, 201, body, &url)?.unwrap_or(url);
+            Ok(Posted::Created { url })
         }
     }
+}
+
+/// Checks that a write was answered as GitHub answers one: `expected` (201 Created, 200
+/// OK) and the comment itself, with the body that was sent. Anything else (another 2xx, a
+/// proxy's page) means the comment may not be there, and ponder must not say it is.
+/// Returns the comment's address on GitHub, if the answer gives one.
+fn written_comment(
+    answer: &Answer,
+    expected: u16,
+    sent: &str,
+    url: &str,
+) -> Result<Option<String>, GitHubError> {
+    let unexpected = |reason: String| GitHubError::UnexpectedAnswer {
+        url: url.to_string(),
+        reason,
+    };
+    if answer.status != expected {
+        return Err(unexpected(format!(
+            "status {} where GitHub answers {expected}",
+            answer.status
+        )));
+    }
+    let comment: Comment = serde_json::from_str(&answer.body)
+        .map_err(|e| unexpected(format!("not a comment ({e})")))?;
+    let same = |text: &str| text.replace("\r\n", "\n").trim_end().to_string();
+    if comment.body.as_deref().map(same) != Some(same(sent)) {
+        return Err(unexpected(format!(
+            "comment {} does not hold the report that was sent",
+            comment.id
+        )));
+    }
+    Ok(html_url(&answer.body))
 }
 
 #[derive(Deserialize)]
@@ -114,7 +145,7 @@ fn find_comment(client: &Client, first_page: &str) -> Result<Option<(u64, String
     while let Some(url) = next.take() {
         pages += 1;
         if pages > MAX_PAGES {
-            break;
+            return Err(GitHubError::TooManyComments { pages: MAX_PAGES });
         }
         let answer = client.send(Method::Get, &url, None, "read the pull request's comments")?;
         let comments: Vec<Comment> =
@@ -129,11 +160,45 @@ fn find_comment(client: &Client, first_page: &str) -> Result<Option<(u64, String
         }) {
             return Ok(Some((found.id, found.body.clone().unwrap_or_default())));
         }
-        next = answer
-            .next_page
-            .filter(|link| link.starts_with(&client.api_url));
+        if let Some(link) = answer.next_page {
+            // The token goes with every request: only to the API's own origin.
+            if !same_origin(&link, &client.api_url) {
+                return Err(GitHubError::UnexpectedAnswer {
+                    url,
+                    reason: format!(
+                        "the next page of comments is at another address ({}), which ponder does not send the token to",
+                        printable(&link)
+                    ),
+                });
+            }
+            next = Some(link);
+        }
     }
     Ok(None)
+}
+
+/// Whether `link` is on the same origin (scheme, host, port) as `api_url`, with no user
+/// information (`http://HOST:PORT@other/` names the host `other`).
+fn same_origin(link: &str, api_url: &str) -> bool {
+    let origin = |url: &str| -> Option<(String, String, u16)> {
+        let uri: ureq::http::Uri = url.parse().ok()?;
+        let authority = uri.authority()?;
+        if authority.as_str().contains('@') {
+            return None;
+        }
+        let scheme = uri.scheme_str()?.to_ascii_lowercase();
+        let port = match (authority.port_u16(), scheme.as_str()) {
+            (Some(port), _) => port,
+            (None, "https") => 443,
+            (None, "http") => 80,
+            (None, _) => return None,
+        };
+        Some((scheme, authority.host().to_ascii_lowercase(), port))
+    };
+    match (origin(link), origin(api_url)) {
+        (Some(link), Some(api)) => link == api,
+        _ => false,
+    }
 }
 
 fn html_url(body: &str) -> Option<String> {
@@ -163,6 +228,7 @@ enum Method {
 }
 
 struct Answer {
+    status: u16,
     body: String,
     next_page: Option<String>,
 }
@@ -178,6 +244,9 @@ impl Client {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(60)))
+            // A redirected POST becomes a GET whose answer would pass for the comment, and
+            // a redirect may lead anywhere: every 3xx is an error.
+            .max_redirects(0)
             .user_agent(concat!("ponder/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
@@ -222,6 +291,7 @@ impl Client {
         let retry_after = header("retry-after");
         let reset = header("x-ratelimit-reset");
         let next_page = header("link").and_then(|link| next_link(&link));
+        let location = header("location");
         let text = response
             .body_mut()
             .with_config()
@@ -230,8 +300,16 @@ impl Client {
             .map_err(unreachable)?;
         if (200..300).contains(&status) {
             return Ok(Answer {
+                status,
                 body: text,
                 next_page,
+            });
+        }
+        if (300..400).contains(&status) {
+            return Err(GitHubError::Redirected {
+                status,
+                url: url.to_string(),
+                location: location.map(|l| printable(&l)),
             });
         }
         let message = github_message(&text);
@@ -307,16 +385,22 @@ fn github_message(body: &str) -> String {
     {
         message = format!("{message}: {detail}");
     }
-    let cleaned: String = message
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(300)
-        .collect();
-    if cleaned.trim().is_empty() {
+    let cleaned = printable(&message);
+    if cleaned.is_empty() {
         "no message".to_string()
     } else {
-        cleaned.trim().to_string()
+        cleaned
     }
+}
+
+/// Text from the server, fit to quote in a message: control characters blanked, at most
+/// 300 characters.
+fn printable(text: &str) -> String {
+    let cleaned: String = crate::report::neutral::one_line(text)
+        .chars()
+        .take(300)
+        .collect();
+    cleaned.trim().to_string()
 }
 
 fn retry_hint(retry_after: Option<&str>, reset: Option<&str>) -> Option<String> {
@@ -357,7 +441,7 @@ mod tests {
             ),
             "Validation Failed: Body is too long"
         );
-        assert_eq!(github_message("\u{1b}[31mplain\n"), "[31mplain");
+        assert_eq!(github_message("\u{1b}[31mplain\n"), "\u{fffd}[31mplain");
         assert_eq!(github_message(&"x".repeat(1000)).len(), 300);
         assert_eq!(github_message(""), "no message");
     }

@@ -98,6 +98,24 @@ pub enum GitHubError {
     )]
     Unreachable { url: String, reason: String },
 
+    #[error("{url} answered {status} with a redirect{}, which ponder does not follow", location.as_ref().map(|l| format!(" to {l}")).unwrap_or_default())]
+    #[diagnostic(
+        code(ponder::github::redirected),
+        help("pass the API's own address with `--api-url` (GITHUB_API_URL): `https://api.github.com`, or `https://HOST/api/v3` for GitHub Enterprise Server; a redirected write may not have been made")
+    )]
+    Redirected {
+        status: u16,
+        url: String,
+        location: Option<String>,
+    },
+
+    #[error("ponder searched {pages} pages of the pull request's comments without finding its own, and did not add another")]
+    #[diagnostic(
+        code(ponder::github::too_many_comments),
+        help("the report is still printed by the step; ponder's earlier comment may be further down: delete it, or post with `--pr` on a fresh pull request")
+    )]
+    TooManyComments { pages: usize },
+
     #[error("GitHub answered {url} with something ponder could not read: {reason}")]
     #[diagnostic(
         code(ponder::github::unexpected_answer),

@@ -129,8 +129,8 @@ fn escape_data(text: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
-            '\u{2028}' | '\u{2029}' => out.push(' '),
-            c if c.is_control() && c != '\t' => out.push('\u{fffd}'),
+            c if super::neutral::is_line_break(c) => out.push(' '),
+            c if super::neutral::is_harmful(c) => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }

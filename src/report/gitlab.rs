@@ -16,7 +16,7 @@
 
 use serde::Serialize;
 
-use super::human::clean;
+use super::neutral::one_line;
 use super::text::{naming_the_commit, prompt_message, stale_message};
 use crate::{Prompt, Report, StaleAnswer};
 
@@ -66,7 +66,7 @@ fn issue(report: &Report, prompt: &Prompt) -> Option<Issue> {
     };
     Some(Issue {
         description: naming_the_commit(report, prompt, prompt_message(prompt)),
-        check_name: clean(&prompt.rule),
+        check_name: one_line(&prompt.rule),
         fingerprint: prompt.fingerprint.clone(),
         severity: "info",
         location: Location {

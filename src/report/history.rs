@@ -4,7 +4,7 @@
 //! per analysed commit in the shape of `--format json` (base = the first parent).
 
 use super::text::plural;
-use super::{human, json, Format, Style};
+use super::{human, json, neutral, Format, Style};
 use crate::{HistorySummary, Report};
 
 /// The output for one commit's report, or an empty string when there is nothing to say.
@@ -30,7 +30,7 @@ pub fn commit_section(report: &Report, format: Format, style: Style) -> String {
             format!(
                 "━━ commit {} “{}”\n\n{}\n",
                 super::text::short(sha),
-                human::clean(subject),
+                neutral::one_line(subject),
                 human::render(report, style)
             )
         }

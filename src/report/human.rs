@@ -11,6 +11,7 @@ use miette::{
     SourceCode, SourceSpan,
 };
 
+use super::neutral::{keeping_lines, one_line};
 use super::text::{plural, short};
 use super::Style;
 use crate::{Prompt, Report};
@@ -37,7 +38,7 @@ pub fn render(report: &Report, style: Style) -> String {
         let diagnostic = PromptDiagnostic::new(report, prompt);
         let mut rendered = String::new();
         if handler.render_report(&mut rendered, &diagnostic).is_err() {
-            rendered = format!("{}\n", clean(&prompt.question));
+            rendered = format!("{}\n", one_line(&prompt.question));
         }
         out.push_str(&rendered);
         out.push('\n');
@@ -48,7 +49,7 @@ pub fn render(report: &Report, style: Style) -> String {
 
 fn group_title(report: &Report, prompt: &Prompt) -> String {
     if let Some(file) = &prompt.file {
-        return clean(file);
+        return one_line(file);
     }
     match &prompt.commit {
         Some(sha) => {
@@ -58,7 +59,7 @@ fn group_title(report: &Report, prompt: &Prompt) -> String {
                 .find(|c| &c.sha == sha)
                 .map(|c| c.subject.as_str())
                 .unwrap_or("");
-            format!("commit {} “{}”", short(sha), clean(subject))
+            format!("commit {} “{}”", short(sha), one_line(subject))
         }
         None => "this change".to_string(),
     }
@@ -94,7 +95,7 @@ fn summary(report: &Report) -> String {
         .filter_map(|f| {
             f.note
                 .as_ref()
-                .map(|note| format!("{} ({})", clean(&f.path), clean(note)))
+                .map(|note| format!("{} ({})", one_line(&f.path), one_line(note)))
         })
         .collect();
     if !unreadable.is_empty() {
@@ -114,7 +115,7 @@ fn summary(report: &Report) -> String {
         line.push_str(&format!("\nNot read as Rust code: {listed}."));
     }
     for note in &report.notes {
-        line.push_str(&format!("\nNote: {}.", clean(&note.to_string())));
+        line.push_str(&format!("\nNote: {}.", one_line(&note.to_string())));
     }
     if !report.stale_answers.is_empty() {
         let stale: Vec<String> = report
@@ -122,7 +123,12 @@ fn summary(report: &Report) -> String {
             .iter()
             .map(|s| {
                 let why = if s.known_rule { "" } else { ", no such rule" };
-                format!("{}:{} `{}`{why}", clean(&s.file), s.line, clean(&s.rule))
+                format!(
+                    "{}:{} `{}`{why}",
+                    one_line(&s.file),
+                    s.line,
+                    one_line(&s.rule)
+                )
             })
             .collect();
         line.push_str(&format!(
@@ -132,38 +138,6 @@ fn summary(report: &Report) -> String {
     }
     line.push('\n');
     line
-}
-
-/// Replaces control characters (escape sequences above all), lone carriage returns and
-/// bidirectional overrides with U+FFFD; line breaks and tabs stay.
-pub fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let keep = match c {
-            '\n' | '\t' => true,
-            // Only in a CRLF line break: alone, it lets what follows overwrite what came
-            // before on a terminal.
-            '\r' => chars.peek() == Some(&'\n'),
-            // Overrides and isolates reorder what the reader sees ("Trojan Source").
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => false,
-            c => !c.is_control(),
-        };
-        out.push(if keep { c } else { '\u{fffd}' });
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::clean;
-
-    #[test]
-    fn control_characters_are_neutralised_but_line_breaks_stay() {
-        assert_eq!(clean("a\r\nb\tc\n"), "a\r\nb\tc\n");
-        assert_eq!(clean("ok\rfake"), "ok\u{fffd}fake");
-        assert_eq!(clean("\u{1b}[31mred"), "\u{fffd}[31mred");
-    }
 }
 
 #[derive(Debug)]
@@ -177,9 +151,9 @@ struct PromptDiagnostic {
 
 impl PromptDiagnostic {
     fn new(report: &Report, prompt: &Prompt) -> PromptDiagnostic {
-        let mut help_lines: Vec<String> = prompt.evidence.iter().map(|e| clean(e)).collect();
+        let mut help_lines: Vec<String> = prompt.evidence.iter().map(|e| one_line(e)).collect();
         match &prompt.answer {
-            Some(answer) => help_lines.push(format!("answered: {}", clean(answer))),
+            Some(answer) => help_lines.push(format!("answered: {}", one_line(answer))),
             None => help_lines.push(format!(
                 "answer with `// ponder: {}: <why>` or a `Ponder-Answer: {}: <why>` trailer",
                 prompt.rule, prompt.rule
@@ -189,12 +163,12 @@ impl PromptDiagnostic {
         let mut label = None;
         if let (Some(path), Some(line)) = (&prompt.file, prompt.line) {
             if let Some(text) = report.sources.get(&crate::source_key(prompt)) {
-                let cleaned: Arc<str> = Arc::from(clean(text));
+                let cleaned: Arc<str> = Arc::from(keeping_lines(text));
                 if let Some(span) = line_span(&cleaned, line) {
-                    source = Some(NamedSource::new(clean(path), cleaned).with_language("Rust"));
+                    source = Some(NamedSource::new(one_line(path), cleaned).with_language("Rust"));
                     let text = match (&prompt.answer, &prompt.function) {
                         (Some(_), _) => "answered".to_string(),
-                        (None, Some(function)) => format!("in `{}`", clean(function)),
+                        (None, Some(function)) => format!("in `{}`", one_line(function)),
                         (None, None) => "here".to_string(),
                     };
                     label = Some(LabeledSpan::new_with_span(Some(text), span));
@@ -202,7 +176,7 @@ impl PromptDiagnostic {
             }
         }
         PromptDiagnostic {
-            question: clean(&prompt.question),
+            question: one_line(&prompt.question),
             rule: prompt.rule.clone(),
             help: Some(help_lines.join("\n")),
             source,

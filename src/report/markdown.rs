@@ -10,6 +10,7 @@
 
 use std::fmt::Write as _;
 
+use super::neutral::one_line;
 use super::text::{plural, short};
 use crate::{Prompt, Report};
 
@@ -508,20 +509,6 @@ fn line_start(escaped: String) -> String {
         }
         _ => escaped,
     }
-}
-
-/// One line, without control characters or the bidirectional overrides that make text
-/// read differently from what it is.
-fn one_line(input: &str) -> String {
-    input
-        .chars()
-        .map(|c| match c {
-            '\n' | '\r' | '\t' => ' ',
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
-            c if c.is_control() => '\u{fffd}',
-            c => c,
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod history;
 mod human;
 mod json;
 pub mod markdown;
+pub mod neutral;
 mod notes;
 mod rdjson;
 mod sarif;

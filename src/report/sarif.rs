@@ -28,7 +28,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::human::clean;
+use super::neutral::one_line;
 use super::text::{naming_the_commit, prompt_message, stale_message};
 use crate::model::RuleDefinition;
 use crate::{AnswerSource, Prompt, Report, StaleAnswer};
@@ -327,11 +327,11 @@ fn built_in(definition: &RuleDefinition) -> Descriptor {
 }
 
 fn custom(prompt: &Prompt) -> Descriptor {
-    let id = clean(&prompt.rule);
+    let id = one_line(&prompt.rule);
     Descriptor {
         name: pascal_case(&id),
         short_description: Message::text(format!("Custom rule `{id}`")),
-        full_description: Message::text(clean(&prompt.question)),
+        full_description: Message::text(one_line(&prompt.question)),
         help: Message::text(format!(
             "A [[custom]] rule of this repository's .ponder.toml: it asks its question about \
              added lines that match its pattern. Answer with `// ponder: {id}: <why>` on the \
@@ -350,7 +350,7 @@ fn result(report: &Report, prompt: &Prompt, rules: &[Descriptor]) -> SarifResult
     if let Some(sha) = &prompt.commit {
         properties.insert("commit".into(), sha.clone().into());
         if let Some(summary) = report.commits.iter().find(|c| &c.sha == sha) {
-            properties.insert("commitSubject".into(), clean(&summary.subject).into());
+            properties.insert("commitSubject".into(), one_line(&summary.subject).into());
         }
     }
     let anchor = match (&prompt.file, &prompt.commit) {
@@ -382,7 +382,7 @@ fn result(report: &Report, prompt: &Prompt, rules: &[Descriptor]) -> SarifResult
                     .function
                     .iter()
                     .map(|function| LogicalLocation {
-                        fully_qualified_name: clean(function),
+                        fully_qualified_name: one_line(function),
                         kind: "function",
                     })
                     .collect(),
@@ -397,7 +397,7 @@ fn result(report: &Report, prompt: &Prompt, rules: &[Descriptor]) -> SarifResult
                 Some(AnswerSource::Comment) | None => "inSource",
             },
             status: "accepted",
-            justification: clean(reason),
+            justification: one_line(reason),
         }],
         (None, _) => Vec::new(),
     };
@@ -412,7 +412,7 @@ fn result(report: &Report, prompt: &Prompt, rules: &[Descriptor]) -> SarifResult
             .iter()
             .position(|r| r.id == prompt.rule)
             .unwrap_or_default(),
-        rule_id: clean(&prompt.rule),
+        rule_id: one_line(&prompt.rule),
         level: "note",
         message: Message::text(text),
         locations,
@@ -425,8 +425,8 @@ fn result(report: &Report, prompt: &Prompt, rules: &[Descriptor]) -> SarifResult
 
 fn notification(stale: &StaleAnswer) -> Notification {
     let mut properties = Map::new();
-    properties.insert("rule".into(), clean(&stale.rule).into());
-    properties.insert("reason".into(), clean(&stale.reason).into());
+    properties.insert("rule".into(), one_line(&stale.rule).into());
+    properties.insert("reason".into(), one_line(&stale.reason).into());
     properties.insert("knownRule".into(), stale.known_rule.into());
     Notification {
         descriptor: Reference { id: "stale-answer" },

@@ -2,7 +2,7 @@
 //! text to another tool (SARIF, GitHub workflow commands, rdjson). Repository text in it
 //! is stripped of control characters; each format adds the escaping its consumer needs.
 
-use super::human::clean;
+use super::neutral::one_line;
 use crate::{Prompt, Report, StaleAnswer};
 
 /// A commit's SHA as people quote it: its first ten digits.
@@ -42,7 +42,10 @@ pub fn naming_the_commit(report: &Report, prompt: &Prompt, message: String) -> S
     let short = short(sha);
     match report.commits.iter().find(|c| &c.sha == sha) {
         Some(summary) if !message.contains(short) => {
-            format!("Commit {short} (“{}”): {message}", clean(&summary.subject))
+            format!(
+                "Commit {short} (“{}”): {message}",
+                one_line(&summary.subject)
+            )
         }
         _ => message,
     }
@@ -58,7 +61,7 @@ pub struct Parts {
 
 pub fn prompt_parts(prompt: &Prompt) -> Parts {
     let closing = match (&prompt.answer, &prompt.file, &prompt.commit) {
-        (Some(answer), _, _) => format!("Answered: {}", clean(answer)),
+        (Some(answer), _, _) => format!("Answered: {}", one_line(answer)),
         (None, Some(_), None) => format!(
             "Answer with `// ponder: {}: <why>` on this line or the line above it.",
             prompt.rule
@@ -74,8 +77,8 @@ pub fn prompt_parts(prompt: &Prompt) -> Parts {
         ),
     };
     Parts {
-        question: clean(&prompt.question),
-        evidence: prompt.evidence.iter().map(|e| clean(e)).collect(),
+        question: one_line(&prompt.question),
+        evidence: prompt.evidence.iter().map(|e| one_line(e)).collect(),
         closing,
     }
 }
@@ -86,13 +89,13 @@ pub fn stale_message(stale: &StaleAnswer) -> String {
         format!(
             "This answer comment for `{}` matches no question: ponder asks nothing of that rule \
              on this line or the line below it. Remove it, or move it next to the code it answers.",
-            clean(&stale.rule)
+            one_line(&stale.rule)
         )
     } else {
         format!(
             "`{}` is not a rule ponder knows (`ponder rules` lists them), so this answer comment \
              answers nothing. Check the rule id.",
-            clean(&stale.rule)
+            one_line(&stale.rule)
         )
     }
 }
@@ -117,6 +120,7 @@ mod tests {
             }],
             prompts: Vec::new(),
             files: Vec::new(),
+            unread: Vec::new(),
             stale_answers: Vec::new(),
             sources: BTreeMap::new(),
             commit_anchors: BTreeMap::new(),

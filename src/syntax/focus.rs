@@ -28,7 +28,7 @@ pub fn blank_untouched(text: &str, touched: &BTreeSet<u32>) -> Option<String> {
     let stream: TokenStream = text.parse().ok()?;
     let tokens: Vec<TokenTree> = stream.into_iter().collect();
     let mut blanks = Vec::new();
-    collect_blanks(&tokens, touched, &mut blanks);
+    collect_blanks(&tokens, touched, &mut blanks, 0);
     if blanks.is_empty() {
         return None;
     }
@@ -43,7 +43,17 @@ pub fn blank_untouched(text: &str, touched: &BTreeSet<u32>) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-fn collect_blanks(tokens: &[TokenTree], touched: &BTreeSet<u32>, blanks: &mut Vec<Range<usize>>) {
+/// `depth` counts the containers opened so far: past `MAX_DEPTH` the text is too deep to
+/// be parsed anyway, and opening more would only recurse further.
+fn collect_blanks(
+    tokens: &[TokenTree],
+    touched: &BTreeSet<u32>,
+    blanks: &mut Vec<Range<usize>>,
+    depth: usize,
+) {
+    if depth > super::depth::MAX_DEPTH {
+        return;
+    }
     for item in items(tokens) {
         let (Some(first), Some(last)) = (item.first(), item.last()) else {
             continue;
@@ -57,7 +67,7 @@ fn collect_blanks(tokens: &[TokenTree], touched: &BTreeSet<u32>, blanks: &mut Ve
             blanks.push(start.byte_range().start..end.byte_range().end);
         } else if let Some(body) = container_body(item) {
             let inner: Vec<TokenTree> = body.into_iter().collect();
-            collect_blanks(&inner, touched, blanks);
+            collect_blanks(&inner, touched, blanks, depth + 1);
         }
     }
 }

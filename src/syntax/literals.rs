@@ -27,10 +27,17 @@ pub fn in_string_literal(text: &str, positions: &[(u32, usize)]) -> Vec<bool> {
 
 type Position = (usize, usize);
 
+/// Walks the token trees with a stack of its own rather than by recursion: the text can
+/// nest deeper than any thread's stack.
 fn collect_literal_spans(tokens: TokenStream, spans: &mut Vec<(Position, Position)>) {
-    for token in tokens {
+    let mut pending = vec![tokens.into_iter()];
+    while let Some(tokens) = pending.last_mut() {
+        let Some(token) = tokens.next() else {
+            pending.pop();
+            continue;
+        };
         match token {
-            TokenTree::Group(group) => collect_literal_spans(group.stream(), spans),
+            TokenTree::Group(group) => pending.push(group.stream().into_iter()),
             TokenTree::Literal(literal) => {
                 let span = literal.span();
                 let (start, end) = (span.start(), span.end());

@@ -10,6 +10,7 @@ mod declarations;
 mod call_body;
 mod call_cache;
 pub mod calls;
+mod depth;
 mod focus;
 mod functions;
 mod guards;
@@ -17,11 +18,10 @@ mod literals;
 mod operations;
 mod sites;
 pub mod test_code;
+mod threads;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
-
-use rayon::prelude::*;
 
 use crate::change::TextKey;
 
@@ -98,6 +98,24 @@ impl ParsedFile {
 /// Parses one text. Never panics on any input; span data is released afterwards so that
 /// memory does not grow with the number of files parsed on this thread.
 pub fn parse(text: &str) -> ParsedFile {
+    threads::on_parse_thread(|| parse_here(text)).unwrap_or_else(no_parse_thread)
+}
+
+/// `parse`, on the current thread, which must be a parsing thread (see `threads`).
+fn parse_here(text: &str) -> ParsedFile {
+    if let Some(line) = depth::too_deep(text) {
+        proc_macro2::extra::invalidate_current_thread_spans();
+        return ParsedFile {
+            parse_error: Some((
+                line,
+                format!(
+                    "the code nests deeper than {} levels here, deeper than ponder follows",
+                    depth::MAX_DEPTH
+                ),
+            )),
+            ..ParsedFile::default()
+        };
+    }
     let parsed = match syn::parse_file(text) {
         Ok(file) => functions::collect(&file),
         Err(error) => ParsedFile {
@@ -117,7 +135,19 @@ pub fn parse_touched(text: &str, touched: &BTreeSet<u32>) -> ParsedFile {
     if nearly_all(touched, text) {
         return parse(text);
     }
-    parse_around(text, touched)
+    threads::on_parse_thread(|| parse_around(text, touched)).unwrap_or_else(no_parse_thread)
+}
+
+/// What a text is when no thread could be started to parse it on.
+fn no_parse_thread() -> ParsedFile {
+    ParsedFile {
+        parse_error: Some((
+            1,
+            "ponder could not start a thread to parse it on (out of memory or threads?)"
+                .to_string(),
+        )),
+        ..ParsedFile::default()
+    }
 }
 
 /// `parse_touched` once it is settled that blanking is worth it.
@@ -125,12 +155,12 @@ fn parse_around(text: &str, touched: &BTreeSet<u32>) -> ParsedFile {
     let blanked = focus::blank_untouched(text, touched);
     proc_macro2::extra::invalidate_current_thread_spans();
     if let Some(blanked) = blanked {
-        let parsed = parse(&blanked);
+        let parsed = parse_here(&blanked);
         if parsed.parse_error.is_none() {
             return parsed;
         }
     }
-    parse(text)
+    parse_here(text)
 }
 
 /// What to parse: a text, and the lines a change touched in it when only the items
@@ -160,7 +190,7 @@ impl ParseRequest {
     fn parse(&self) -> ParsedFile {
         match self.focus() {
             Some(lines) => parse_around(&self.content, lines),
-            None => parse(&self.content),
+            None => parse_here(&self.content),
         }
     }
 }
@@ -304,13 +334,15 @@ impl ParseCache {
                 }
             }
         }
-        let parsed: Vec<(ParseRequest, Arc<ParsedFile>)> = todo
-            .into_par_iter()
-            .map(|request| {
-                let parsed = Arc::new(request.parse());
-                (request, parsed)
-            })
-            .collect();
+        let keys: Vec<TextKey> = todo.iter().map(|request| request.key.clone()).collect();
+        let Some(parsed) = threads::map_on_parse_threads(todo, |request| {
+            let parsed = Arc::new(request.parse());
+            (request, parsed)
+        }) else {
+            let unparsed = Arc::new(no_parse_thread());
+            found.extend(keys.into_iter().map(|key| (key, unparsed.clone())));
+            return Syntax::from_parsed(found);
+        };
         let mut state = self.state();
         let now = state.clock;
         for (request, parsed) in parsed {

@@ -43,6 +43,7 @@ fn report(prompts: Vec<Prompt>, subject: &str) -> Report {
             parsed: true,
             note: None,
         }],
+        unread: Vec::new(),
         stale_answers: Vec::new(),
         sources: BTreeMap::new(),
         commit_anchors: BTreeMap::new(),
