@@ -45,7 +45,7 @@ pub enum Error {
     #[error("could not tell which branch this one is based on")]
     #[diagnostic(
         code(ponder::git::no_default_base),
-        help("the current branch has no upstream and there is no origin/HEAD, main or master; name the base, e.g. `ponder develop` or `ponder A..B`")
+        help("there is no origin/HEAD, main or master (local or on origin), and the branch has no upstream other than itself; name the base, e.g. `ponder develop` or `ponder A..B`")
     )]
     NoDefaultBase,
 

@@ -82,7 +82,8 @@ fn make_executable(_path: &Path) -> std::io::Result<()> {
 /// git gives a pre-push hook one line per pushed ref on stdin:
 /// `<local ref> <local sha> <remote ref> <remote sha>`. For an existing remote branch the
 /// range is `remote...local` (what the push adds, also after a rebase); for a new branch,
-/// what it adds over everything the remote already has. Deletions are skipped.
+/// what it adds over everything the remote already has, or over the default branch when
+/// the remote has no remote-tracking branches (a fork just added). Deletions are skipped.
 fn pre_push_script(require_answers: bool) -> String {
     let (gate, on_failure) = if require_answers {
         (" --require-answers", "status=1")
@@ -104,8 +105,22 @@ remote="$1"
 # a URL rather than to a named remote).
 if git remote get-url "$remote" >/dev/null 2>&1; then
     known="--remotes=$remote"
+    tracking="refs/remotes/$remote/"
 else
     known="--remotes"
+    tracking="refs/remotes/"
+fi
+# A remote with no remote-tracking branches yet (a fork just added) tells nothing: what a
+# new branch adds is then what it adds over the default branch, as `ponder` reads it.
+if [ -z "$(git for-each-ref --count=1 --format=x "$tracking")" ]; then
+    known=""
+    for candidate in refs/remotes/origin/HEAD refs/remotes/origin/main \
+        refs/remotes/origin/master refs/heads/main refs/heads/master; do
+        if git rev-parse -q --verify "$candidate^{{commit}}" >/dev/null; then
+            known="$candidate"
+            break
+        fi
+    done
 fi
 zero=$(git hash-object --stdin </dev/null | tr '0-9a-f' '0')
 status=0
@@ -114,6 +129,10 @@ while read -r local_ref local_sha remote_ref remote_sha; do
     if [ "$remote_sha" != "$zero" ] && git cat-file -e "$remote_sha^{{commit}}" 2>/dev/null; then
         range="$remote_sha...$local_sha"
     else
+        if [ -z "$known" ]; then
+            echo "pre-push: $remote has no branches and there is no main or master to compare $local_ref with; not asking about it" >&2
+            continue
+        fi
         if [ -z "$(git rev-list --max-count=1 "$local_sha" --not "$known")" ]; then
             continue
         fi

@@ -177,6 +177,8 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
         &mut timings,
     );
     report.includes_work_tree = request.range == RangeSpec::Default;
+    report.base_ref = resolved.base_ref.clone();
+    report.base_ref = resolved.base_ref;
     count_parses(&cache, &mut timings);
     report.timings = timings;
     Ok(report)
@@ -327,6 +329,7 @@ fn assemble(
     });
     Report {
         base: change.base.clone(),
+        base_ref: None,
         head: change.head.clone(),
         includes_work_tree: change.work_tree.is_some(),
         commits,

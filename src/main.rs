@@ -29,13 +29,15 @@ use ponder::{analyze, analyze_each_commit, github, hook, Error, RangeSpec, Reque
     version,
     about = "Asks the questions a careful reviewer would ask about a Rust change",
     long_about = "Asks the questions a careful reviewer would ask about a Rust change.\n\n\
-        With no RANGE: the current branch against its upstream (or origin/HEAD, main, master), \
-        plus staged and unstaged work; in GitHub Actions on a pull request, its base...HEAD. \
+        With no RANGE: the current branch against the default branch (origin/HEAD, else main or \
+        master, else an upstream that is another branch), plus staged, unstaged and untracked \
+        work; in GitHub Actions on a pull request, its base...HEAD. \
         RANGE `A..B`: exactly those commits. RANGE `A`: merge-base(A, HEAD)..HEAD.",
     args_conflicts_with_subcommands = true
 )]
 struct Cli {
-    /// `A..B`, `A...B`, or `A` (= merge-base(A, HEAD)..HEAD); none: branch + work in progress
+    /// `A..B`, `A...B`, or `A` (= merge-base(A, HEAD)..HEAD); none: the branch against the
+    /// default branch, plus staged, unstaged and untracked work
     range: Option<String>,
 
     /// One commit against its first parent

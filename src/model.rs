@@ -74,6 +74,9 @@ pub struct FileSummary {
 #[derive(Debug, Clone)]
 pub struct Report {
     pub base: Option<String>,
+    /// The branch or revision `base` is the merge base with, in the forms that take one
+    /// (`ponder`, `ponder main`, `A...B`): `origin/main` when no range was named.
+    pub base_ref: Option<String>,
     pub head: Option<String>,
     pub includes_work_tree: bool,
     pub commits: Vec<CommitSummary>,

@@ -74,18 +74,16 @@ fn in_actions_a_pull_request_is_read_against_its_base_branch() {
     let report = ponder_in(&work(&dir), &["--format", "json", "topic~1..topic"], &env).json();
     assert_eq!(strings(&report, "commits", "subject"), vec!["Add two"]);
 
-    // Outside Actions, the same variables mean nothing: the branch's upstream is used.
+    // Outside Actions, the same variables mean nothing: the default branch is used (not
+    // the upstream, which is topic itself on origin).
     let report = ponder_in(
         &work(&dir),
         &["--format", "json"],
         &[("GITHUB_BASE_REF", "does-not-exist")],
     )
     .json();
-    assert_eq!(
-        strings(&report, "commits", "subject"),
-        Vec::<String>::new(),
-        "topic is its own upstream"
-    );
+    assert_eq!(strings(&report, "commits", "subject"), vec!["Parse numbers", "Add two"]);
+    assert_eq!(report["base_ref"], "origin/main");
 }
 
 #[test]
@@ -394,6 +392,31 @@ fn is_executable(_path: &Path) -> bool {
 }
 
 #[test]
+fn after_the_first_push_the_no_argument_form_still_compares_with_the_default_branch() {
+    let (_dir, work) = pushing_clone();
+    git_in(&work, &["checkout", "-q", "-b", "topic"]);
+    add_unwrap(&work, false);
+    // The branch's upstream is now `origin/topic`, which has everything it has.
+    git_in(&work, &["push", "-q", "-u", "origin", "topic"]);
+
+    let run = ponder_in(&work, &[], &[]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(run.stdout.contains("text.parse().unwrap()"), "{run:?}");
+    assert!(run.stdout.contains("about 1 commit"), "{run:?}");
+    let main = git_in(&work, &["rev-parse", "--short=10", "origin/main"]);
+    assert!(
+        run.stdout
+            .contains(&format!("against origin/main (merge-base {main})")),
+        "the report names the base it used: {run:?}"
+    );
+    let json = ponder_in(&work, &["--format", "json"], &[]);
+    assert!(
+        json.stdout.contains(r#""base_ref": "origin/main""#),
+        "{json:?}"
+    );
+}
+
+#[test]
 fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
     let (_dir, work) = pushing_clone();
     let run = install(&work, &[]);
@@ -464,6 +487,33 @@ fn the_pre_push_hook_asks_about_what_is_pushed_and_lets_it_through() {
     assert!(
         all.contains("unhandled-failure") && all.contains("1 commit"),
         "{run:?}"
+    );
+}
+
+#[test]
+fn the_hook_compares_a_push_to_a_fresh_fork_with_the_default_branch() {
+    let (dir, work) = pushing_clone();
+    assert_eq!(install(&work, &[]).code, Some(0));
+    let fork = dir.path().join("fork.git");
+    git_in(
+        dir.path(),
+        &["init", "-q", "--bare", fork.to_str().expect("utf-8")],
+    );
+    git_in(
+        &work,
+        &["remote", "add", "fork", fork.to_str().expect("utf-8")],
+    );
+    git_in(&work, &["checkout", "-q", "-b", "topic"]);
+    add_unwrap(&work, false);
+
+    // `fork` has no remote-tracking branches: what it lacks is not what the push adds.
+    let run = push(&work, &["-q", "fork", "topic"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(!all.contains("shares no history"), "{run:?}");
+    assert!(
+        all.contains("text.parse().unwrap()") && all.contains("1 commit"),
+        "asked about the branch's one commit over main: {run:?}"
     );
 }
 

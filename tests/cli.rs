@@ -484,22 +484,29 @@ fn no_argument_is_the_branch_since_main_plus_staged_unstaged_and_untracked_work(
 }
 
 #[test]
-fn no_argument_prefers_the_upstream_over_main() {
+fn no_argument_compares_with_main_before_an_upstream_and_names_the_base() {
     let (repo, develop, feature) = stacked_branches();
-
-    let without = json_in(repo.path(), &[]);
-    assert_eq!(
-        strings(&without, "commits", "sha"),
-        vec![develop.clone(), feature.clone()]
-    );
-    assert_eq!(
-        prompted_files(&without),
-        set(&["src/audit.rs", "src/config.rs"])
-    );
-
     repo.git(&["branch", "--set-upstream-to=develop", "feature"]);
+
+    // The default branch wins over the upstream: the branch is merged into main.
+    let report = json_in(repo.path(), &[]);
+    assert_eq!(strings(&report, "commits", "sha"), vec![develop.clone(), feature.clone()]);
+    assert_eq!(report["base_ref"], "main");
+    let human = run_in(repo.path(), &[]);
+    human.success();
+    let root = repo.git(&["rev-parse", "--short=10", "main"]);
+    assert!(
+        human
+            .stdout
+            .contains(&format!("against main (merge-base {root})")),
+        "{human:?}"
+    );
+
+    // With no main or master, an upstream that is another branch is the base.
+    repo.git(&["branch", "-q", "-m", "main", "trunk"]);
     let with = json_in(repo.path(), &[]);
     assert_eq!(with["base"], develop.as_str(), "the upstream is the base");
+    assert_eq!(with["base_ref"], "develop");
     assert_eq!(strings(&with, "commits", "sha"), vec![feature]);
     assert_eq!(prompted_files(&with), set(&["src/config.rs"]));
 }

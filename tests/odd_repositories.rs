@@ -400,7 +400,7 @@ fn submodule_changes_are_listed_and_not_counted_as_rust_files() {
     let human = run_in(repo.path(), &["main"]);
     human.success();
     assert!(
-        human.stdout.contains("(2 commits, 0 changed Rust files)"),
+        human.stdout.contains("(2 commits, 0 changed Rust files, "),
         "a submodule is not a Rust file: {human:?}"
     );
     assert!(

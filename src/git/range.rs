@@ -8,8 +8,9 @@ use crate::error::Error;
 /// The range forms of the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RangeSpec {
-    /// No argument: the current branch against its upstream or the default branch,
-    /// plus staged and unstaged work.
+    /// No argument: the current branch against the default branch (`origin/HEAD`, else
+    /// main/master, else an upstream that is another branch), plus staged, unstaged and
+    /// untracked work.
     Default,
     /// `A`: merge-base(A, HEAD)..HEAD.
     Since(String),
@@ -54,6 +55,9 @@ pub struct Resolved {
     /// `--commit`: the range is that one commit, even when it is a merge whose other
     /// parents bring in commits of their own.
     pub single_commit: bool,
+    /// The branch (or revision) whose merge base with the head is `base`, for the forms
+    /// that take a merge base: what the report names as the base it compared with.
+    pub base_ref: Option<String>,
 }
 
 impl Resolved {
@@ -69,6 +73,7 @@ pub fn resolve(repo: &Repository, spec: &RangeSpec) -> Result<Resolved, Error> {
             head: Some(commit_id(repo, b)?),
             include_work_tree: false,
             single_commit: false,
+            base_ref: None,
         }),
         RangeSpec::Symmetric(a, b) => {
             let a_id = commit_id(repo, a)?;
@@ -78,6 +83,7 @@ pub fn resolve(repo: &Repository, spec: &RangeSpec) -> Result<Resolved, Error> {
                 head: Some(b_id),
                 include_work_tree: false,
                 single_commit: false,
+                base_ref: Some(a.clone()),
             })
         }
         RangeSpec::Since(a) => {
@@ -88,6 +94,7 @@ pub fn resolve(repo: &Repository, spec: &RangeSpec) -> Result<Resolved, Error> {
                 head: Some(head_id),
                 include_work_tree: false,
                 single_commit: false,
+                base_ref: Some(a.clone()),
             })
         }
         RangeSpec::PullRequestBase(candidates) => {
@@ -105,6 +112,7 @@ pub fn resolve(repo: &Repository, spec: &RangeSpec) -> Result<Resolved, Error> {
                 head: Some(head_id),
                 include_work_tree: false,
                 single_commit: false,
+                base_ref: Some(name.clone()),
             })
         }
         RangeSpec::Commit(sha) => {
@@ -127,6 +135,7 @@ pub fn resolve(repo: &Repository, spec: &RangeSpec) -> Result<Resolved, Error> {
                 head: Some(id),
                 include_work_tree: false,
                 single_commit: true,
+                base_ref: None,
             })
         }
         RangeSpec::Default => resolve_default(repo),
@@ -149,6 +158,7 @@ fn resolve_default(repo: &Repository) -> Result<Resolved, Error> {
             head: None,
             include_work_tree: true,
             single_commit: false,
+            base_ref: None,
         });
     };
     let Some((name, base_tip)) = default_base(repo) else {
@@ -160,42 +170,57 @@ fn resolve_default(repo: &Repository) -> Result<Resolved, Error> {
         head: Some(head),
         include_work_tree: true,
         single_commit: false,
+        base_ref: Some(name),
     })
 }
 
-/// The branch the current one will be merged into: its upstream, else origin/HEAD,
-/// main, master (local, then on origin).
+/// The branch the current one will be merged into: the default branch (`origin/HEAD`,
+/// else main or master, on origin first, then local), else the upstream when it is
+/// another branch. The upstream comes last because after `git push -u` it is the branch
+/// itself on the remote, against which the branch has nothing to show.
 fn default_base(repo: &Repository) -> Option<(String, Oid)> {
-    if let Ok(head) = repo.head() {
-        if head.is_branch() {
-            if let Ok(name) = head.shorthand() {
-                if let Ok(branch) = repo.find_branch(name, BranchType::Local) {
-                    if let Ok(upstream) = branch.upstream() {
-                        if let (Some(target), Ok(Some(name))) =
-                            (upstream.get().target(), upstream.name())
-                        {
-                            return Some((name.to_string(), target));
-                        }
-                    }
-                }
-            }
-        }
-    }
     let candidates = [
         "refs/remotes/origin/HEAD",
-        "refs/heads/main",
-        "refs/heads/master",
         "refs/remotes/origin/main",
         "refs/remotes/origin/master",
+        "refs/heads/main",
+        "refs/heads/master",
     ];
-    candidates.iter().find_map(|name| {
+    let default = candidates.iter().find_map(|name| {
+        // `origin/HEAD` is named by the branch it points at, as the report shows it.
         let reference = repo.find_reference(name).ok()?.resolve().ok()?;
         let target = reference.peel_to_commit().ok()?.id();
-        let short = name
-            .trim_start_matches("refs/heads/")
-            .trim_start_matches("refs/remotes/");
-        Some((short.to_string(), target))
-    })
+        Some((short_ref_name(reference.name().ok()?), target))
+    });
+    default.or_else(|| other_branch_upstream(repo))
+}
+
+/// The current branch's upstream, unless it is the same branch on a remote.
+fn other_branch_upstream(repo: &Repository) -> Option<(String, Oid)> {
+    let head = repo.head().ok()?;
+    if !head.is_branch() {
+        return None;
+    }
+    let local_name = head.name().ok()?.to_string();
+    let branch = repo
+        .find_branch(head.shorthand().ok()?, BranchType::Local)
+        .ok()?;
+    let upstream = branch.upstream().ok()?;
+    // `branch.NAME.merge`: the branch's name where its upstream lives.
+    let merges = repo.branch_upstream_merge(&local_name).ok()?;
+    let same_branch =
+        upstream.get().is_remote() && merges.as_str().ok() == Some(local_name.as_str());
+    if same_branch {
+        return None;
+    }
+    let target = upstream.get().target()?;
+    Some((short_ref_name(upstream.get().name().ok()?), target))
+}
+
+fn short_ref_name(name: &str) -> String {
+    name.trim_start_matches("refs/heads/")
+        .trim_start_matches("refs/remotes/")
+        .to_string()
 }
 
 fn commit_id(repo: &Repository, spec: &str) -> Result<Oid, Error> {

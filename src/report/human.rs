@@ -75,6 +75,9 @@ fn summary(report: &Report) -> String {
     if report.includes_work_tree {
         scope.push("work in progress included".to_string());
     }
+    if let Some(against) = against(report) {
+        scope.push(against);
+    }
     let mut line = if report.prompts.is_empty() {
         format!(
             "ponder has no questions about this change ({}).",
@@ -138,6 +141,18 @@ fn summary(report: &Report) -> String {
     }
     line.push('\n');
     line
+}
+
+/// "against origin/main (merge-base 3f2a1c0d4e)": which base a merge-base form used,
+/// so that a report of nothing says what it compared with.
+pub(super) fn against(report: &Report) -> Option<String> {
+    let name = report.base_ref.as_deref()?;
+    let base = report.base.as_deref()?;
+    Some(format!(
+        "against {} (merge-base {})",
+        one_line(name),
+        short(base)
+    ))
 }
 
 #[derive(Debug)]

@@ -19,6 +19,10 @@ struct JsonReport<'a> {
     /// What a limit left out (files not read, prompts not shown); added after version 1
     /// shipped, so older readers simply ignore it.
     notes: Vec<String>,
+    /// The branch `base` is the merge base with (`origin/main`), in the forms that take
+    /// one; added after version 1 shipped, like `notes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    base_ref: Option<&'a str>,
 }
 
 pub fn render(report: &Report) -> String {
@@ -32,6 +36,7 @@ pub fn render(report: &Report) -> String {
         files: &report.files,
         stale_answers: &report.stale_answers,
         notes: report.notes.iter().map(ToString::to_string).collect(),
+        base_ref: report.base_ref.as_deref(),
     };
     // Serialising plain strings, numbers and options cannot fail; an empty object would
     // still be valid JSON if it somehow did.

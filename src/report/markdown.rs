@@ -283,6 +283,9 @@ fn scope_line(report: &Report) -> String {
     if report.includes_work_tree {
         parts.push("work in progress included".to_string());
     }
+    if let Some(name) = &report.base_ref {
+        parts.push(format!("against {}", code(name)));
+    }
     if !report.stale_answers.is_empty() {
         parts.push(plural(
             report.stale_answers.len(),

@@ -112,6 +112,7 @@ mod tests {
     fn report(subject: &str) -> Report {
         Report {
             base: None,
+            base_ref: None,
             head: Some(SHA.to_string()),
             includes_work_tree: false,
             commits: vec![CommitSummary {

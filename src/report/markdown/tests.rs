@@ -31,6 +31,7 @@ fn prompt(rule: &str, file: Option<&str>, line: Option<u32>, question: &str) -> 
 fn report(prompts: Vec<Prompt>, subject: &str) -> Report {
     Report {
         base: Some(BASE.to_string()),
+        base_ref: None,
         head: Some(HEAD.to_string()),
         includes_work_tree: false,
         commits: vec![CommitSummary {
