@@ -39,6 +39,7 @@ mod judge;
 pub mod model;
 mod prompts;
 pub mod reach;
+pub mod progress;
 pub mod report;
 pub mod rules;
 mod summary;

@@ -329,6 +329,9 @@ fn run_each_commit(
     let mut render_time = Duration::ZERO;
     let mut written = Ok(());
     let mut unread: Vec<Unread> = Vec::new();
+    // indicatif's own estimate weighs the whole run from its start, which a slow first
+    // window of commits skews for minutes; this one follows the last ten seconds.
+    let mut estimate = ponder::progress::Estimator::new(Duration::from_secs(10));
     let summary = analyze_each_commit(request, |report, done, total| {
         let render_start = Instant::now();
         let section = report::history::commit_section(&report, format, style);
@@ -343,17 +346,23 @@ fn run_each_commit(
         }
         if terminal && !shown && start.elapsed() >= PROGRESS_DELAY {
             progress.set_style(
-                ProgressStyle::with_template("{bar:30} {pos}/{len} commits, {eta} left")
+                ProgressStyle::with_template("{bar:30} {pos}/{len} commits{msg}")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             progress.set_draw_target(ProgressDrawTarget::stderr());
             shown = true;
         }
+        estimate.record(start.elapsed(), done);
+        progress.set_message(match estimate.remaining(total) {
+            Some(left) => format!(", {} left", ponder::progress::short_duration(left)),
+            None => String::new(),
+        });
         progress.set_length(total as u64);
         progress.set_position(done as u64);
         ControlFlow::Continue(())
     });
-    progress.finish_and_clear();
+    // The bar's last frame says N/N: the run did every commit.
+    progress.finish();
     let summary = summary?;
     if written.is_ok() {
         written = write_stdout(&report::history::summary(
