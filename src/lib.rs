@@ -27,6 +27,7 @@
 
 mod anchor;
 pub mod answers;
+mod assemble;
 pub mod change;
 pub mod config;
 mod error;
@@ -37,9 +38,9 @@ mod history;
 pub mod hook;
 mod judge;
 pub mod model;
+pub mod progress;
 mod prompts;
 pub mod reach;
-pub mod progress;
 pub mod report;
 pub mod rules;
 mod summary;
@@ -51,11 +52,11 @@ pub mod unread;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
+use crate::assemble::{anchor, assemble, Unit};
 use crate::change::{Change, Commit};
 use crate::config::Config;
 use crate::git::{ReadOptions, Repo};
 use crate::judge::Rules;
-use crate::prompts::Pending;
 use crate::reach::Reach;
 use crate::rules::{Rule, Scope};
 use crate::syntax::ParseCache;
@@ -285,65 +286,6 @@ fn all_rules(repo: &Repo, request: &Request, head: Option<&str>) -> Result<AllRu
             .map(|custom| Box::new(custom.clone()) as Box<dyn Rule>),
     );
     Ok(AllRules { rules, config })
-}
-
-/// What the units of a report found, gathered before the report-wide steps.
-#[derive(Default)]
-struct Unit {
-    pending: Vec<Pending>,
-    notes: Vec<Note>,
-    anchors: Vec<(String, CommitAnchor)>,
-}
-
-impl Unit {
-    fn absorb(&mut self, other: Unit) {
-        self.pending.extend(other.pending);
-        self.notes.extend(other.notes);
-        self.anchors.extend(other.anchors);
-    }
-}
-
-fn anchor(commit: &Commit, files: &[change::FileChange]) -> Vec<(String, CommitAnchor)> {
-    anchor::anchor(files)
-        .map(|found| (commit.sha.clone(), found))
-        .into_iter()
-        .collect()
-}
-
-/// The report of `change`, whose own diff is `files`, from what its units found.
-fn assemble(
-    change: &Change,
-    files: &[change::FileChange],
-    unit: Unit,
-    syntax: &syntax::Syntax,
-    rules: &Rules<'_>,
-    timings: &mut Timings,
-) -> Report {
-    let Unit {
-        pending,
-        mut notes,
-        anchors,
-    } = unit;
-    let commits = summary::commits(&change.commits);
-    let finished = timings.measure("answers", || {
-        prompts::finish(pending, &commits, files, &rules.ids(), &mut notes)
-    });
-    Report {
-        base: change.base.clone(),
-        base_ref: None,
-        head: change.head.clone(),
-        includes_work_tree: change.work_tree.is_some(),
-        commits,
-        prompts: finished.prompts,
-        files: summary::files(files, syntax),
-        stale_answers: finished.stale_answers,
-        sources: finished.sources,
-        commit_anchors: anchors.into_iter().collect(),
-        unread: unread::unread_files(files),
-        rules: rules.definitions(),
-        timings: Timings::default(),
-        notes,
-    }
 }
 
 fn count_parses(cache: &ParseCache, timings: &mut Timings) {

@@ -82,7 +82,10 @@ fn in_actions_a_pull_request_is_read_against_its_base_branch() {
         &[("GITHUB_BASE_REF", "does-not-exist")],
     )
     .json();
-    assert_eq!(strings(&report, "commits", "subject"), vec!["Parse numbers", "Add two"]);
+    assert_eq!(
+        strings(&report, "commits", "subject"),
+        vec!["Parse numbers", "Add two"]
+    );
     assert_eq!(report["base_ref"], "origin/main");
 }
 

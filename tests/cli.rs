@@ -11,8 +11,7 @@
 mod common;
 
 use common::{
-    cargo_ponder, file_entry, json_in, line_of, ponder, prompts, run_in, strings, Run,
-    TestRepo,
+    cargo_ponder, file_entry, json_in, line_of, ponder, prompts, run_in, strings, Run, TestRepo,
 };
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -490,7 +489,10 @@ fn no_argument_compares_with_main_before_an_upstream_and_names_the_base() {
 
     // The default branch wins over the upstream: the branch is merged into main.
     let report = json_in(repo.path(), &[]);
-    assert_eq!(strings(&report, "commits", "sha"), vec![develop.clone(), feature.clone()]);
+    assert_eq!(
+        strings(&report, "commits", "sha"),
+        vec![develop.clone(), feature.clone()]
+    );
     assert_eq!(report["base_ref"], "main");
     let human = run_in(repo.path(), &[]);
     human.success();

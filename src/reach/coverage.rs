@@ -156,7 +156,6 @@ fn relative_to(file: &str, root: Option<&Path>) -> String {
 mod tests {
     use std::path::Path;
 
-
     use super::Coverage;
 
     #[test]

@@ -6,10 +6,10 @@
 //! A file that does not parse yields a `ParsedFile` with `parse_error` set and no
 //! functions: rules then fall back to what they can tell from lines alone.
 
-mod declarations;
 mod call_body;
 mod call_cache;
 pub mod calls;
+mod declarations;
 mod depth;
 mod focus;
 mod functions;

@@ -1,0 +1,70 @@
+//! The report of one change from what its units found: every pending prompt finished at
+//! once (`prompts::finish`), with the change's commits, files, unread files, anchors and
+//! notes.
+
+use crate::change::{Change, Commit, FileChange};
+use crate::judge::Rules;
+use crate::model::{CommitAnchor, Note, Report};
+use crate::prompts::{self, Pending};
+use crate::syntax::Syntax;
+use crate::timings::Timings;
+use crate::{anchor as anchors, summary, unread};
+
+/// What the units of a report found, gathered before the report-wide steps.
+#[derive(Default)]
+pub struct Unit {
+    pub pending: Vec<Pending>,
+    pub notes: Vec<Note>,
+    pub anchors: Vec<(String, CommitAnchor)>,
+}
+
+impl Unit {
+    pub fn absorb(&mut self, other: Unit) {
+        self.pending.extend(other.pending);
+        self.notes.extend(other.notes);
+        self.anchors.extend(other.anchors);
+    }
+}
+
+pub fn anchor(commit: &Commit, files: &[FileChange]) -> Vec<(String, CommitAnchor)> {
+    anchors::anchor(files)
+        .map(|found| (commit.sha.clone(), found))
+        .into_iter()
+        .collect()
+}
+
+/// The report of `change`, whose own diff is `files`, from what its units found.
+pub fn assemble(
+    change: &Change,
+    files: &[FileChange],
+    unit: Unit,
+    syntax: &Syntax,
+    rules: &Rules<'_>,
+    timings: &mut Timings,
+) -> Report {
+    let Unit {
+        pending,
+        mut notes,
+        anchors,
+    } = unit;
+    let commits = summary::commits(&change.commits);
+    let finished = timings.measure("answers", || {
+        prompts::finish(pending, &commits, files, &rules.ids(), &mut notes)
+    });
+    Report {
+        base: change.base.clone(),
+        base_ref: None,
+        head: change.head.clone(),
+        includes_work_tree: change.work_tree.is_some(),
+        commits,
+        prompts: finished.prompts,
+        files: summary::files(files, syntax),
+        stale_answers: finished.stale_answers,
+        sources: finished.sources,
+        commit_anchors: anchors.into_iter().collect(),
+        unread: unread::unread_files(files),
+        rules: rules.definitions(),
+        timings: Timings::default(),
+        notes,
+    }
+}
