@@ -43,6 +43,7 @@ mod prompts;
 pub mod reach;
 pub mod report;
 pub mod rules;
+mod setup;
 mod summary;
 pub mod syntax;
 pub mod template;
@@ -54,11 +55,11 @@ use std::path::PathBuf;
 
 use crate::assemble::{anchor, assemble, Unit};
 use crate::change::{Change, Commit};
-use crate::config::Config;
 use crate::git::{ReadOptions, Repo};
 use crate::judge::Rules;
 use crate::reach::Reach;
-use crate::rules::{Rule, Scope};
+use crate::rules::Scope;
+use crate::setup::{all_rules, count_parses, read_coverage};
 use crate::syntax::ParseCache;
 use crate::timings::Timings;
 
@@ -179,7 +180,6 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
         &mut timings,
     );
     report.includes_work_tree = request.range == RangeSpec::Default;
-    report.base_ref = resolved.base_ref.clone();
     report.base_ref = resolved.base_ref;
     count_parses(&cache, &mut timings);
     report.timings = timings;
@@ -259,46 +259,4 @@ pub fn analyze_each_commit(
         merges_skipped: listed.len() - total,
         timings,
     })
-}
-
-/// The rules of a run: the built-in ones and the configuration's `[[custom]]` ones, with
-/// the configuration that sets them.
-struct AllRules {
-    rules: Vec<Box<dyn Rule>>,
-    config: Config,
-}
-
-fn all_rules(repo: &Repo, request: &Request, head: Option<&str>) -> Result<AllRules, Error> {
-    let mut rules = rules::registry();
-    let definitions: Vec<_> = rules.iter().map(|rule| rule.definition()).collect();
-    let from_work_tree = request.range == RangeSpec::Default;
-    let config = Config::load(
-        repo,
-        request.config.as_ref(),
-        from_work_tree,
-        head,
-        &definitions,
-    )?;
-    rules.extend(
-        config
-            .custom
-            .iter()
-            .map(|custom| Box::new(custom.clone()) as Box<dyn Rule>),
-    );
-    Ok(AllRules { rules, config })
-}
-
-fn count_parses(cache: &ParseCache, timings: &mut Timings) {
-    let (texts, bytes) = cache.parsed();
-    timings.count("parsed texts", texts);
-    timings.count("parsed bytes", bytes);
-}
-
-/// `--coverage PATH`, read once for the run.
-fn read_coverage(repo: &Repo, request: &Request) -> Result<Option<reach::Coverage>, Error> {
-    request
-        .coverage
-        .as_ref()
-        .map(|path| reach::Coverage::read(path, repo.work_dir().as_deref()))
-        .transpose()
 }

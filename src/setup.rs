@@ -1,0 +1,52 @@
+//! What a run sets up before it reads the change: the rules (built-in and the
+//! configuration's `[[custom]]` ones) with the configuration that sets them, the coverage
+//! file, and the parse counts it reports at the end.
+
+use crate::config::Config;
+use crate::git::{RangeSpec, Repo};
+use crate::rules::{self, Rule};
+use crate::syntax::ParseCache;
+use crate::timings::Timings;
+use crate::{reach, Error, Request};
+
+/// The rules of a run: the built-in ones and the configuration's `[[custom]]` ones, with
+/// the configuration that sets them.
+pub struct AllRules {
+    pub rules: Vec<Box<dyn Rule>>,
+    pub config: Config,
+}
+
+pub fn all_rules(repo: &Repo, request: &Request, head: Option<&str>) -> Result<AllRules, Error> {
+    let mut rules = rules::registry();
+    let definitions: Vec<_> = rules.iter().map(|rule| rule.definition()).collect();
+    let from_work_tree = request.range == RangeSpec::Default;
+    let config = Config::load(
+        repo,
+        request.config.as_ref(),
+        from_work_tree,
+        head,
+        &definitions,
+    )?;
+    rules.extend(
+        config
+            .custom
+            .iter()
+            .map(|custom| Box::new(custom.clone()) as Box<dyn Rule>),
+    );
+    Ok(AllRules { rules, config })
+}
+
+pub fn count_parses(cache: &ParseCache, timings: &mut Timings) {
+    let (texts, bytes) = cache.parsed();
+    timings.count("parsed texts", texts);
+    timings.count("parsed bytes", bytes);
+}
+
+/// `--coverage PATH`, read once for the run.
+pub fn read_coverage(repo: &Repo, request: &Request) -> Result<Option<reach::Coverage>, Error> {
+    request
+        .coverage
+        .as_ref()
+        .map(|path| reach::Coverage::read(path, repo.work_dir().as_deref()))
+        .transpose()
+}
