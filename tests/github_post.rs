@@ -914,7 +914,7 @@ fn a_reviewers_ticked_box_survives_the_next_push_while_its_question_is_asked() {
     server.edit_comment(|body| {
         body.lines()
             .map(|line| {
-                if line.contains("**untested-branch**") {
+                if line.contains("*untested-branch*") {
                     line.replacen("- [ ] ", "- [x] ", 1)
                 } else {
                     line.to_string()
@@ -934,7 +934,7 @@ fn a_reviewers_ticked_box_survives_the_next_push_while_its_question_is_asked() {
     let body = &server.comments()[0].1;
     let ticked: Vec<&str> = body.lines().filter(|l| l.starts_with("- [x] ")).collect();
     assert_eq!(ticked.len(), 1, "{body}");
-    assert!(ticked[0].contains("**untested-branch**"), "{body}");
+    assert!(ticked[0].contains("*untested-branch*"), "{body}");
     assert_eq!(checkboxes(body), [false, true], "{body}");
 }
 
