@@ -504,11 +504,9 @@ fn report_to_post(
 }
 
 fn posted_counts(report: &ponder::Report) -> String {
-    format!(
-        "{} questions, {} answered",
-        report.prompts.len(),
-        report.prompts.len() - report.unanswered()
-    )
+    let asked = report.prompts.len();
+    let noun = if asked == 1 { "question" } else { "questions" };
+    format!("{asked} {noun}, {} answered", asked - report.unanswered())
 }
 
 fn post_gitlab(post: PostGitlab) -> Result<ExitCode, Error> {

@@ -156,6 +156,7 @@ fn open_and_answered_questions_are_checkboxes_grouped_by_file_then_commit() {
     );
     answered.answer = Some("the file is checked by the caller".to_string());
     answered.function = Some("load".to_string());
+    answered.evidence = vec!["also `read().unwrap()` at src/lib.rs:13".to_string()];
     let mut ranged = prompt(
         "untested-branch",
         Some("src/lib.rs"),
@@ -197,6 +198,25 @@ fn open_and_answered_questions_are_checkboxes_grouped_by_file_then_commit() {
         "{text}"
     );
     assert!(text.contains("No test names pick."), "{text}");
+    // An answered item's evidence folds under its answer, inside the same item.
+    let answer_at = markdown.find("**Answered:**");
+    let evidence_at = markdown.find("  - also `read().unwrap()` at src/lib.rs:13");
+    assert!(
+        matches!((answer_at, evidence_at), (Some(a), Some(e)) if a < e),
+        "{markdown}"
+    );
+    // Each `<details>` sits inside its question's item, not after the list.
+    let mut depth = 0;
+    let mut details_depths = Vec::new();
+    for event in &events {
+        match event {
+            Event::Start(Tag::Item) => depth += 1,
+            Event::End(TagEnd::Item) => depth -= 1,
+            Event::Html(html) if html.contains("<details>") => details_depths.push(depth),
+            _ => {}
+        }
+    }
+    assert_eq!(details_depths, [1, 1], "{markdown}");
     // The code a question quotes stays code.
     assert!(
         events.contains(&Event::Code("read().unwrap()".into())),
