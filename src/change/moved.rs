@@ -43,6 +43,19 @@ const COMMON_WORDS: &[&str] = &[
     "str", "u8", "u32", "u64", "usize", "i32", "i64", "bool",
 ];
 
+/// The length of the longest of `COMMON_WORDS`: a longer word is never common.
+const LONGEST_COMMON_WORD: usize = {
+    let mut longest = 0;
+    let mut words = COMMON_WORDS;
+    while let [word, rest @ ..] = words {
+        if word.len() > longest {
+            longest = word.len();
+        }
+        words = rest;
+    }
+    longest
+};
+
 /// A whole removed line this long (whitespace collapsed) that comes back elsewhere was
 /// moved, even with fewer than `RUN` tokens (`return Ok(value);`).
 const MIN_MOVED_LINE: usize = 16;
@@ -220,7 +233,7 @@ fn lines_of(texts: Vec<&str>, numbers: &BTreeSet<u32>) -> Vec<Line> {
             let tokens = tokens(text);
             (!tokens.is_empty()).then(|| Line {
                 number,
-                collapsed: text.split_whitespace().collect::<Vec<_>>().join(" "),
+                collapsed: collapse(text),
                 tokens,
             })
         })
@@ -232,27 +245,42 @@ fn lines_of(texts: Vec<&str>, numbers: &BTreeSet<u32>) -> Vec<Line> {
 /// clear for everything else.
 fn tokens(text: &str) -> Vec<u64> {
     let mut tokens = Vec::new();
-    let mut word = String::new();
-    let flush = |word: &mut String, tokens: &mut Vec<u64>| {
-        if !word.is_empty() {
-            let distinct = !COMMON_WORDS.contains(&word.as_str());
-            tokens.push(hash_str(word) & !1 | u64::from(distinct));
-            word.clear();
-        }
+    // Words are hashed as slices of the line: no per-character copying.
+    let push_word = |word: &str, tokens: &mut Vec<u64>| {
+        // Every common word is short; most names are not.
+        let distinct = word.len() > LONGEST_COMMON_WORD || !COMMON_WORDS.contains(&word);
+        tokens.push(hash_str(word) & !1 | u64::from(distinct));
     };
-    for c in text.chars() {
+    let mut word_start = None;
+    for (at, c) in text.char_indices() {
         if c.is_alphanumeric() || c == '_' {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut tokens);
-            if !c.is_whitespace() {
-                let mut buffer = [0u8; 4];
-                tokens.push(hash_str(c.encode_utf8(&mut buffer)) & !1);
-            }
+            word_start.get_or_insert(at);
+            continue;
+        }
+        if let Some(start) = word_start.take() {
+            push_word(text.get(start..at).unwrap_or_default(), &mut tokens);
+        }
+        if !c.is_whitespace() {
+            let mut buffer = [0u8; 4];
+            tokens.push(hash_str(c.encode_utf8(&mut buffer)) & !1);
         }
     }
-    flush(&mut word, &mut tokens);
+    if let Some(start) = word_start {
+        push_word(text.get(start..).unwrap_or_default(), &mut tokens);
+    }
     tokens
+}
+
+/// `text` with its runs of white space collapsed to one space and none at either end.
+fn collapse(text: &str) -> String {
+    let mut collapsed = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    collapsed
 }
 
 /// The tokens of `lines` in order, each with the index of its line, trailing commas
@@ -349,15 +377,23 @@ fn rewrapped_hunks(
     for hunk in file.hunks.iter().filter(|h| h.added > 0 && h.removed > 0) {
         let new = hunk.new_start..hunk.new_start.saturating_add(hunk.new_lines);
         let old = hunk.old_start..hunk.old_start.saturating_add(hunk.old_lines);
-        let added_here: Vec<&Line> = added.iter().filter(|l| new.contains(&l.number)).collect();
-        let removed_here: Vec<&Line> = removed.iter().filter(|l| old.contains(&l.number)).collect();
-        let tokens_added = significant(&added_here).map(|(_, token)| token);
-        let tokens_removed = significant(&removed_here).map(|(_, token)| token);
+        let added_here = lines_in(added, new);
+        let removed_here = lines_in(removed, old);
+        let tokens_added = significant(added_here).map(|(_, token)| token);
+        let tokens_removed = significant(removed_here).map(|(_, token)| token);
         if !added_here.is_empty() && tokens_added.eq(tokens_removed) {
             lines.extend(added_here.iter().map(|l| l.number));
         }
     }
     lines
+}
+
+/// The lines of `lines` (in line order, as `lines_of` makes them) numbered within `range`,
+/// found by binary search: a file with many hunks would otherwise scan every line per hunk.
+fn lines_in(lines: &[Line], range: std::ops::Range<u32>) -> &[Line] {
+    let start = lines.partition_point(|line| line.number < range.start);
+    let end = lines.partition_point(|line| line.number < range.end);
+    lines.get(start..end.max(start)).unwrap_or(&[])
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
+use std::sync::OnceLock;
 
 use super::path::module_of_path;
 use crate::syntax::calls::{Call, CallKind, FileCalls, FunctionCalls};
@@ -41,7 +42,14 @@ pub struct CallIndex {
     /// trait impls (callable through generics and trait objects) and the ones the language
     /// calls without their name (`IMPLICIT_METHODS`).
     implicit: HashMap<String, Vec<usize>>,
+    /// Each node's callees, resolved on first visit and kept: a change's walks (one per
+    /// changed test, then one from all of them) visit the same nodes again, and resolving
+    /// a common name checks every function of that name in the index.
+    edges: Vec<[OnceLock<Edges>; 2]>,
 }
+
+/// A node's callees, each with whether the call that reaches it was ambiguous.
+type Edges = Vec<(usize, bool)>;
 
 /// Trait methods run by formatting, operators, `?`, `for` loops, `drop` and `.await`,
 /// never called by name: a function that names their type reaches them.
@@ -164,12 +172,14 @@ impl CallIndex {
             .iter()
             .map(|file| module_of_path(file.path.strip_prefix(&file.root).unwrap_or(&file.path)))
             .collect();
+        let edges = nodes.iter().map(|_| Default::default()).collect();
         CallIndex {
             files,
             nodes,
             by_name,
             file_modules,
             implicit,
+            edges,
         }
     }
 
@@ -388,24 +398,10 @@ impl CallIndex {
             if depth >= max_depth {
                 continue;
             }
-            let Some(function) = self.function(node) else {
+            let Some(next) = self.edges_of(node, implicit) else {
                 continue;
             };
-            let mut next: Vec<(usize, bool)> = Vec::new();
-            for call in &function.calls {
-                let (found, ambiguous) = self.resolve(node, call);
-                next.extend(found.into_iter().map(|n| (n, ambiguous)));
-            }
-            for type_name in function.types.iter().filter(|_| implicit) {
-                if let Some(methods) = self.implicit.get(type_name) {
-                    next.extend(methods.iter().map(|&n| (n, false)));
-                }
-            }
-            if function.runs_binary {
-                let root = self.file(node).map(|f| f.root.clone()).unwrap_or_default();
-                next.extend(self.mains(&root).into_iter().map(|n| (n, false)));
-            }
-            for (target, ambiguous) in next {
+            for &(target, ambiguous) in next {
                 if seen.contains_key(&target) {
                     continue;
                 }
@@ -421,6 +417,31 @@ impl CallIndex {
             }
         }
         Reachability { seen }
+    }
+
+    /// What `node` calls (with whether the call was ambiguous), and with `implicit` the
+    /// methods the types it names bring along; worked out once per node.
+    fn edges_of(&self, node: usize, implicit: bool) -> Option<&[(usize, bool)]> {
+        let memo = self.edges.get(node)?.get(usize::from(implicit))?;
+        let function = self.function(node)?;
+        let next = memo.get_or_init(|| {
+            let mut next: Vec<(usize, bool)> = Vec::new();
+            for call in &function.calls {
+                let (found, ambiguous) = self.resolve(node, call);
+                next.extend(found.into_iter().map(|n| (n, ambiguous)));
+            }
+            for type_name in function.types.iter().filter(|_| implicit) {
+                if let Some(methods) = self.implicit.get(type_name) {
+                    next.extend(methods.iter().map(|&n| (n, false)));
+                }
+            }
+            if function.runs_binary {
+                let root = self.file(node).map(|f| f.root.clone()).unwrap_or_default();
+                next.extend(self.mains(&root).into_iter().map(|n| (n, false)));
+            }
+            next
+        });
+        Some(next)
     }
 
     /// Whether `test` calls into the package's production code at all, within a few

@@ -15,12 +15,12 @@ pub mod index;
 mod path;
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use crate::change::{Change, FileStatus, TextKey};
 use crate::git::Repo;
-use crate::syntax::calls::{cached_read_calls, FileCalls};
+use crate::syntax::calls::{cached_calls, cached_read_calls, read_calls_of_all, FileCalls};
 use crate::syntax::test_code::is_test_path;
 
 pub use coverage::Coverage;
@@ -148,21 +148,35 @@ impl<'a> Reach<'a> {
                 listed.push((file.path.clone(), root, text.key.clone()));
             }
         }
-        let mut readings: HashMap<String, Arc<FileCalls>> = HashMap::new();
-        let mut files = Vec::new();
-        for (path, root, key) in listed {
+        // What the cache holds is taken from it; the rest is read from the change or the
+        // repository here, then read for calls in parallel.
+        let mut held: HashMap<TextKey, Arc<FileCalls>> = HashMap::new();
+        let mut to_read: Vec<(TextKey, Arc<str>)> = Vec::new();
+        let mut queued: HashSet<&TextKey> = HashSet::new();
+        for (path, _, key) in &listed {
+            if held.contains_key(key) || !queued.insert(key) {
+                continue;
+            }
+            if let Some(calls) = cached_calls(key) {
+                held.insert(key.clone(), calls);
+                continue;
+            }
             let changed_text = self
                 .change
                 .files
                 .iter()
-                .find(|f| f.path == path)
+                .find(|f| &f.path == path)
                 .and_then(|f| f.new.as_ref())
                 .map(|t| t.content.clone());
-            let calls = match changed_text {
-                Some(text) => cached_read_calls(&key, || Some(text)),
-                None => cached_read_calls(&key, || repo.blob_text(&key)),
-            };
-            let Some(calls) = calls else {
+            if let Some(text) = changed_text.or_else(|| repo.blob_text(key)) {
+                to_read.push((key.clone(), text));
+            }
+        }
+        held.extend(read_calls_of_all(to_read));
+        let mut readings: HashMap<String, Arc<FileCalls>> = HashMap::new();
+        let mut files = Vec::new();
+        for (path, root, key) in listed {
+            let Some(calls) = held.get(&key).cloned() else {
                 continue;
             };
             readings.insert(path.clone(), calls.clone());

@@ -40,6 +40,51 @@ pub fn cached_read_calls(
     Some(calls)
 }
 
+/// The cached reading of `key`, if the cache holds one (marked as just used).
+pub fn cached_calls(key: &TextKey) -> Option<Arc<FileCalls>> {
+    let cache = CALL_CACHE.get_or_init(|| Mutex::new(CallCache::default()));
+    let mut held = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    held.clock += 1;
+    let now = held.clock;
+    let entry = held.entries.get_mut(key)?;
+    entry.1 = now;
+    Some(entry.0.clone())
+}
+
+/// Reads `texts` in parallel on the parsing threads and caches the readings, in order:
+/// building a package's index reads hundreds of files, and each is read on its own.
+pub fn read_calls_of_all(texts: Vec<(TextKey, Arc<str>)>) -> Vec<(TextKey, Arc<FileCalls>)> {
+    fn read((key, text): (TextKey, Arc<str>)) -> (TextKey, Arc<FileCalls>, u64) {
+        let calls = Arc::new(read_calls(&text));
+        (key, calls, text.len() as u64)
+    }
+    // Reading walks tokens without recursing deeply, so this thread serves when no
+    // parsing thread can be started.
+    let read: Vec<_> = match super::threads::map_on_parse_threads(texts.clone(), read) {
+        Some(read) => read,
+        None => texts.into_iter().map(read).collect(),
+    };
+    let cache = CALL_CACHE.get_or_init(|| Mutex::new(CallCache::default()));
+    let mut held = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut readings = Vec::with_capacity(read.len());
+    for (key, calls, bytes) in read {
+        held.clock += 1;
+        let now = held.clock;
+        held.bytes += bytes;
+        held.entries
+            .insert(key.clone(), (calls.clone(), now, bytes));
+        readings.push((key, calls));
+    }
+    if held.bytes > CALL_CACHE_BYTES {
+        held.evict(CALL_CACHE_BYTES / 4 * 3);
+    }
+    readings
+}
+
 /// Source bytes whose readings the cache holds; a reading is a small part of its source
 /// (names only), so this holds the packages of a large workspace for a few MB.
 const CALL_CACHE_BYTES: u64 = 32 * 1024 * 1024;

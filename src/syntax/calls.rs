@@ -12,7 +12,7 @@ use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use std::str::FromStr;
 
 use super::call_body::BodyReader;
-pub use super::call_cache::cached_read_calls;
+pub use super::call_cache::{cached_calls, cached_read_calls, read_calls_of_all};
 
 /// What the call index knows about one version of one file.
 #[derive(Debug, Clone, Default)]

@@ -32,9 +32,16 @@ const CONTINUES_AFTER_BRACES: &[&str] = &["else", "as", "where", "for", "in"];
 
 /// Where the text first nests deeper than `MAX_DEPTH`: its 1-based line, or `None` when it
 /// stays within the bound or does not tokenise (syn then rejects it without nesting deep).
+#[cfg(test)]
 pub fn too_deep(text: &str) -> Option<u32> {
     let stream: TokenStream = text.parse().ok()?;
-    first_beyond(stream, MAX_DEPTH)
+    too_deep_tokens(&stream)
+}
+
+/// `too_deep` of a text already lexed into `stream`, so that the parser can reuse the
+/// tokens instead of lexing the text a second time.
+pub fn too_deep_tokens(stream: &TokenStream) -> Option<u32> {
+    first_beyond(stream.clone(), MAX_DEPTH)
 }
 
 /// One group being scanned: what remains of it, its own depth, and the state of its
@@ -76,6 +83,35 @@ impl Frame {
     }
 }
 
+/// Whether a literal is a number with a `.` in it (`0.0` of `x.0.0`), read through its
+/// `Display` without allocating: `to_string` would copy every literal of the text.
+fn is_dotted_number(literal: &proc_macro2::Literal) -> bool {
+    /// Sees the printed literal a piece at a time and remembers what it needs.
+    #[derive(Default)]
+    struct Sink {
+        first: Option<char>,
+        dot: bool,
+    }
+    impl std::fmt::Write for Sink {
+        fn write_str(&mut self, piece: &str) -> std::fmt::Result {
+            if self.first.is_none() {
+                self.first = piece.chars().next();
+            }
+            // A string or character literal is not a number: stop reading it.
+            match self.first {
+                Some(first) if !first.is_ascii_digit() => Err(std::fmt::Error),
+                _ => {
+                    self.dot |= piece.contains('.');
+                    Ok(())
+                }
+            }
+        }
+    }
+    let mut sink = Sink::default();
+    let _ = std::fmt::Write::write_fmt(&mut sink, format_args!("{literal}"));
+    sink.first.is_some_and(|first| first.is_ascii_digit()) && sink.dot
+}
+
 fn first_beyond(stream: TokenStream, limit: usize) -> Option<u32> {
     let mut stack = vec![Frame::new(stream, 0)];
     while let Some(frame) = stack.last_mut() {
@@ -100,17 +136,17 @@ fn first_beyond(stream: TokenStream, limit: usize) -> Option<u32> {
                 continue;
             }
             TokenTree::Ident(ident) => {
-                let word = ident.to_string();
-                if after_braces && !CONTINUES_AFTER_BRACES.contains(&word.as_str()) {
+                // Compared in place: `to_string` would allocate for every word of the text.
+                if after_braces && !CONTINUES_AFTER_BRACES.iter().any(|word| ident == word) {
                     frame.end_segment();
                 }
-                if NESTING_WORDS.contains(&word.as_str()) {
+                if NESTING_WORDS.iter().any(|word| ident == word) {
                     frame.operators += 1;
                 }
             }
             TokenTree::Literal(literal) => {
                 // `x.0.0` lexes as `x`, `.`, `0.0`: each such number hides a field access.
-                if literal.to_string().contains('.') {
+                if is_dotted_number(&literal) {
                     frame.operators += 1;
                 }
             }

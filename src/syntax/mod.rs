@@ -101,10 +101,26 @@ pub fn parse(text: &str) -> ParsedFile {
     threads::on_parse_thread(|| parse_here(text)).unwrap_or_else(no_parse_thread)
 }
 
-/// `parse`, on the current thread, which must be a parsing thread (see `threads`).
+/// `parse`, on the current thread, which must be a parsing thread (see `threads`). The
+/// text is lexed once: the depth bound is measured on the tokens syn then parses.
 fn parse_here(text: &str) -> ParsedFile {
-    if let Some(line) = depth::too_deep(text) {
-        proc_macro2::extra::invalidate_current_thread_spans();
+    let parsed = parse_tokens(text);
+    proc_macro2::extra::invalidate_current_thread_spans();
+    parsed
+}
+
+fn parse_tokens(text: &str) -> ParsedFile {
+    let (content, shebang) = split_shebang(text);
+    let stream: proc_macro2::TokenStream = match content.parse() {
+        Ok(stream) => stream,
+        Err(error) => {
+            return ParsedFile {
+                parse_error: Some((error.span().start().line as u32, error.to_string())),
+                ..ParsedFile::default()
+            }
+        }
+    };
+    if let Some(line) = depth::too_deep_tokens(&stream) {
         return ParsedFile {
             parse_error: Some((
                 line,
@@ -116,15 +132,47 @@ fn parse_here(text: &str) -> ParsedFile {
             ..ParsedFile::default()
         };
     }
-    let parsed = match syn::parse_file(text) {
-        Ok(file) => functions::collect(&file),
+    match syn::parse2::<syn::File>(stream) {
+        Ok(mut file) => {
+            file.shebang = shebang;
+            functions::collect(&file)
+        }
         Err(error) => ParsedFile {
             parse_error: Some((error.span().start().line as u32, error.to_string())),
             ..ParsedFile::default()
         },
+    }
+}
+
+/// What `syn::parse_file` does before it lexes: drops a byte order mark, and takes a
+/// shebang line off (its line break stays, so line numbers do not move). `#![attr]` is
+/// an inner attribute, not a shebang.
+fn split_shebang(text: &str) -> (&str, Option<String>) {
+    let content = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(rest) = content.strip_prefix("#!") else {
+        return (content, None);
     };
-    proc_macro2::extra::invalidate_current_thread_spans();
-    parsed
+    if skip_blank_and_comments(rest).starts_with('[') {
+        return (content, None);
+    }
+    match content.find('\n') {
+        Some(end) => (&content[end..], Some(content[..end].to_string())),
+        None => ("", Some(content.to_string())),
+    }
+}
+
+/// `text` from its first character that is neither white space nor inside a comment.
+fn skip_blank_and_comments(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("//") {
+            text = rest.find('\n').map_or("", |end| &rest[end..]);
+        } else if let Some(rest) = trimmed.strip_prefix("/*") {
+            text = rest.find("*/").map_or("", |end| &rest[end + 2..]);
+        } else {
+            return trimmed;
+        }
+    }
 }
 
 /// Parses the items of `text` that hold a `touched` line (1-based), with the rest

@@ -215,3 +215,30 @@ fn compact_text_drops_whitespace_references_and_enclosing_parentheses_only() {
     assert_eq!(text("(a) + (b)"), "(a)+(b)");
     assert_eq!(text("&mutable"), "mutable");
 }
+
+/// ponder lexes a text once and hands the tokens to syn, so it does what `syn::parse_file`
+/// does first itself: a byte order mark and a shebang line are not code, `#![…]` is.
+#[test]
+fn byte_order_marks_and_shebangs_parse_as_syn_parse_file_does() {
+    let body = "fn main() {\n    std::fs::read(\"x\").unwrap();\n}\n";
+    for (text, first_line) in [
+        (format!("\u{feff}{body}"), 1),
+        (format!("#!/usr/bin/env run-cargo-script\n{body}"), 2),
+        (format!("#!/usr/bin/env x // a comment\n{body}"), 2),
+        (format!("#![allow(unused)]\n{body}"), 2),
+        (format!("#! /* spaced */ [allow(unused)]\n{body}"), 2),
+        (format!("\u{feff}#!/bin/run\n{body}"), 2),
+    ] {
+        let parsed = parse(&text);
+        assert_eq!(parsed.parse_error, None, "{text:?}");
+        let main = parsed.functions.iter().find(|f| f.name == "main");
+        assert_eq!(main.map(|f| f.start_line), Some(first_line), "{text:?}");
+        assert_eq!(
+            main.map(|f| f.sites.len()),
+            Some(1),
+            "{text:?}: the unwrap is a site"
+        );
+    }
+    // Only a shebang: nothing to parse, and no error.
+    assert_eq!(parse("#!/bin/sh").parse_error, None);
+}
