@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use common::fake_server::{message, FakeServer, Request, Response};
 use common::post::{checkboxes, post_repository as repository, run_without_showing};
-use common::{ponder, CleanCommand, Run};
+use common::{ponder, CleanCommand, Run, TestRepo};
 
 const TOKEN: &str = "glpat-test-token-that-must-never-be-printed";
 const MARKER: &str = "<!-- ponder-report -->";
@@ -403,4 +403,26 @@ fn a_missing_token_is_a_clear_error_before_any_request() {
 /// Runs the job; whatever it does, the token must never be shown.
 fn run(command: CleanCommand) -> Run {
     run_without_showing(command, TOKEN)
+}
+
+#[test]
+fn one_question_is_counted_as_one() {
+    let mut repo = TestRepo::new();
+    repo.write("src/lib.rs", "pub fn noop() {}\n");
+    repo.commit_all("Start the library\n\nA place to begin, so that the next commit has a base.");
+    repo.git(&["checkout", "-q", "-b", "topic"]);
+    repo.write(
+        "src/lib.rs",
+        "pub fn noop() {}\n\npub fn size(path: &str) -> u64 {\n    std::fs::metadata(path).unwrap().len()\n}\n",
+    );
+    repo.commit_all("Add size\n\nThe caller needs the size of a file to size its buffer.");
+    let server = FakeGitLab::start(Mode::Normal, 100);
+    let result = run(job(repo.path(), &server, Some(TOKEN), &["main..topic"]));
+    assert_eq!(result.code, Some(0), "{result:?}");
+    assert!(
+        result
+            .stderr
+            .contains("added a note to the merge request (1 question, 0 answered)"),
+        "{result:?}"
+    );
 }
