@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
-use common::fake_server::{message, FakeServer, Request, Response};
+use common::fake_server::{message, FakeServer, Records, Request, Response};
 use common::post::{checkboxes, post_repository as repository, run_without_showing};
 use common::{git_in, ponder, CleanCommand, Run};
 
@@ -51,6 +51,12 @@ struct FakeGitHub {
     _server: FakeServer,
 }
 
+impl Records for State {
+    fn record(&mut self, request: &Request) {
+        self.requests.push(request.clone());
+    }
+}
+
 impl FakeGitHub {
     fn start(mode: Mode, prefix: &str, page_size: usize) -> FakeGitHub {
         let state = Arc::new(Mutex::new(State {
@@ -62,14 +68,7 @@ impl FakeGitHub {
             requests: Vec::new(),
             next_link: None,
         }));
-        let server = {
-            let state = state.clone();
-            FakeServer::start(move |request, address| {
-                let mut state = state.lock().expect("state");
-                state.requests.push(request.clone());
-                respond(&mut state, request, address)
-            })
-        };
+        let server = FakeServer::with_state(&state, respond);
         FakeGitHub {
             address: server.address.clone(),
             state,

@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use common::fake_server::{message, FakeServer, Request, Response};
+use common::fake_server::{message, FakeServer, Records, Request, Response};
 use common::post::{checkboxes, post_repository as repository, run_without_showing};
 use common::{ponder, CleanCommand, Run, TestRepo};
 
@@ -48,6 +48,12 @@ struct FakeGitLab {
     _server: FakeServer,
 }
 
+impl Records for State {
+    fn record(&mut self, request: &Request) {
+        self.requests.push(request.clone());
+    }
+}
+
 impl FakeGitLab {
     fn start(mode: Mode, page_size: usize) -> FakeGitLab {
         let state = Arc::new(Mutex::new(State {
@@ -58,14 +64,7 @@ impl FakeGitLab {
             requests: Vec::new(),
             next_link: None,
         }));
-        let server = {
-            let state = state.clone();
-            FakeServer::start(move |request, address| {
-                let mut state = state.lock().expect("state");
-                state.requests.push(request.clone());
-                respond(&mut state, request, address)
-            })
-        };
+        let server = FakeServer::with_state(&state, respond);
         FakeGitLab {
             address: server.address.clone(),
             state,

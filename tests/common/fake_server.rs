@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -57,6 +57,26 @@ impl FakeServer {
             stop,
             thread: Some(thread),
         }
+    }
+}
+
+/// A forge's state that keeps every request it was sent.
+pub trait Records {
+    fn record(&mut self, request: &Request);
+}
+
+impl FakeServer {
+    /// Serves `respond` on the shared `state`, which records each request first.
+    pub fn with_state<S: Records + Send + 'static>(
+        state: &Arc<Mutex<S>>,
+        respond: fn(&mut S, &Request, &str) -> Response,
+    ) -> FakeServer {
+        let state = state.clone();
+        FakeServer::start(move |request, address| {
+            let mut state = state.lock().expect("state");
+            state.record(request);
+            respond(&mut state, request, address)
+        })
     }
 }
 
