@@ -26,7 +26,16 @@ impl Unit {
     }
 }
 
-pub fn anchor(commit: &Commit, files: &[FileChange]) -> Vec<(String, CommitAnchor)> {
+/// Where `commit`'s questions about the whole commit are shown, when `pending` (what was
+/// asked about it) holds one: finding the largest hunk reads every added line.
+pub fn anchor(
+    commit: &Commit,
+    files: &[FileChange],
+    pending: &[Pending],
+) -> Vec<(String, CommitAnchor)> {
+    if !pending.iter().any(Pending::is_about_commit) {
+        return Vec::new();
+    }
     anchors::anchor(files)
         .map(|found| (commit.sha.clone(), found))
         .into_iter()

@@ -139,11 +139,11 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
             let no_reach = Reach::none(nowhere);
             let judged = rules.judge(&files, Some(commit), &[Scope::Commit], &no_reach, timings);
             Ok(Unit {
+                anchors: anchor(commit, &files, &judged.pending),
                 pending: judged.pending,
                 notes: summary::commit_limit(&change, commit, &files)
                     .into_iter()
                     .collect(),
-                anchors: anchor(commit, &files),
             })
         },
         |done| {
@@ -236,9 +236,9 @@ pub fn analyze_each_commit(
             let mut notes: Vec<Note> = summary::change_limit(&change.files).into_iter().collect();
             notes.extend(reach::coverage::note(coverage.as_ref(), &change));
             let unit = Unit {
+                anchors: anchor(commit, &change.files, &judged.pending),
                 pending: judged.pending,
                 notes,
-                anchors: anchor(commit, &change.files),
             };
             Ok(assemble(
                 &change,

@@ -21,6 +21,13 @@ pub struct Pending {
     source: Option<Arc<str>>,
 }
 
+impl Pending {
+    /// Whether the prompt is about a whole commit, not a place in a file.
+    pub fn is_about_commit(&self) -> bool {
+        self.prompt.file.is_none() && self.prompt.commit.is_some()
+    }
+}
+
 /// Renders `finding` of rule `rule` and looks up its answer. `files` are those the rule
 /// judged (where the finding's file is found), `commit` the commit it judged, if any.
 pub fn pending(
