@@ -131,6 +131,10 @@ pub enum Error {
     #[diagnostic(transparent)]
     GitHub(Box<crate::github::GitHubError>),
 
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    GitLab(Box<crate::gitlab::GitLabError>),
+
     #[error("there is already a hook at {}", path.display())]
     #[diagnostic(
         code(ponder::hook::exists),

@@ -113,10 +113,40 @@ enum PostTarget {
     /// on its first line. With a read-only token (a fork's pull request) the report goes
     /// to the job summary (GITHUB_STEP_SUMMARY) instead.
     Github(PostGithub),
+    /// Create or update ponder's one note on a GitLab merge request
+    ///
+    /// The note is the markdown report; ponder finds its earlier note by the marker on its
+    /// first line, and keeps the boxes reviewers ticked. The token is a project access
+    /// token (scope `api`) in GITLAB_TOKEN: a job's CI_JOB_TOKEN cannot write notes.
+    Gitlab(PostGitlab),
 }
 
 #[derive(Args)]
-struct PostGithub {
+struct PostGitlab {
+    #[command(flatten)]
+    analysis: PostAnalysis,
+
+    /// The project's id or path [default: $CI_PROJECT_ID]
+    #[arg(long, value_name = "ID")]
+    project: Option<String>,
+
+    /// The merge request's iid [default: $CI_MERGE_REQUEST_IID]
+    #[arg(long, value_name = "IID")]
+    mr: Option<String>,
+
+    /// The environment variable that holds the token
+    #[arg(long, value_name = "NAME", default_value = ponder::gitlab::DEFAULT_TOKEN_ENV)]
+    token_env: String,
+
+    /// The REST API's address, e.g. https://HOST/api/v4 for a self-managed GitLab
+    /// [default: $CI_API_V4_URL, else $CI_SERVER_URL/api/v4, else https://gitlab.com/api/v4]
+    #[arg(long, value_name = "URL")]
+    api_url: Option<String>,
+}
+
+/// What `post github` and `post gitlab` analyse, and how they end.
+#[derive(Args)]
+struct PostAnalysis {
     /// As for `ponder`; in GitHub Actions, none means the pull request's base...HEAD
     range: Option<String>,
 
@@ -131,6 +161,16 @@ struct PostGithub {
     /// A configuration file instead of the repository's .ponder.toml
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
+
+    /// After posting, exit with status 1 while any prompt is unanswered
+    #[arg(long)]
+    require_answers: bool,
+}
+
+#[derive(Args)]
+struct PostGithub {
+    #[command(flatten)]
+    analysis: PostAnalysis,
 
     /// The GitHub repository, OWNER/NAME [default: $GITHUB_REPOSITORY]
     #[arg(long, value_name = "OWNER/NAME")]
@@ -148,10 +188,6 @@ struct PostGithub {
     /// [default: $GITHUB_API_URL, else https://api.github.com]
     #[arg(long, value_name = "URL")]
     api_url: Option<String>,
-
-    /// After posting, exit with status 1 while any prompt is unanswered
-    #[arg(long)]
-    require_answers: bool,
 }
 
 #[derive(Subcommand)]
@@ -242,6 +278,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             return after_output(write_stdout(&explain(found.definition())), false, 0, &[]);
         }
         Some(Command::Post(PostTarget::Github(post))) => return post_github(post),
+        Some(Command::Post(PostTarget::Gitlab(post))) => return post_gitlab(post),
         Some(Command::Hook(HookCommand::Install {
             repo,
             force,
@@ -418,30 +455,13 @@ fn post_github(post: PostGithub) -> Result<ExitCode, Error> {
     // Check the GitHub inputs before the analysis, so a missing token fails fast.
     let target = github::Target::resolve(&options, &github::process_env)
         .map_err(|e| Error::GitHub(Box::new(e)))?;
-    let request = Request {
-        repo: post.repo,
-        range: range_spec(post.commit.as_deref(), post.range.as_deref()),
-        config: post.config,
-        coverage: None,
-    };
-    let report = analyze(&request)?;
-    let markdown = report::markdown::render_with(
-        &report,
-        &report::markdown::MarkdownOptions {
-            link_base: target.blob_link_base(),
-            max_bytes: Some(COMMENT_BUDGET),
-        },
-    );
+    let (report, markdown) = report_to_post(&post.analysis, target.blob_link_base())?;
     // A pull request ponder has nothing to ask about gets no new comment; an old one is
     // still updated, so that it does not keep asking.
     let create = !report.prompts.is_empty();
     let posted =
         github::post(&target, &markdown, create).map_err(|e| Error::GitHub(Box::new(e)))?;
-    let counts = format!(
-        "{} questions, {} answered",
-        report.prompts.len(),
-        report.prompts.len() - report.unanswered()
-    );
+    let counts = posted_counts(&report);
     match posted {
         github::Posted::Created { url } => say!("ponder: commented on the pull request ({counts}): {url}"),
         github::Posted::Updated { url } => say!("ponder: updated its pull request comment ({counts}): {url}"),
@@ -455,7 +475,69 @@ fn post_github(post: PostGithub) -> Result<ExitCode, Error> {
         ),
     }
     Ok(gate(
-        post.require_answers,
+        post.analysis.require_answers,
+        report.unanswered(),
+        &report.unread,
+    ))
+}
+
+/// The report `post` sends: the analysis, and its checklist cut to fit a comment.
+fn report_to_post(
+    analysis: &PostAnalysis,
+    link_base: Option<String>,
+) -> Result<(ponder::Report, String), Error> {
+    let request = Request {
+        repo: analysis.repo.clone(),
+        range: range_spec(analysis.commit.as_deref(), analysis.range.as_deref()),
+        config: analysis.config.clone(),
+        coverage: None,
+    };
+    let report = analyze(&request)?;
+    let markdown = report::markdown::render_with(
+        &report,
+        &report::markdown::MarkdownOptions {
+            link_base,
+            max_bytes: Some(COMMENT_BUDGET),
+        },
+    );
+    Ok((report, markdown))
+}
+
+fn posted_counts(report: &ponder::Report) -> String {
+    let asked = report.prompts.len();
+    let noun = if asked == 1 { "question" } else { "questions" };
+    format!("{asked} {noun}, {} answered", asked - report.unanswered())
+}
+
+fn post_gitlab(post: PostGitlab) -> Result<ExitCode, Error> {
+    use ponder::gitlab;
+    let options = gitlab::PostOptions {
+        project: post.project,
+        merge_request: post.mr,
+        token_env: post.token_env,
+        api_url: post.api_url,
+    };
+    // Check the GitLab inputs before the analysis, so a missing token fails fast.
+    let target = gitlab::Target::resolve(&options, &github::process_env)
+        .map_err(|e| Error::GitLab(Box::new(e)))?;
+    let (report, markdown) = report_to_post(&post.analysis, target.blob_link_base())?;
+    let create = !report.prompts.is_empty();
+    let posted =
+        gitlab::post(&target, &markdown, create).map_err(|e| Error::GitLab(Box::new(e)))?;
+    let counts = posted_counts(&report);
+    match posted {
+        gitlab::Posted::Created { url } => {
+            say!("ponder: added a note to the merge request ({counts}): {url}")
+        }
+        gitlab::Posted::Updated { url } => {
+            say!("ponder: updated its merge request note ({counts}): {url}")
+        }
+        gitlab::Posted::NothingToPost => {
+            say!("ponder: no questions about this change; the merge request gets no note")
+        }
+    }
+    Ok(gate(
+        post.analysis.require_answers,
         report.unanswered(),
         &report.unread,
     ))

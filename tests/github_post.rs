@@ -5,31 +5,18 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
 
-use common::{git_in, ponder, CleanCommand, Run, TestRepo};
-use pulldown_cmark::{Event, Options, Parser};
+use common::fake_server::{message, FakeServer, Records, Request, Response};
+use common::post::{checkboxes, post_repository as repository, run_without_showing};
+use common::{git_in, ponder, CleanCommand, Run};
 
 const TOKEN: &str = "ghs_test-token-that-must-never-be-printed";
 const MARKER: &str = "<!-- ponder-report -->";
 
 // ─── The fake GitHub ────────────────────────────────────────────────────────────────────
-
-#[derive(Debug, Clone)]
-struct Request {
-    method: String,
-    target: String,
-    headers: BTreeMap<String, String>,
-    body: String,
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -61,15 +48,17 @@ struct State {
 struct FakeGitHub {
     address: String,
     state: Arc<Mutex<State>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    _server: FakeServer,
+}
+
+impl Records for State {
+    fn record(&mut self, request: &Request) {
+        self.requests.push(request.clone());
+    }
 }
 
 impl FakeGitHub {
     fn start(mode: Mode, prefix: &str, page_size: usize) -> FakeGitHub {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        listener.set_nonblocking(true).expect("nonblocking");
-        let address = format!("http://{}", listener.local_addr().expect("address"));
         let state = Arc::new(Mutex::new(State {
             mode,
             prefix: prefix.to_string(),
@@ -79,16 +68,11 @@ impl FakeGitHub {
             requests: Vec::new(),
             next_link: None,
         }));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (state, stop, address) = (state.clone(), stop.clone(), address.clone());
-            std::thread::spawn(move || serve(listener, &state, &stop, &address))
-        };
+        let server = FakeServer::with_state(&state, respond);
         FakeGitHub {
-            address,
+            address: server.address.clone(),
             state,
-            stop,
-            thread: Some(thread),
+            _server: server,
         }
     }
 
@@ -132,112 +116,15 @@ impl FakeGitHub {
     }
 }
 
-impl Drop for FakeGitHub {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Serves until told to stop, for at most two minutes and 200 connections, so that a
-/// test that goes wrong cannot leave it running.
-fn serve(listener: TcpListener, state: &Mutex<State>, stop: &AtomicBool, address: &str) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let mut served = 0;
-    while !stop.load(Ordering::SeqCst) && Instant::now() < deadline && served < 200 {
-        match listener.accept() {
-            Ok((stream, _)) => {
-                served += 1;
-                handle(stream, state, address);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            Err(_) => break,
-        }
-    }
-}
-
-fn handle(stream: TcpStream, state: &Mutex<State>, address: &str) {
-    stream.set_nonblocking(false).expect("blocking");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() || line.is_empty() {
-        return;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next().unwrap_or("").to_string();
-    let target = parts.next().unwrap_or("").to_string();
-    let mut headers = BTreeMap::new();
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':') {
-            headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_string());
-        }
-    }
-    let length: usize = headers
-        .get("content-length")
-        .and_then(|l| l.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0u8; length];
-    reader.read_exact(&mut body).expect("body");
-    let request = Request {
-        method,
-        target,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    };
-    let (status, extra, answer) = {
-        let mut state = state.lock().expect("state");
-        state.requests.push(request.clone());
-        respond(&mut state, &request, address)
-    };
-    let mut stream = stream;
-    let reason = match status {
-        200 => "OK",
-        201 => "Created",
-        _ => "Error",
-    };
-    let mut head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-        answer.len()
-    );
-    for (name, value) in extra {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(answer.as_bytes());
-    let _ = stream.flush();
-}
-
-type Response = (u16, Vec<(String, String)>, String);
-
-fn error(status: u16, message: &str) -> Response {
-    (
-        status,
-        Vec::new(),
-        serde_json::json!({ "message": message }).to_string(),
-    )
-}
-
 /// GitHub's answers, for the three endpoints ponder uses.
 fn respond(state: &mut State, request: &Request, address: &str) -> Response {
     if request.headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {TOKEN}"))
         || state.mode == Mode::BadCredentials
     {
-        return error(401, "Bad credentials");
+        return message(401, "Bad credentials");
     }
     match state.mode {
-        Mode::NotFound => return error(404, "Not Found"),
+        Mode::NotFound => return message(404, "Not Found"),
         Mode::RateLimited => {
             return (
                 403,
@@ -257,7 +144,7 @@ fn respond(state: &mut State, request: &Request, address: &str) -> Response {
         .split_once('?')
         .unwrap_or((&request.target, ""));
     let Some(path) = path.strip_prefix(&prefix) else {
-        return error(404, "Not Found");
+        return message(404, "Not Found");
     };
     let writing = request.method != "GET";
     if path == "/elsewhere" {
@@ -274,7 +161,7 @@ fn respond(state: &mut State, request: &Request, address: &str) -> Response {
         return (200, Vec::new(), "{}".to_string());
     }
     if writing && state.mode == Mode::ReadOnly {
-        return error(403, "Resource not accessible by integration");
+        return message(403, "Resource not accessible by integration");
     }
     if writing && state.mode == Mode::Unprocessable {
         return (
@@ -345,10 +232,10 @@ fn respond(state: &mut State, request: &Request, address: &str) -> Response {
                             .to_string(),
                     )
                 }
-                None => error(404, "Not Found"),
+                None => message(404, "Not Found"),
             }
         }
-        _ => error(404, "Not Found"),
+        _ => message(404, "Not Found"),
     }
 }
 
@@ -407,46 +294,6 @@ impl Job {
             .env("GITHUB_API_URL", server.api_url())
             .env("GITHUB_SERVER_URL", &server.address);
     }
-}
-
-/// Runs the step; whatever it does, the token must never be shown.
-fn run(command: CleanCommand) -> Run {
-    let run = command.run();
-    assert!(
-        !run.stderr.contains(TOKEN) && !run.stdout.contains(TOKEN),
-        "the token leaked: {run:?}"
-    );
-    run
-}
-
-/// A repository whose `topic` branch adds an `unwrap` and an untested branch to `main`.
-fn repository() -> TestRepo {
-    let mut repo = TestRepo::new();
-    repo.write(
-        "src/lib.rs",
-        "pub fn read(path: &str) -> String {\n    std::fs::read_to_string(path).unwrap_or_default()\n}\n",
-    );
-    repo.commit_all(
-        "Start the library\n\nThe first function, so that the binary has something to call.",
-    );
-    repo.git(&["checkout", "-q", "-b", "topic"]);
-    repo.write(
-        "src/lib.rs",
-        "pub fn read(path: &str) -> String {\n    std::fs::read_to_string(path).unwrap_or_default()\n}\n\npub fn size(path: &str) -> u64 {\n    let meta = std::fs::metadata(path).unwrap();\n    if meta.is_dir() {\n        return 0;\n    }\n    meta.len()\n}\n",
-    );
-    repo.commit_all(
-        "Add size\n\nThe caller needs the size of a file to size its buffer before reading.",
-    );
-    repo
-}
-
-fn checkboxes(markdown: &str) -> Vec<bool> {
-    Parser::new_ext(markdown, Options::ENABLE_TASKLISTS)
-        .filter_map(|event| match event {
-            Event::TaskListMarker(checked) => Some(checked),
-            _ => None,
-        })
-        .collect()
 }
 
 // ─── Tests ──────────────────────────────────────────────────────────────────────────────
@@ -914,7 +761,7 @@ fn a_reviewers_ticked_box_survives_the_next_push_while_its_question_is_asked() {
     server.edit_comment(|body| {
         body.lines()
             .map(|line| {
-                if line.contains("**untested-branch**") {
+                if line.contains("*untested-branch*") {
                     line.replacen("- [ ] ", "- [x] ", 1)
                 } else {
                     line.to_string()
@@ -934,7 +781,7 @@ fn a_reviewers_ticked_box_survives_the_next_push_while_its_question_is_asked() {
     let body = &server.comments()[0].1;
     let ticked: Vec<&str> = body.lines().filter(|l| l.starts_with("- [x] ")).collect();
     assert_eq!(ticked.len(), 1, "{body}");
-    assert!(ticked[0].contains("**untested-branch**"), "{body}");
+    assert!(ticked[0].contains("*untested-branch*"), "{body}");
     assert_eq!(checkboxes(body), [false, true], "{body}");
 }
 
@@ -1002,4 +849,9 @@ fn past_the_page_limit_ponder_says_so_rather_than_post_a_second_comment() {
         "{:?}",
         server.methods()
     );
+}
+
+/// Runs the job; whatever it does, the token must never be shown.
+fn run(command: CleanCommand) -> Run {
+    run_without_showing(command, TOKEN)
 }

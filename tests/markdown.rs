@@ -70,7 +70,7 @@ fn hostile_repository_text_cannot_break_the_comment() {
             _ => {}
         }
     }
-    html.retain(|h| !ponder::report::markdown::is_item_marker(h));
+    html.retain(|h| !ponder::report::markdown::is_ponder_markup(h));
     assert_eq!(html, vec![format!("{MARKER}\n")], "{markdown}");
     assert_eq!(boxes.len(), prompts.len(), "{markdown}");
     assert_eq!(boxes.iter().filter(|b| **b).count(), 1, "{markdown}");

@@ -469,7 +469,7 @@ const OWN_SOURCES: &[&str] = &[
     include_str!("../src/syntax/focus.rs"),
     include_str!("../src/rules/bulk_insertion.rs"),
     include_str!("../src/git/diff.rs"),
-    include_str!("../src/report/markdown.rs"),
+    include_str!("../src/report/markdown/mod.rs"),
 ];
 
 /// The functions of a parse that contain one of `lines`, as what rules read of them.

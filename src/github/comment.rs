@@ -3,17 +3,17 @@
 //! if not. A token that may not write (a fork's pull request) is not a failure: the report
 //! goes to the job summary instead, and the caller says so.
 //!
-//! HTTP goes through ureq with rustls: blocking (one request at a time is all this
-//! needs), no OpenSSL to find on the runner, and it honours the usual proxy variables.
+//! HTTP goes through the client `post gitlab` shares (`crate::http`); what GitHub's
+//! statuses and messages mean is said here.
 
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::{GitHubError, Target};
+use crate::http::{printable, same_origin, Answer, Method};
 use crate::report::markdown::{keep_ticks, MARKER};
 
 /// What happened to the report.
@@ -98,9 +98,7 @@ fn post_comment(
     }
 }
 
-/// Checks that a write was answered as GitHub answers one: `expected` (201 Created, 200
-/// OK) and the comment itself, with the body that was sent. Anything else (another 2xx, a
-/// proxy's page) means the comment may not be there, and ponder must not say it is.
+/// Checks that a write was answered with the comment as it was sent (`http::written`).
 /// Returns the comment's address on GitHub, if the answer gives one.
 fn written_comment(
     answer: &Answer,
@@ -108,25 +106,12 @@ fn written_comment(
     sent: &str,
     url: &str,
 ) -> Result<Option<String>, GitHubError> {
-    let unexpected = |reason: String| GitHubError::UnexpectedAnswer {
-        url: url.to_string(),
-        reason,
-    };
-    if answer.status != expected {
-        return Err(unexpected(format!(
-            "status {} where GitHub answers {expected}",
-            answer.status
-        )));
-    }
-    let comment: Comment = serde_json::from_str(&answer.body)
-        .map_err(|e| unexpected(format!("not a comment ({e})")))?;
-    let same = |text: &str| text.replace("\r\n", "\n").trim_end().to_string();
-    if comment.body.as_deref().map(same) != Some(same(sent)) {
-        return Err(unexpected(format!(
-            "comment {} does not hold the report that was sent",
-            comment.id
-        )));
-    }
+    crate::http::written(answer, expected, sent, "GitHub").map_err(|reason| {
+        GitHubError::UnexpectedAnswer {
+            url: url.to_string(),
+            reason,
+        }
+    })?;
     Ok(html_url(&answer.body))
 }
 
@@ -160,7 +145,7 @@ fn find_comment(client: &Client, first_page: &str) -> Result<Option<(u64, String
         }) {
             return Ok(Some((found.id, found.body.clone().unwrap_or_default())));
         }
-        if let Some(link) = answer.next_page {
+        if let Some(link) = answer.next_link() {
             // The token goes with every request: only to the API's own origin.
             if !same_origin(&link, &client.api_url) {
                 return Err(GitHubError::UnexpectedAnswer {
@@ -175,30 +160,6 @@ fn find_comment(client: &Client, first_page: &str) -> Result<Option<(u64, String
         }
     }
     Ok(None)
-}
-
-/// Whether `link` is on the same origin (scheme, host, port) as `api_url`, with no user
-/// information (`http://HOST:PORT@other/` names the host `other`).
-fn same_origin(link: &str, api_url: &str) -> bool {
-    let origin = |url: &str| -> Option<(String, String, u16)> {
-        let uri: ureq::http::Uri = url.parse().ok()?;
-        let authority = uri.authority()?;
-        if authority.as_str().contains('@') {
-            return None;
-        }
-        let scheme = uri.scheme_str()?.to_ascii_lowercase();
-        let port = match (authority.port_u16(), scheme.as_str()) {
-            (Some(port), _) => port,
-            (None, "https") => 443,
-            (None, "http") => 80,
-            (None, _) => return None,
-        };
-        Some((scheme, authority.host().to_ascii_lowercase(), port))
-    };
-    match (origin(link), origin(api_url)) {
-        (Some(link), Some(api)) => link == api,
-        _ => false,
-    }
 }
 
 fn html_url(body: &str) -> Option<String> {
@@ -220,40 +181,26 @@ fn append_summary(path: &PathBuf, body: &str) -> Result<(), GitHubError> {
     file.write_all(b"\n").map_err(error)
 }
 
-#[derive(Clone, Copy)]
-enum Method {
-    Get,
-    Post,
-    Patch,
-}
-
-struct Answer {
-    status: u16,
-    body: String,
-    next_page: Option<String>,
-}
-
 struct Client {
-    agent: ureq::Agent,
+    http: crate::http::Client,
     api_url: String,
-    authorization: String,
 }
 
 impl Client {
     fn new(target: &Target) -> Client {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
-            // A redirected POST becomes a GET whose answer would pass for the comment, and
-            // a redirect may lead anywhere: every 3xx is an error.
-            .max_redirects(0)
-            .user_agent(concat!("ponder/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+        let headers = [
+            ("Authorization", format!("Bearer {}", target.token)),
+            ("Accept", "application/vnd.github+json".to_string()),
+            ("X-GitHub-Api-Version", "2022-11-28".to_string()),
+        ];
         Client {
-            agent,
+            http: crate::http::Client::new(
+                headers
+                    .into_iter()
+                    .map(|(name, value)| (name.to_string(), value))
+                    .collect(),
+            ),
             api_url: target.api_url.clone(),
-            authorization: format!("Bearer {}", target.token),
         }
     }
 
@@ -265,62 +212,36 @@ impl Client {
         body: Option<&str>,
         action: &str,
     ) -> Result<Answer, GitHubError> {
-        let unreachable = |e: ureq::Error| GitHubError::Unreachable {
-            url: url.to_string(),
-            reason: e.to_string(),
-        };
-        let response = match method {
-            Method::Get => self.with_headers_get(url).call(),
-            Method::Post => self
-                .with_headers_body(self.agent.post(url))
-                .send(body.unwrap_or("")),
-            Method::Patch => self
-                .with_headers_body(self.agent.patch(url))
-                .send(body.unwrap_or("")),
-        };
-        let mut response = response.map_err(unreachable)?;
-        let status = response.status().as_u16();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let remaining = header("x-ratelimit-remaining");
-        let retry_after = header("retry-after");
-        let reset = header("x-ratelimit-reset");
-        let next_page = header("link").and_then(|link| next_link(&link));
-        let location = header("location");
-        let text = response
-            .body_mut()
-            .with_config()
-            .limit(32 * 1024 * 1024)
-            .read_to_string()
-            .map_err(unreachable)?;
+        let answer =
+            self.http
+                .send(method, url, body)
+                .map_err(|reason| GitHubError::Unreachable {
+                    url: url.to_string(),
+                    reason,
+                })?;
+        let status = answer.status;
         if (200..300).contains(&status) {
-            return Ok(Answer {
-                status,
-                body: text,
-                next_page,
-            });
+            return Ok(answer);
         }
         if (300..400).contains(&status) {
             return Err(GitHubError::Redirected {
                 status,
                 url: url.to_string(),
-                location: location.map(|l| printable(&l)),
+                location: answer.header("location").map(printable),
             });
         }
-        let message = github_message(&text);
+        let remaining = answer.header("x-ratelimit-remaining");
+        let retry_after = answer.header("retry-after");
+        let reset = answer.header("x-ratelimit-reset");
+        let message = github_message(&answer.body);
         let url = url.to_string();
-        let limited = status == 429
-            || (status == 403 && (remaining.as_deref() == Some("0") || retry_after.is_some()));
+        let limited =
+            status == 429 || (status == 403 && (remaining == Some("0") || retry_after.is_some()));
         Err(match status {
             _ if limited => GitHubError::RateLimited {
                 status,
                 url,
-                retry: retry_hint(retry_after.as_deref(), reset.as_deref()),
+                retry: retry_hint(retry_after, reset),
             },
             401 => GitHubError::Unauthorized { url },
             403 => GitHubError::Forbidden {
@@ -335,37 +256,6 @@ impl Client {
             },
         })
     }
-
-    fn with_headers_get(&self, url: &str) -> ureq::RequestBuilder<ureq::typestate::WithoutBody> {
-        self.agent
-            .get(url)
-            .header("Authorization", &self.authorization)
-            .header("Accept", "application/vnd.github+json")
-            .header("X-GitHub-Api-Version", "2022-11-28")
-    }
-
-    fn with_headers_body(
-        &self,
-        request: ureq::RequestBuilder<ureq::typestate::WithBody>,
-    ) -> ureq::RequestBuilder<ureq::typestate::WithBody> {
-        request
-            .header("Authorization", &self.authorization)
-            .header("Accept", "application/vnd.github+json")
-            .header("X-GitHub-Api-Version", "2022-11-28")
-            .header("Content-Type", "application/json")
-    }
-}
-
-/// The `rel="next"` target of a `Link` header.
-fn next_link(header: &str) -> Option<String> {
-    header.split(',').find_map(|part| {
-        let (target, params) = part.split_once(';')?;
-        let is_next = params
-            .split(';')
-            .any(|p| p.trim().replace(' ', "") == "rel=\"next\"");
-        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
-        is_next.then(|| target.to_string())
-    })
 }
 
 /// GitHub's `message` (and the first error's detail), cleaned of control characters and
@@ -393,16 +283,6 @@ fn github_message(body: &str) -> String {
     }
 }
 
-/// Text from the server, fit to quote in a message: control characters blanked, at most
-/// 300 characters.
-fn printable(text: &str) -> String {
-    let cleaned: String = crate::report::neutral::one_line(text)
-        .chars()
-        .take(300)
-        .collect();
-    cleaned.trim().to_string()
-}
-
 fn retry_hint(retry_after: Option<&str>, reset: Option<&str>) -> Option<String> {
     if let Some(seconds) = retry_after.and_then(|s| s.trim().parse::<u64>().ok()) {
         return Some(format!("GitHub asks to wait {seconds} seconds"));
@@ -420,18 +300,7 @@ fn retry_hint(retry_after: Option<&str>, reset: Option<&str>) -> Option<String> 
 
 #[cfg(test)]
 mod tests {
-    use super::{github_message, next_link};
-
-    #[test]
-    fn next_link_is_found_among_the_others() {
-        let header = r#"<https://api.github.com/repositories/1/issues/2/comments?page=1>; rel="prev", <https://api.github.com/repositories/1/issues/2/comments?page=3>; rel="next", <https://api.github.com/repositories/1/issues/2/comments?page=9>; rel="last""#;
-        assert_eq!(
-            next_link(header).as_deref(),
-            Some("https://api.github.com/repositories/1/issues/2/comments?page=3")
-        );
-        assert_eq!(next_link(r#"<https://x/a?page=1>; rel="first""#), None);
-        assert_eq!(next_link("garbage"), None);
-    }
+    use super::github_message;
 
     #[test]
     fn messages_are_github_words_cut_short_and_clean() {

@@ -44,7 +44,7 @@ impl Rule for UnhandledFailure {
             ("questions.index", QUESTION_VARIABLES),
             ("questions.discarded", QUESTION_VARIABLES),
             ("questions.unparsed", &["file", "code", "location"]),
-            ("evidence.also", &["code", "location"]),
+            ("evidence.also", &["code", "line"]),
             ("evidence.in_place", &["function"]),
             ("evidence.unchecked", &["function", "subject"]),
         ]
@@ -156,7 +156,7 @@ fn prompt(
         finding.evidence.push(
             Message::new("also")
                 .with("code", site.code.clone())
-                .with("location", location(&file.path, site.line)),
+                .with("line", site.line.to_string()),
         );
     }
     if matches!(asked.failure, Failure::Unwrap(_) | Failure::Expect(_)) {

@@ -34,10 +34,11 @@ impl Rule for UntestedBranch {
             ("questions.condition", QUESTION_VARIABLES),
             ("questions.match_arm", QUESTION_VARIABLES),
             ("questions.early_exit", QUESTION_VARIABLES),
-            ("evidence.branches", &["count", "function", "lines"]),
+            ("evidence.branches", &["count", "lines"]),
             ("evidence.no_tests", &[]),
-            ("evidence.tests_elsewhere", &["tests", "names"]),
-            ("evidence.not_reached", &["tests", "function", "depth"]),
+            ("evidence.tests_changed", &["count", "tests"]),
+            ("evidence.tests_elsewhere", &["names"]),
+            ("evidence.not_reached", &["depth"]),
             ("evidence.not_covered", &["line", "coverage"]),
             ("evidence.covered_elsewhere_only", &["path", "function"]),
         ]
@@ -114,7 +115,12 @@ impl Rule for UntestedBranch {
                         })
                         .as_ref();
                     let (verdict, path) = judge(reach, &tests, function, file, &names);
-                    let listed = test_list(&tests);
+                    let tests_changed = || {
+                        let (count, listed) = test_list(&tests);
+                        Message::new("tests_changed")
+                            .with("count", count.to_string())
+                            .with("tests", listed)
+                    };
                     match (verdict, evidence.is_empty()) {
                         (Tested::Yes, true) => continue,
                         (Tested::Yes, false) => {
@@ -126,17 +132,19 @@ impl Rule for UntestedBranch {
                                 );
                             }
                         }
-                        (Tested::NotReached, _) => evidence.push(
-                            Message::new("not_reached")
-                                .with("tests", listed)
-                                .with("function", name.clone())
-                                .with("depth", max_depth.to_string()),
-                        ),
-                        (Tested::NotNamed, _) => evidence.push(
-                            Message::new("tests_elsewhere")
-                                .with("tests", listed)
-                                .with("names", or_list(&names.all())),
-                        ),
+                        (Tested::NotReached, _) => {
+                            evidence.push(tests_changed());
+                            evidence.push(
+                                Message::new("not_reached").with("depth", max_depth.to_string()),
+                            );
+                        }
+                        (Tested::NotNamed, _) => {
+                            evidence.push(tests_changed());
+                            evidence.push(
+                                Message::new("tests_elsewhere")
+                                    .with("names", or_list(&names.all())),
+                            );
+                        }
                     }
                 } else if evidence.is_empty() {
                     evidence.push(Message::new("no_tests"));
@@ -161,7 +169,6 @@ impl Rule for UntestedBranch {
                     finding.evidence.push(
                         Message::new("branches")
                             .with("count", lines.len().to_string())
-                            .with("function", name)
                             .with("lines", listed.join(", ")),
                     );
                 }
@@ -173,16 +180,20 @@ impl Rule for UntestedBranch {
     }
 }
 
-/// The changed tests, for the evidence: at most five, each once.
-fn test_list(tests: &[tested::ChangedTest]) -> String {
+/// How many tests changed, each name once, and at most five of them for the evidence.
+fn test_list(tests: &[tested::ChangedTest]) -> (usize, String) {
+    let distinct: BTreeSet<&str> = tests.iter().map(|t| t.named.name.as_str()).collect();
     let mut seen = BTreeSet::new();
-    let names: Vec<String> = tests
+    let mut names: Vec<String> = tests
         .iter()
         .filter(|t| seen.insert(t.named.name.as_str()))
         .take(5)
         .map(|t| format!("`{}`", t.named.name))
         .collect();
-    names.join(", ")
+    if distinct.len() > names.len() {
+        names.push("…".to_string());
+    }
+    (distinct.len(), names.join(", "))
 }
 
 fn question_key(branch: Branch) -> &'static str {

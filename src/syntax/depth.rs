@@ -288,7 +288,7 @@ mod tests {
             include_str!("sites.rs"),
             include_str!("focus.rs"),
             include_str!("../rules/bulk_insertion.rs"),
-            include_str!("../report/markdown.rs"),
+            include_str!("../report/markdown/mod.rs"),
         ] {
             assert_eq!(too_deep(text), None);
         }

@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod fake_server;
+pub mod post;
 #[cfg(target_os = "linux")]
 pub mod pty;
 mod report;

@@ -99,10 +99,10 @@ fn assert_only_ponder_markup(markdown: &str, events: &[Event<'_>]) {
         .collect();
     let html: Vec<String> = html
         .into_iter()
-        .filter(|h| !super::is_item_marker(h))
+        .filter(|h| !super::is_ponder_markup(h))
         .collect();
     assert_eq!(html, vec![format!("{MARKER}\n")], "{markdown}");
-    for event in events {
+    for (index, event) in events.iter().enumerate() {
         let forbidden = matches!(
             event,
             Event::Start(
@@ -116,9 +116,16 @@ fn assert_only_ponder_markup(markdown: &str, events: &[Event<'_>]) {
                 | Event::DisplayMath(_)
                 | Event::FootnoteReference(_)
         );
-        let marker_block = matches!(event, Event::Start(Tag::HtmlBlock));
+        // An HTML block is ponder's own: the report's marker or an item's `<details>`.
+        let own_block = matches!(event, Event::Start(Tag::HtmlBlock))
+            && match events.get(index + 1) {
+                Some(Event::Html(html)) => {
+                    super::is_ponder_markup(html) || (index == 0 && html.trim() == MARKER)
+                }
+                _ => false,
+            };
         assert!(
-            !forbidden || (marker_block && markdown.starts_with(MARKER)),
+            !forbidden || own_block,
             "unexpected {event:?} in\n{markdown}"
         );
     }
@@ -149,6 +156,7 @@ fn open_and_answered_questions_are_checkboxes_grouped_by_file_then_commit() {
     );
     answered.answer = Some("the file is checked by the caller".to_string());
     answered.function = Some("load".to_string());
+    answered.evidence = vec!["also `read().unwrap()` at src/lib.rs:13".to_string()];
     let mut ranged = prompt(
         "untested-branch",
         Some("src/lib.rs"),
@@ -177,13 +185,38 @@ fn open_and_answered_questions_are_checkboxes_grouped_by_file_then_commit() {
     );
     assert!(text.contains("1a2b3c4d5e..5d6e7f8091"), "{text}");
     assert!(text.contains("1 commit"), "{text}");
-    assert!(text.contains("src/lib.rs#L12"), "{text}");
-    assert!(text.contains("src/lib.rs#L30-L41"), "{text}");
+    assert!(
+        text.contains("What then? — L12 · unhandled-failure"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pick gains a branch. — L30-L41 · untested-branch"),
+        "{text}"
+    );
     assert!(
         text.contains("Answered: the file is checked by the caller"),
         "{text}"
     );
     assert!(text.contains("No test names pick."), "{text}");
+    // An answered item's evidence folds under its answer, inside the same item.
+    let answer_at = markdown.find("**Answered:**");
+    let evidence_at = markdown.find("  - also `read().unwrap()` at src/lib.rs:13");
+    assert!(
+        matches!((answer_at, evidence_at), (Some(a), Some(e)) if a < e),
+        "{markdown}"
+    );
+    // Each `<details>` sits inside its question's item, not after the list.
+    let mut depth = 0;
+    let mut details_depths = Vec::new();
+    for event in &events {
+        match event {
+            Event::Start(Tag::Item) => depth += 1,
+            Event::End(TagEnd::Item) => depth -= 1,
+            Event::Html(html) if html.contains("<details>") => details_depths.push(depth),
+            _ => {}
+        }
+    }
+    assert_eq!(details_depths, [1, 1], "{markdown}");
     // The code a question quotes stays code.
     assert!(
         events.contains(&Event::Code("read().unwrap()".into())),
@@ -310,66 +343,6 @@ fn hostile_repository_text_stays_literal_text() {
 }
 
 #[test]
-fn a_capped_report_keeps_whole_open_items_first_and_counts_the_rest() {
-    let mut prompts = Vec::new();
-    for index in 0..200u32 {
-        let mut p = prompt(
-            "untested-branch",
-            Some("src/lib.rs"),
-            Some(index + 1),
-            &format!(
-                "`f{index}` gains a branch; which input takes it? {}",
-                "x".repeat(200)
-            ),
-        );
-        if index % 2 == 0 {
-            p.answer = Some("covered by the integration suite".to_string());
-        }
-        prompts.push(p);
-    }
-    let report = report(prompts, "Add branches");
-    let full = render(&report);
-    assert!(full.len() > 20_000);
-    let capped = render_with(
-        &report,
-        &MarkdownOptions {
-            link_base: None,
-            max_bytes: Some(10_000),
-        },
-    );
-    assert!(capped.len() <= 10_000, "{} bytes", capped.len());
-    let events = events(&capped);
-    assert_only_ponder_markup(&capped, &events);
-    let boxes = checkboxes(&events);
-    assert!(boxes.len() > 10, "{capped}");
-    assert!(
-        boxes.iter().all(|checked| !checked),
-        "open questions come first: {boxes:?}"
-    );
-    let shown = boxes.len();
-    let text = visible(&events);
-    assert!(
-        text.contains(&format!(
-            "…and {} more questions not shown here ({} open, 100 answered)",
-            200 - shown,
-            100 - shown
-        )),
-        "{text}"
-    );
-    // Items are whole: every shown one ends with its full question.
-    assert_eq!(capped.matches(&"x".repeat(200)).count(), shown);
-
-    let roomy = render_with(
-        &report,
-        &MarkdownOptions {
-            link_base: None,
-            max_bytes: Some(full.len() + 1_000),
-        },
-    );
-    assert_eq!(roomy, full);
-}
-
-#[test]
 fn no_questions_still_has_the_marker_and_the_range() {
     let markdown = render(&report(Vec::new(), "Explain the cache"));
     let events = events(&markdown);
@@ -456,112 +429,5 @@ fn stale_answers_are_listed_with_their_place_and_reason() {
     );
 }
 
-#[test]
-fn thousands_of_unread_files_still_fit_a_capped_comment() {
-    let mut many = report(
-        vec![prompt(
-            "unhandled-failure",
-            Some("src/lib.rs"),
-            Some(3),
-            "What then?",
-        )],
-        "Vendor assets",
-    );
-    many.files = (0..5000)
-        .map(|index| FileSummary {
-            path: format!("assets/image-{index}.png"),
-            parsed: false,
-            note: Some("skipped: binary file".to_string()),
-        })
-        .collect();
-    let capped = render_with(
-        &many,
-        &MarkdownOptions {
-            link_base: None,
-            max_bytes: Some(10_000),
-        },
-    );
-    assert!(capped.len() <= 10_000, "{} bytes", capped.len());
-    let events = events(&capped);
-    assert_eq!(checkboxes(&events), vec![false], "{capped}");
-    let text = visible(&events);
-    assert!(text.contains("assets/image-19.png"), "{text}");
-    assert!(!text.contains("assets/image-20.png"), "{text}");
-    assert!(text.contains("and 4980 more"), "{text}");
-    // The unread images are listed, not counted as changed Rust files.
-    assert!(text.contains("1 commit · 0 changed Rust files"), "{text}");
-}
-
-#[test]
-fn a_header_longer_than_the_budget_is_cut_at_a_line() {
-    let mut long = report(
-        vec![prompt(
-            "unhandled-failure",
-            Some("src/lib.rs"),
-            Some(3),
-            "What then?",
-        )],
-        "Long paths",
-    );
-    long.files = (0..20)
-        .map(|index| FileSummary {
-            path: format!("{}/{index}.bin", "very-long-directory-name".repeat(40)),
-            parsed: false,
-            note: Some("skipped: binary file".to_string()),
-        })
-        .collect();
-    let capped = render_with(
-        &long,
-        &MarkdownOptions {
-            link_base: None,
-            max_bytes: Some(4_000),
-        },
-    );
-    assert!(capped.len() <= 4_000, "{} bytes", capped.len());
-    assert!(capped.starts_with(MARKER), "{capped}");
-    assert!(
-        capped.ends_with("(cut here: the report is longer than the space it was given)\n"),
-        "{capped}"
-    );
-    let events = events(&capped);
-    assert_only_ponder_markup(&capped, &events);
-}
-
-#[test]
-fn ticks_carry_over_by_fingerprint_and_only_on_ponders_own_item_lines() {
-    let old = "- [x] a <!-- ponder:item 00000000000000aa -->\n\
-               - [ ] b <!-- ponder:item 00000000000000bb -->\n\
-               - [x] quoted text <!-- ponder:item 00000000000000cc --> more\n";
-    let new = "- [ ] b <!-- ponder:item 00000000000000bb -->\n\
-               - [ ] a moved <!-- ponder:item 00000000000000aa -->\n\
-               - [ ] c <!-- ponder:item 00000000000000cc -->\n\
-               - [ ] gone <!-- ponder:item 00000000000000dd -->\n";
-    assert_eq!(
-        super::keep_ticks(old, new),
-        "- [ ] b <!-- ponder:item 00000000000000bb -->\n\
-         - [x] a moved <!-- ponder:item 00000000000000aa -->\n\
-         - [ ] c <!-- ponder:item 00000000000000cc -->\n\
-         - [ ] gone <!-- ponder:item 00000000000000dd -->\n"
-    );
-}
-
-#[test]
-fn every_item_carries_its_fingerprint_in_a_hidden_marker() {
-    let markdown = render(&report(
-        vec![prompt(
-            "unhandled-failure",
-            Some("src/lib.rs"),
-            Some(3),
-            "Why?",
-        )],
-        "Add it",
-    ));
-    let item = markdown
-        .lines()
-        .find(|l| l.starts_with("- [ ] "))
-        .expect("an item");
-    assert!(
-        item.ends_with("<!-- ponder:item 0123456789abcdef -->"),
-        "{item}"
-    );
-}
+mod budget;
+mod items;
