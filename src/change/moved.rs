@@ -12,7 +12,9 @@
 //! removed line standing for one added line. Blank lines are neither old nor new.
 //!
 //! A comma right before a closing bracket is no token: rustfmt adds one when it splits a
-//! list over lines and drops it when it joins one.
+//! list over lines and drops it when it joins one. Nor is a semicolon: it ends a statement
+//! without doing anything, so a chain cut into `let x = …;` and a use of `x` keeps the
+//! calls it had (the `let x`, and what comes after it, are new).
 //!
 //! A run must hold a few words other than keywords (`MIN_DISTINCT_WORDS`): a run of
 //! braces, `else` and `return None` is in every file and moved from none.
@@ -175,22 +177,30 @@ impl MovedCode {
             .is_some_and(|lines| lines.contains(&line))
     }
 
-    /// Whether `code`, a piece of `path`'s new version, is old code token for token: each of
-    /// its runs was removed somewhere. A line can be old while an expression that starts
-    /// on it is not: `if !ignored` moved as it was, with a new `|| skipped` on the next
-    /// line. Code shorter than a run is judged by its line alone.
-    pub fn is_old_code(&self, path: &str, line: u32, code: &str) -> bool {
-        if !self.is_old(path, line) {
+    /// Whether `code`, a piece of `file`'s new version that starts on added line `line`, is
+    /// old code token for token: each of its runs was removed somewhere, or the whole of it
+    /// stood in the file's old version (a chain whose middle lines the change kept). A line
+    /// can be old while an expression that starts on it is not: `if !ignored` moved as it
+    /// was, with a new `|| skipped` on the next line. Code shorter than a run is judged by
+    /// its line alone.
+    pub fn is_old_code(&self, file: &FileChange, line: u32, code: &str) -> bool {
+        if !self.is_old(&file.path, line) {
             return false;
         }
-        let tokens = tokens(code);
+        let tokens = significant_tokens(code);
         if tokens.len() < RUN {
             return true;
         }
-        let own = self.file_runs.get(path);
-        tokens.windows(RUN).map(hash_run).all(|hash| {
+        let own = self.file_runs.get(file.path.as_str());
+        let removed = tokens.windows(RUN).map(hash_run).all(|hash| {
             self.global_runs.contains(&hash) || own.is_some_and(|runs| runs.contains(&hash))
-        })
+        });
+        removed
+            || file.old.as_ref().is_some_and(|old| {
+                significant_tokens(&old.content)
+                    .windows(tokens.len())
+                    .any(|window| window == tokens.as_slice())
+            })
     }
 
     /// How many of `path`'s added lines are old code.
@@ -271,6 +281,18 @@ fn tokens(text: &str) -> Vec<u64> {
     tokens
 }
 
+/// The tokens of `text` as the index reads code: no semicolons, no trailing commas.
+fn significant_tokens(text: &str) -> Vec<u64> {
+    let line = Line {
+        number: 0,
+        collapsed: String::new(),
+        tokens: tokens(text),
+    };
+    significant(std::slice::from_ref(&line))
+        .map(|(_, token)| token)
+        .collect()
+}
+
 /// `text` with its runs of white space collapsed to one space and none at either end.
 fn collapse(text: &str) -> String {
     let mut collapsed = String::with_capacity(text.len());
@@ -283,12 +305,13 @@ fn collapse(text: &str) -> String {
     collapsed
 }
 
-/// The tokens of `lines` in order, each with the index of its line, trailing commas
-/// (before a closing bracket, on the same line or the next) left out.
+/// The tokens of `lines` in order, each with the index of its line, semicolons and
+/// trailing commas (before a closing bracket, on the same line or the next) left out.
 fn significant<L: std::borrow::Borrow<Line>>(
     lines: &[L],
 ) -> impl Iterator<Item = (usize, u64)> + '_ {
     let comma = hash_str(",") & !1;
+    let semicolon = hash_str(";") & !1;
     let closers = [")", "]", "}"].map(|c| hash_str(c) & !1);
     let all: Vec<(usize, u64)> = lines
         .iter()
@@ -299,10 +322,11 @@ fn significant<L: std::borrow::Borrow<Line>>(
         .iter()
         .enumerate()
         .map(|(at, (_, token))| {
-            *token != comma
-                || !all
-                    .get(at + 1)
-                    .is_some_and(|(_, next)| closers.contains(next))
+            *token != semicolon
+                && (*token != comma
+                    || !all
+                        .get(at + 1)
+                        .is_some_and(|(_, next)| closers.contains(next)))
         })
         .collect();
     all.into_iter()

@@ -31,8 +31,12 @@ pub struct ChangedFunction<'a> {
 /// removed from the same file (the line around it was edited).
 pub fn had_before(moved: &MovedCode, file: &FileChange, site: &Site) -> bool {
     let code = site.code.split(" (when ").next().unwrap_or("");
-    let whole = code.strip_suffix("...").unwrap_or(code);
-    if moved.is_old_code(&file.path, site.line, whole) {
+    // Code cut to a readable length may end inside a word: judge the words before it.
+    let whole = match code.strip_suffix("...") {
+        Some(cut) => cut.trim_end_matches(|c: char| c.is_alphanumeric() || c == '_'),
+        None => code,
+    };
+    if moved.is_old_code(file, site.line, whole) {
         return true;
     }
     if matches!(site.kind, SiteKind::Branch(_)) && rewrites_branch(file, site.line) {

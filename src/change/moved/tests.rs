@@ -246,10 +246,46 @@ fn a_moved_line_whose_expression_gains_a_clause_is_not_old_code() {
     );
     let index = MovedCode::of(std::slice::from_ref(&file));
     assert!(index.is_old("src/dir.rs", 2), "the line itself came back");
-    assert!(index.is_old_code("src/dir.rs", 2, "!self.inner.opts.ignore"));
+    assert!(index.is_old_code(&file, 2, "!self.inner.opts.ignore"));
     assert!(!index.is_old_code(
-        "src/dir.rs",
+        &file,
         2,
         "!self.inner.opts.ignore || !self.inner.found.has_ignore_file"
     ));
+}
+
+#[test]
+fn a_chain_split_into_a_let_statement_keeps_its_calls_old() {
+    // The runtime's builder chain is cut after `expect` and bound to a name: the `expect`
+    // line only gains a `;`, which ends a statement and is no code of its own.
+    let file = changed(
+        "src/main.rs",
+        "fn main() {\n    let code = Builder::new_multi_thread()\n        .enable_all()\n        .build()\n        .expect(\"Failed building the Runtime\")\n        .block_on(run());\n}\n",
+        "fn main() {\n    let runtime = Builder::new_multi_thread()\n        .enable_all()\n        .build()\n        .expect(\"Failed building the Runtime\");\n    let code = runtime.block_on(run());\n    runtime.shutdown_background();\n}\n",
+    );
+    let index = MovedCode::of(std::slice::from_ref(&file));
+    assert!(index.is_old_code(
+        &file,
+        5,
+        "Builder::new_multi_thread().enable_all().build().expect(\"Failed building the Runtime\")"
+    ));
+    let old = old_lines(&index, &file);
+    assert!(
+        !old.contains(&7),
+        "the new shutdown call is new code: {old:?}"
+    );
+}
+
+#[test]
+fn a_changed_operator_is_new_code_however_small() {
+    let file = changed(
+        "src/lib.rs",
+        "fn last(items: &[Item], offset: usize) -> &Item {\n    &items[items.len() - offset]\n}\n",
+        "fn last(items: &[Item], offset: usize) -> &Item {\n    &items[items.len() + offset]\n}\n",
+    );
+    let index = MovedCode::of(std::slice::from_ref(&file));
+    assert!(
+        !index.is_old("src/lib.rs", 2),
+        "`-` became `+`: the index is new code"
+    );
 }
