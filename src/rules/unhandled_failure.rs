@@ -6,8 +6,9 @@
 //! never a failure site in the first place.
 //!
 //! One prompt per operation, with the question of its failure mode (I/O, parsing,
-//! conversion, environment, lookup, index, panic, discarded); a run of operations of one
-//! mode on one receiver (the seven column reads of one row) shares a prompt, and so do the
+//! conversion, environment, lookup, index, panic, discarded); the operations of one mode
+//! on one receiver in a function (the seven column reads of one row, even with a type
+//! check between each) share a prompt, and so do the
 //! links of one chain (`a.unwrap().get(1).unwrap()`). A file that does not parse is checked
 //! line by line for the obvious sites.
 
@@ -95,8 +96,8 @@ fn is_build_script(path: &str) -> bool {
     path == "build.rs" || path.ends_with("/build.rs")
 }
 
-/// Failure sites that share one prompt: one, or a run of them (nothing else asked in
-/// between) of one mode on one receiver, or the links of one chained expression.
+/// Failure sites that share one prompt: one, or all of one mode on one receiver in the
+/// function (whatever is asked between them), or the links of one chained expression.
 struct Asked<'a> {
     failure: Failure,
     receiver: Option<String>,
@@ -114,18 +115,24 @@ fn asked_operations<'a>(sites: &[&'a Site], build_script: bool, idioms: &Idioms)
         let Judgment::Asked { subject } = judge(failure, operand, build_script, idioms) else {
             continue;
         };
-        if let Some(last) = asked.last_mut() {
-            // `captures.unwrap().get(1).unwrap()` is one expression: one question.
-            let same_expression = last.sites.iter().any(|previous| {
+        // `captures.unwrap().get(1).unwrap()` is one expression: one question.
+        if let Some(last) = asked.last_mut().filter(|last| {
+            last.sites.iter().any(|previous| {
                 previous.code.contains(&site.code) || site.code.contains(&previous.code)
-            });
-            let same_receiver = question_key(last.failure) == question_key(failure)
-                && last.receiver.is_some()
-                && last.receiver == operand.receiver;
-            if same_expression || same_receiver {
-                last.sites.push(site);
-                continue;
-            }
+            })
+        }) {
+            last.sites.push(site);
+            continue;
+        }
+        // The columns of one row, read one by one with other questions between them, are
+        // one question about that row.
+        if let Some(earlier) = asked.iter_mut().find(|earlier| {
+            question_key(earlier.failure) == question_key(failure)
+                && earlier.receiver.is_some()
+                && earlier.receiver == operand.receiver
+        }) {
+            earlier.sites.push(site);
+            continue;
         }
         asked.push(Asked {
             failure,
