@@ -57,8 +57,8 @@ impl Rule for BulkInsertion {
         Scope::Commit
     }
 
-    /// Asking takes at least `min(min_hunk_lines, min_added_lines / 2)` written added
-    /// lines in production files, and every path to it counts lines a hunk added: with
+    /// Asking takes at least the smallest hunk gate or half the smallest line gate in
+    /// written added lines in production files, and every path to it counts lines a hunk added: with
     /// fewer added lines in Rust files outside test paths, the texts cannot change that.
     fn needs_texts(
         &self,
@@ -68,7 +68,9 @@ impl Rule for BulkInsertion {
     ) -> bool {
         let fewest = settings
             .count("min_hunk_lines")
-            .min(settings.count("min_added_lines") / 2);
+            .min(settings.count("signal_hunk_lines"))
+            .min(settings.count("min_added_lines") / 2)
+            .min(settings.count("signal_added_lines") / 2);
         let added: usize = files
             .iter()
             .filter(|file| is_production_rust(file, None))
@@ -91,20 +93,17 @@ impl Rule for BulkInsertion {
         moved: &MovedCode,
         settings: &RuleSettings,
     ) -> Vec<Text> {
-        let min_added = settings.count("min_added_lines");
-        let min_hunk = settings.count("min_hunk_lines");
-        let min_functions = settings.count("min_new_functions");
-        let max_ratio = settings.number("max_deletion_ratio");
+        let gates = Gates::of(settings);
         let bound = count(files, moved, |_| None);
         let exact = !bound.production.iter().any(|file| may_be_test_file(file));
-        let lines_ask = if exact {
-            (bound.added >= min_added && bound.ratio() <= max_ratio)
-                || bound.largest_hunk_in_set >= min_hunk
-        } else {
-            bound.added >= min_added || bound.largest_hunk_in_set >= min_hunk
-        };
-        let functions_may_ask = bound.added >= min_added / 2
-            && possible_new_functions(&bound.production) >= min_functions;
+        let lines_ask = gates.iter().any(|gate| {
+            (bound.added >= gate.added && (!exact || bound.ratio() <= gates.max_ratio))
+                || bound.largest_hunk_in_set >= gate.hunk
+        });
+        let functions_may_ask = gates.iter().any(|gate| {
+            bound.added >= gate.added / 2
+                && possible_new_functions(&bound.production) >= gate.functions
+        });
         if !(lines_ask || functions_may_ask) {
             return Vec::new();
         }
@@ -159,12 +158,18 @@ fn check_set(context: &Context<'_>) -> Option<Finding> {
         .collect();
     let new_functions = new_functions(&parsed);
 
-    let min_added = settings.count("min_added_lines");
+    let gates = Gates::of(settings);
     let ratio = counts_ratio(added, removed);
-    let asks = (added >= min_added && ratio <= settings.number("max_deletion_ratio"))
-        || largest_hunk_in_set >= settings.count("min_hunk_lines")
-        || (new_functions.len() >= settings.count("min_new_functions") && added >= min_added / 2);
-    if !asks || added == 0 {
+    let passes = |gate: &Gate| {
+        (added >= gate.added && ratio <= gates.max_ratio)
+            || largest_hunk_in_set >= gate.hunk
+            || (new_functions.len() >= gate.functions && added >= gate.added / 2)
+    };
+    if added == 0 || !gates.iter().any(passes) {
+        return None;
+    }
+    let evidence = signals(files, &parsed, &new_functions, moved, &parsed_of);
+    if !passes(&gates.large) && signal_weight(&evidence, settings) < gates.min_signal_weight {
         return None;
     }
 
@@ -190,8 +195,74 @@ fn check_set(context: &Context<'_>) -> Option<Finding> {
     let mut finding = Finding::at_line(question, &largest_file.path, largest_hunk.new_start);
     finding.end_line = Some(largest_hunk.new_start + largest_hunk.new_lines.saturating_sub(1));
     finding.commit = commit.map(|c| c.sha.clone());
-    finding.evidence = signals(files, &parsed, &new_functions, moved, &parsed_of);
+    finding.evidence = evidence;
     Some(finding)
+}
+
+/// A size at which a set asks: added lines (with few deletions), one hunk's lines, or new
+/// functions (with half the added lines).
+struct Gate {
+    added: usize,
+    hunk: usize,
+    functions: usize,
+}
+
+/// The two gates: `large` asks on size alone, `with_signals` only with signals of code
+/// accepted unread that weigh at least `min_signal_weight`.
+struct Gates {
+    large: Gate,
+    with_signals: Gate,
+    max_ratio: f64,
+    min_signal_weight: usize,
+}
+
+impl Gates {
+    fn of(settings: &RuleSettings) -> Gates {
+        Gates {
+            large: Gate {
+                added: settings.count("min_added_lines"),
+                hunk: settings.count("min_hunk_lines"),
+                functions: settings.count("min_new_functions"),
+            },
+            with_signals: Gate {
+                added: settings.count("signal_added_lines"),
+                hunk: settings.count("signal_hunk_lines"),
+                functions: settings.count("signal_new_functions"),
+            },
+            max_ratio: settings.number("max_deletion_ratio"),
+            min_signal_weight: settings.count("min_signal_weight"),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Gate> {
+        [&self.large, &self.with_signals].into_iter()
+    }
+}
+
+/// What the signals in `evidence` weigh together: a narrating comment or a restating doc
+/// counts from `min_repeated_signal` of them, near-identical functions and no tests once.
+fn signal_weight(evidence: &[Message], settings: &RuleSettings) -> usize {
+    let repeated = settings.count("min_repeated_signal");
+    let count = |message: &Message| {
+        message
+            .variables
+            .iter()
+            .find(|(name, _)| *name == "count")
+            .and_then(|(_, value)| value.parse::<usize>().ok())
+            .unwrap_or(0)
+    };
+    evidence
+        .iter()
+        .map(|message| match message.key {
+            "narrating" if count(message) >= repeated => settings.count("weight_narrating"),
+            "restating_docs" if count(message) >= repeated => {
+                settings.count("weight_restating_docs")
+            }
+            "near_identical" => settings.count("weight_near_identical"),
+            "no_tests" => settings.count("weight_no_tests"),
+            _ => 0,
+        })
+        .sum()
 }
 
 /// What a set of files adds, as the rule counts it: written (non-blank) lines of the
@@ -313,7 +384,7 @@ fn count<'a, 'p>(
         let mut written_lines = Vec::new();
         let numbers = file.added_lines.iter().copied();
         for (number, line) in numbers.zip(file.added_texts()) {
-            if line.trim().is_empty() || in_test(number) {
+            if !is_code(line) || in_test(number) {
                 continue;
             }
             written_lines.push(number);
@@ -351,6 +422,13 @@ fn count<'a, 'p>(
         written_by_hunk,
         largest_hunk_in_set,
     }
+}
+
+/// Whether a line is code: not blank, not only a comment. Comments and docs are read as
+/// prose; the ones that narrate the code or restate a name are signals of their own.
+fn is_code(line: &str) -> bool {
+    let line = line.trim();
+    !line.is_empty() && !line.starts_with("//")
 }
 
 /// Written (non-blank) added lines of each of a file's hunks, from the sorted line

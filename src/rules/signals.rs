@@ -31,10 +31,18 @@ pub(super) fn signals<'a>(
         );
     }
 
-    let restating: Vec<(String, String)> = new_functions
+    // Every new function counts here, accessors too: `/// Sets the factor.` on `factor`
+    // is the pattern, however short the body.
+    let restating: Vec<(String, String)> = parsed
         .iter()
-        .filter(|(_, f)| doc_restates_name(&f.doc, &f.name))
-        .map(|(_, f)| (format!("/// {}", f.doc.join(" ")), f.qualified_name()))
+        .flat_map(|(file, parsed)| {
+            parsed.functions.iter().filter(|f| {
+                !f.is_test
+                    && (f.start_line..=f.end_line).all(|line| file.added_lines.contains(&line))
+            })
+        })
+        .filter(|f| doc_restates_name(&f.doc, &f.name))
+        .map(|f| (format!("/// {}", f.doc.join(" ")), f.qualified_name()))
         .collect();
     if let Some((example, function)) = restating.first() {
         evidence.push(
@@ -83,8 +91,10 @@ pub(super) fn signals<'a>(
             && file.added_count() > 0
             && (is_test_file(file, parsed_of(file))
                 || parsed_of(file).is_some_and(|p| {
+                    // `cargo test` skips an `#[ignore]`d test: it tests nothing.
                     p.functions.iter().any(|f| {
                         f.is_test
+                            && !f.is_ignored
                             && file
                                 .added_lines
                                 .range(f.start_line..=f.end_line)

@@ -122,6 +122,7 @@ impl Walker {
             start_line,
             end_line: span.end().line as u32,
             is_test,
+            is_ignored: attrs.iter().any(|a| a.path().is_ident("ignore")),
             returns: returns(&signature.output),
             sites: collect_sites(signature.inputs.iter(), block),
             identifiers,

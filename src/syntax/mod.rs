@@ -52,6 +52,8 @@ pub struct Function {
     pub end_line: u32,
     /// Test code: a `#[test]`-like attribute, or inside a `#[cfg(test)]` module.
     pub is_test: bool,
+    /// `#[ignore]`: `cargo test` skips it unless asked, so it shows nothing ran.
+    pub is_ignored: bool,
     pub returns: Returns,
     pub sites: Vec<Site>,
     /// Every identifier in the signature and body (macro arguments included).
