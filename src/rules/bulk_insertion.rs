@@ -4,7 +4,9 @@
 //! (narrating comments, doc comments that restate the name, near-identical functions, no
 //! tests) are added to the evidence.
 
-use std::collections::{BTreeMap, HashMap};
+mod tables;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::definition::definition;
 use super::helpers::{is_production_rust, location};
@@ -42,6 +44,7 @@ impl Rule for BulkInsertion {
             ("evidence.near_identical", &["count", "names"]),
             ("evidence.no_tests", &[]),
             ("evidence.moved", &["count"]),
+            ("evidence.tables", &["count"]),
         ]
     }
 
@@ -94,7 +97,7 @@ impl Rule for BulkInsertion {
         settings: &RuleSettings,
     ) -> Vec<Text> {
         let gates = Gates::of(settings);
-        let bound = count(files, moved, |_| None);
+        let bound = count(files, moved, settings.count("min_table_rows"), |_| None);
         let exact = !bound.production.iter().any(|file| may_be_test_file(file));
         let lines_ask = gates.iter().any(|gate| {
             (bound.added >= gate.added && (!exact || bound.ratio() <= gates.max_ratio))
@@ -129,10 +132,16 @@ fn check_set(context: &Context<'_>) -> Option<Finding> {
         added,
         removed,
         moved,
+        tabled,
         added_by_file,
         written_by_hunk,
         largest_hunk_in_set,
-    } = count(files, context.moved_code(), parsed_of);
+    } = count(
+        files,
+        context.moved_code(),
+        settings.count("min_table_rows"),
+        parsed_of,
+    );
 
     let largest_file = production.iter().max_by_key(|file| {
         (
@@ -168,7 +177,7 @@ fn check_set(context: &Context<'_>) -> Option<Finding> {
     if added == 0 || !gates.iter().any(passes) {
         return None;
     }
-    let evidence = signals(files, &parsed, &new_functions, moved, &parsed_of);
+    let evidence = signals(files, &parsed, &new_functions, (moved, tabled), &parsed_of);
     if !passes(&gates.large) && signal_weight(&evidence, settings) < gates.min_signal_weight {
         return None;
     }
@@ -272,6 +281,8 @@ struct Counts<'a> {
     added: usize,
     removed: usize,
     moved: usize,
+    /// Added lines of data tables (rows of literals), not counted as added.
+    tabled: usize,
     added_by_file: BTreeMap<&'a str, usize>,
     /// Written lines of each hunk of each production file, by path.
     written_by_hunk: HashMap<&'a str, Vec<usize>>,
@@ -347,10 +358,12 @@ fn possible_new_functions(files: &[&FileChange]) -> usize {
 /// file is not production, and lines inside test functions (`#[test]`, or in a
 /// `#[cfg(test)]` module) are not counted either; without one, the counts are an upper
 /// bound of those. Added lines the change index calls old code (moved, re-wrapped) are
-/// counted as moved, not added.
+/// counted as moved, not added, and runs of at least `min_table_rows` rows of literals as
+/// data tables (see `tables`).
 fn count<'a, 'p>(
     files: &'a [FileChange],
     index: &MovedCode,
+    min_table_rows: usize,
     parsed_of: impl Fn(&'a FileChange) -> Option<&'p ParsedFile>,
 ) -> Counts<'a> {
     let production: Vec<&FileChange> = files
@@ -361,6 +374,7 @@ fn count<'a, 'p>(
     let mut added = 0usize;
     let mut removed = 0usize;
     let mut moved = 0usize;
+    let mut tabled = 0usize;
     let mut added_by_file: BTreeMap<&str, usize> = BTreeMap::new();
     let mut written_by_hunk: HashMap<&str, Vec<usize>> = HashMap::new();
     for file in &production {
@@ -380,11 +394,26 @@ fn count<'a, 'p>(
                 .any(|(start, end)| (*start..=*end).contains(&number))
         };
         let mut file_added = 0;
-        // Line numbers of the written (non-blank) added lines, in order.
+        let code: Vec<(u32, &str)> = file
+            .added_lines
+            .iter()
+            .copied()
+            .zip(file.added_texts())
+            .filter(|(number, line)| is_code(line) && !in_test(*number))
+            .collect();
+        let new_code: Vec<(u32, &str)> = code
+            .iter()
+            .copied()
+            .filter(|(number, _)| !index.is_old(&file.path, *number))
+            .collect();
+        let table: BTreeSet<u32> = tables::table_lines(&new_code, min_table_rows)
+            .into_iter()
+            .collect();
+        // Line numbers of the written added lines, in order.
         let mut written_lines = Vec::new();
-        let numbers = file.added_lines.iter().copied();
-        for (number, line) in numbers.zip(file.added_texts()) {
-            if !is_code(line) || in_test(number) {
+        for (number, _) in code {
+            if table.contains(&number) {
+                tabled += 1;
                 continue;
             }
             written_lines.push(number);
@@ -418,6 +447,7 @@ fn count<'a, 'p>(
         added,
         removed,
         moved,
+        tabled,
         added_by_file,
         written_by_hunk,
         largest_hunk_in_set,

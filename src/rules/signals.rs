@@ -11,7 +11,7 @@ pub(super) fn signals<'a>(
     files: &'a [FileChange],
     parsed: &[(&FileChange, &ParsedFile)],
     new_functions: &[(&FileChange, &crate::syntax::Function)],
-    moved: usize,
+    (moved, tabled): (usize, usize),
     parsed_of: &dyn Fn(&'a FileChange) -> Option<&'a ParsedFile>,
 ) -> Vec<Message> {
     let mut evidence = Vec::new();
@@ -108,6 +108,9 @@ pub(super) fn signals<'a>(
     }
     if moved > 0 {
         evidence.push(Message::new("moved").with("count", moved.to_string()));
+    }
+    if tabled > 0 {
+        evidence.push(Message::new("tables").with("count", tabled.to_string()));
     }
     evidence
 }
