@@ -10,6 +10,7 @@
 //! module). One prompt per function, at its first new branch that did not run.
 
 mod names;
+mod rewritten;
 mod tested;
 
 use std::collections::BTreeSet;
@@ -19,6 +20,7 @@ use super::helpers::{changed_production_functions, location};
 use super::{Context, Finding, Message, Rule, Scope};
 use crate::syntax::{Branch, SiteKind};
 use names::{names_for, or_list};
+use rewritten::BaseFunctions;
 use tested::{changed_expectation_roots, changed_tests, covered, judge, package_root};
 use tested::{Covered, TestReach, Tested};
 
@@ -68,8 +70,9 @@ impl Rule for UntestedBranch {
             if !context.is_production(file, Some(parsed)) {
                 continue;
             }
+            let mut base = BaseFunctions::of(file);
             for changed in changed_production_functions(file, parsed, moved) {
-                let mut branches: Vec<_> = changed
+                let branches: Vec<_> = changed
                     .added_sites
                     .iter()
                     .filter_map(|site| match site.kind {
@@ -77,6 +80,7 @@ impl Rule for UntestedBranch {
                         _ => None,
                     })
                     .collect();
+                let mut branches = base.new_branches(changed.function, branches);
                 if branches.is_empty() {
                     continue;
                 }

@@ -109,6 +109,7 @@ impl Walker {
         // Re-tokenising a body copies it; one walk of the copy gives both the
         // identifiers and the shape.
         let shape = walk_body(block.to_token_stream(), &mut identifiers);
+        let (sites, decisions) = collect_sites(signature.inputs.iter(), block);
         let start_line = attrs
             .iter()
             .map(|a| a.span().start().line)
@@ -124,7 +125,8 @@ impl Walker {
             is_test,
             is_ignored: attrs.iter().any(|a| a.path().is_ident("ignore")),
             returns: returns(&signature.output),
-            sites: collect_sites(signature.inputs.iter(), block),
+            sites,
+            decisions,
             identifiers,
             doc: doc_lines(attrs),
             shape,

@@ -9,6 +9,7 @@
 mod call_body;
 mod call_cache;
 pub mod calls;
+mod decisions;
 mod declarations;
 mod depth;
 mod focus;
@@ -16,19 +17,21 @@ mod functions;
 mod guards;
 mod literals;
 mod operations;
+mod site;
 mod sites;
 pub mod test_code;
 mod threads;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::change::TextKey;
 
+pub use decisions::DecisionKey;
 pub use guards::{Fact, Guard};
 pub use literals::in_string_literal;
 pub use operations::{Operand, Operation};
-pub use sites::{Branch, Failure, Site, SiteKind};
+pub use site::{Branch, Failure, Site, SiteKind};
 
 /// What ponder knows about one version of one Rust file.
 #[derive(Debug, Clone, Default)]
@@ -56,6 +59,10 @@ pub struct Function {
     pub is_ignored: bool,
     pub returns: Returns,
     pub sites: Vec<Site>,
+    /// Every way of writing a decision the body takes, with how many of its branches and
+    /// `or_else`-like calls take it: a branch whose key the function took as often before
+    /// a change is a rewrite.
+    pub decisions: BTreeMap<DecisionKey, u32>,
     /// Every identifier in the signature and body (macro arguments included).
     pub identifiers: BTreeSet<String>,
     /// Doc comment text, one entry per line.

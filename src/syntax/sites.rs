@@ -4,64 +4,29 @@
 //! where it branches (if/else, match arms, early returns, guarded break/continue,
 //! let-else).
 
+use std::collections::BTreeMap;
+
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Stmt};
 
+use super::decisions::{self, Decision, DecisionKey};
 use super::declarations::Declarations;
 use super::guards::{self, names_absence, names_success, Guard};
 use super::operations::{
     code_of, index_operand, is_literal_index, operand_of, operation_of, Operand, Operation,
 };
+use super::site::{Branch, Failure, Site, SiteKind};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Site {
-    /// 1-based line of the token that marks the site (`.unwrap`, `if`, `[`, ...).
-    pub line: u32,
-    pub kind: SiteKind,
-    /// The source of the expression, whitespace collapsed, cut to a readable length.
-    pub code: String,
-    /// For a failure site: what fails, and what the conditions before it establish.
-    pub operand: Option<Box<Operand>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SiteKind {
-    Failure(Failure),
-    Branch(Branch),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Failure {
-    Unwrap(Operation),
-    Expect(Operation),
-    /// panic!, unreachable!, todo!, unimplemented!
-    PanicMacro,
-    /// Indexing with a value known only at run time.
-    Index,
-    /// A fallible result thrown away (`let _ = ...`, `.ok();`).
-    Discarded(Operation),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Branch {
-    If,
-    Else,
-    MatchArm,
-    EarlyReturn,
-    GuardedBreak,
-    GuardedContinue,
-    LetElse,
-}
-
-/// The sites of one function body; `inputs` are its parameters (what they declare,
-/// a `String` or an array, can make an operation on them infallible).
+/// The sites of one function body, and how many of its branches and `or_else`-like
+/// calls take each decision key; `inputs` are its parameters (what they declare, a
+/// `String` or an array, can make an operation on them infallible).
 pub fn collect_sites<'a>(
     inputs: impl Iterator<Item = &'a syn::FnArg>,
     block: &syn::Block,
-) -> Vec<Site> {
+) -> (Vec<Site>, BTreeMap<DecisionKey, u32>) {
     let mut finder = SiteFinder::default();
     for input in inputs {
         finder.declared.parameter(input);
@@ -82,7 +47,11 @@ pub fn collect_sites<'a>(
     }
     finder.statements(statements);
     finder.sites.sort_by_key(|s| s.line);
-    finder.sites
+    let mut keys = std::mem::take(&mut finder.fallbacks);
+    for key in finder.sites.iter().flat_map(|s| s.decisions.iter()) {
+        *keys.entry(*key).or_default() += 1;
+    }
+    (finder.sites, keys)
 }
 
 #[derive(Default)]
@@ -102,6 +71,10 @@ struct SiteFinder {
     handlers: usize,
     /// Names declared as a `String` or as arrays.
     declared: Declarations,
+    /// The decision keys of the conditions around the current expression, innermost last.
+    leading: Vec<Vec<DecisionKey>>,
+    /// How many `or_else`-like calls take each decision.
+    fallbacks: BTreeMap<DecisionKey, u32>,
 }
 
 fn line_of(span: Span) -> u32 {
@@ -112,13 +85,23 @@ fn line_of(span: Span) -> u32 {
 const HANDLER_METHODS: &[&str] = &["unwrap_or_else", "or_else", "map_err", "ok_or_else"];
 
 impl SiteFinder {
-    fn push(&mut self, line: u32, kind: SiteKind, code: String) {
+    fn push(&mut self, line: u32, kind: SiteKind, code: String, mut decisions: Vec<DecisionKey>) {
+        decisions.sort_unstable();
+        decisions.dedup();
         self.sites.push(Site {
             line,
             kind,
             code,
             operand: None,
+            decisions,
         });
+    }
+
+    /// An exit site, keyed by its code under the decisions that lead to it.
+    fn push_exit(&mut self, line: u32, branch: Branch, exit: &impl quote::ToTokens) {
+        let code = self.with_condition(code_of(exit));
+        let keys = decisions::of_exit(exit, self.leading.last().map(Vec::as_slice));
+        self.push(line, SiteKind::Branch(branch), code, keys);
     }
 
     fn push_failure(&mut self, line: u32, failure: Failure, code: String, mut operand: Operand) {
@@ -136,6 +119,7 @@ impl SiteFinder {
             kind: SiteKind::Failure(failure),
             code,
             operand: Some(Box::new(operand)),
+            decisions: Vec::new(),
         });
     }
 
@@ -182,9 +166,16 @@ impl SiteFinder {
 
     /// Visits a body that runs only when `condition` holds, so that an exit inside it can
     /// say which condition leads there.
-    fn guarded_by<F: FnOnce(&mut Self)>(&mut self, condition: String, body: F) {
+    fn guarded_by<F: FnOnce(&mut Self)>(
+        &mut self,
+        condition: String,
+        keys: Vec<DecisionKey>,
+        body: F,
+    ) {
         self.conditions.push(condition);
+        self.leading.push(keys);
         self.conditional(body);
+        self.leading.pop();
         self.conditions.pop();
     }
 
@@ -229,6 +220,12 @@ impl<'ast> Visit<'ast> for SiteFinder {
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let name = call.method.to_string();
         let line = line_of(call.method.span());
+        let mut taken = decisions::of_fallback_call(call);
+        taken.sort_unstable();
+        taken.dedup();
+        for key in taken {
+            *self.fallbacks.entry(key).or_default() += 1;
+        }
         if name == "unwrap" || name == "expect" {
             let operation = operation_of(&call.receiver);
             let failure = if name == "unwrap" {
@@ -305,10 +302,12 @@ impl<'ast> Visit<'ast> for SiteFinder {
     }
 
     fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
+        let decision = Decision::of_condition(&expr.cond);
         self.push(
             line_of(expr.if_token.span),
             SiteKind::Branch(Branch::If),
             code_of(&expr.cond),
+            decision.holds.clone(),
         );
         self.visit_expr(&expr.cond);
         let (then_handles, else_handles) = match expr.cond.as_ref() {
@@ -318,7 +317,7 @@ impl<'ast> Visit<'ast> for SiteFinder {
         let condition = code_of(&expr.cond);
         self.knowing(condition_facts(&expr.cond, true), |finder| {
             finder.handling(then_handles, |finder| {
-                finder.guarded_by(condition.clone(), |finder| {
+                finder.guarded_by(condition.clone(), decision.holds, |finder| {
                     finder.visit_block(&expr.then_branch)
                 })
             })
@@ -332,11 +331,14 @@ impl<'ast> Visit<'ast> for SiteFinder {
                 line_of(else_token.span),
                 SiteKind::Branch(Branch::Else),
                 code,
+                decision.fails.clone(),
             );
             let negated = format!("not {condition}");
             self.knowing(condition_facts(&expr.cond, false), |finder| {
                 finder.handling(else_handles, |finder| {
-                    finder.guarded_by(negated, |finder| finder.visit_expr(else_branch))
+                    finder.guarded_by(negated, decision.fails, |finder| {
+                        finder.visit_expr(else_branch)
+                    })
                 })
             });
         }
@@ -346,12 +348,14 @@ impl<'ast> Visit<'ast> for SiteFinder {
         self.visit_expr(&expr.expr);
         // A match with one arm destructures; it does not choose between paths.
         let branches = expr.arms.len() > 1;
-        for arm in &expr.arms {
+        for (index, arm) in expr.arms.iter().enumerate() {
+            let decision = Decision::of_arm(&expr.expr, &expr.arms, index);
             if branches {
                 self.push(
                     line_of(arm.pat.span()),
                     SiteKind::Branch(Branch::MatchArm),
                     code_of(&arm.pat),
+                    decision.holds.clone(),
                 );
             }
             let (pattern, known) = match &arm.pat {
@@ -363,36 +367,32 @@ impl<'ast> Visit<'ast> for SiteFinder {
             let handles = names_absence(pattern);
             self.knowing(known, |finder| {
                 finder.handling(handles, |finder| {
-                    finder.guarded_by(code_of(&arm.pat), |finder| finder.visit_arm(arm))
+                    finder.guarded_by(code_of(&arm.pat), decision.holds, |finder| {
+                        finder.visit_arm(arm)
+                    })
                 })
             });
         }
     }
 
     fn visit_expr_return(&mut self, expr: &'ast syn::ExprReturn) {
-        let line = line_of(expr.return_token.span);
-        let code = self.with_condition(code_of(expr));
-        self.push(line, SiteKind::Branch(Branch::EarlyReturn), code);
+        self.push_exit(line_of(expr.return_token.span), Branch::EarlyReturn, expr);
         visit::visit_expr_return(self, expr);
     }
 
     fn visit_expr_break(&mut self, expr: &'ast syn::ExprBreak) {
         if self.guarded_in_loop() {
-            self.push(
-                line_of(expr.break_token.span),
-                SiteKind::Branch(Branch::GuardedBreak),
-                self.with_condition(code_of(expr)),
-            );
+            self.push_exit(line_of(expr.break_token.span), Branch::GuardedBreak, expr);
         }
         visit::visit_expr_break(self, expr);
     }
 
     fn visit_expr_continue(&mut self, expr: &'ast syn::ExprContinue) {
         if self.guarded_in_loop() {
-            self.push(
+            self.push_exit(
                 line_of(expr.continue_token.span),
-                SiteKind::Branch(Branch::GuardedContinue),
-                self.with_condition(code_of(expr)),
+                Branch::GuardedContinue,
+                expr,
             );
         }
         visit::visit_expr_continue(self, expr);
@@ -432,9 +432,11 @@ impl<'ast> Visit<'ast> for SiteFinder {
         // or the function around it.
         let saved_loops = std::mem::take(&mut self.loop_depths);
         let saved_conditions = std::mem::take(&mut self.conditions);
+        let saved_leading = std::mem::take(&mut self.leading);
         self.conditional(|finder| visit::visit_expr_closure(finder, expr));
         self.loop_depths = saved_loops;
         self.conditions = saved_conditions;
+        self.leading = saved_leading;
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
@@ -443,12 +445,16 @@ impl<'ast> Visit<'ast> for SiteFinder {
             if let Some((_, diverge)) = &init.diverge {
                 let line = line_of(local.let_token.span);
                 let code = format!("let {} = {} else", code_of(&local.pat), code_of(&init.expr));
-                self.push(line, SiteKind::Branch(Branch::LetElse), code);
+                let decision = Decision::of_pattern(&init.expr, &local.pat);
+                let branch = SiteKind::Branch(Branch::LetElse);
+                self.push(line, branch, code, decision.fails.clone());
                 self.visit_pat(&local.pat);
                 self.visit_expr(&init.expr);
                 let unmatched = format!("{} does not match", code_of(&local.pat));
                 self.handling(true, |finder| {
-                    finder.guarded_by(unmatched, |finder| finder.visit_expr(diverge))
+                    finder.guarded_by(unmatched, decision.fails, |finder| {
+                        finder.visit_expr(diverge)
+                    })
                 });
                 return;
             }
