@@ -1,0 +1,206 @@
+//! The command line: every argument and subcommand, as clap parses them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "ponder",
+    version,
+    about = "Asks the questions a careful reviewer would ask about a Rust change",
+    long_about = "Asks the questions a careful reviewer would ask about a Rust change.\n\n\
+        With no RANGE: the current branch against the default branch (origin/HEAD, else main or \
+        master, else an upstream that is another branch), plus staged, unstaged and untracked \
+        work; in GitHub Actions on a pull request, its base...HEAD. \
+        RANGE `A..B`: exactly those commits. RANGE `A`: merge-base(A, HEAD)..HEAD.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// `A..B`, `A...B`, or `A` (= merge-base(A, HEAD)..HEAD); none: the branch against the
+    /// default branch, plus staged, unstaged and untracked work
+    pub range: Option<String>,
+
+    /// One commit against its first parent
+    #[arg(long, value_name = "SHA", conflicts_with = "range")]
+    pub commit: Option<String>,
+
+    /// The repository to analyse
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    pub repo: PathBuf,
+
+    /// A configuration file instead of the repository's .ponder.toml
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// An lcov file from a test run (`cargo llvm-cov --lcov`): new branches whose lines have
+    /// hits are not asked about
+    #[arg(long, value_name = "PATH")]
+    pub coverage: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// Exit with status 1 while any prompt is unanswered
+    #[arg(long)]
+    pub require_answers: bool,
+
+    /// With --format markdown: link locations to URL + COMMIT/PATH#L1 (e.g.
+    /// https://github.com/OWNER/REPO/blob/) [default: from GITHUB_SERVER_URL and
+    /// GITHUB_REPOSITORY, or GitLab's CI_PROJECT_URL, when set]
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
+
+    /// With --format github: also list answered prompts (after the open ones)
+    #[arg(long)]
+    pub show_answered: bool,
+
+    /// Print the time each stage took to stderr
+    #[arg(long)]
+    pub timings: bool,
+
+    /// Analyse every commit of the range on its own (against its first parent; merges
+    /// skipped), report grouped by commit and written as it goes; JSON is one line per commit
+    #[arg(long, conflicts_with = "commit")]
+    pub each_commit: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// What a rule looks for, why a reviewer asks, and how to answer it
+    Explain {
+        /// A rule id, as `ponder rules` lists them
+        rule: String,
+    },
+    /// The rules, one line each
+    Rules,
+    /// Post the report where a pull request's reviewers see it
+    #[command(subcommand)]
+    Post(PostTarget),
+    /// Git hooks that run ponder
+    #[command(subcommand)]
+    Hook(HookCommand),
+}
+
+#[derive(Subcommand)]
+pub enum PostTarget {
+    /// Create or update ponder's one comment on a GitHub pull request
+    ///
+    /// The comment is the markdown report; ponder finds its earlier comment by the marker
+    /// on its first line. With a read-only token (a fork's pull request) the report goes
+    /// to the job summary (GITHUB_STEP_SUMMARY) instead.
+    Github(PostGithub),
+    /// Create or update ponder's one note on a GitLab merge request
+    ///
+    /// The note is the markdown report; ponder finds its earlier note by the marker on its
+    /// first line, and keeps the boxes reviewers ticked. The token is a project access
+    /// token (scope `api`) in GITLAB_TOKEN: a job's CI_JOB_TOKEN cannot write notes.
+    Gitlab(PostGitlab),
+}
+
+#[derive(Args)]
+pub struct PostGitlab {
+    #[command(flatten)]
+    pub analysis: PostAnalysis,
+
+    /// The project's id or path [default: $CI_PROJECT_ID]
+    #[arg(long, value_name = "ID")]
+    pub project: Option<String>,
+
+    /// The merge request's iid [default: $CI_MERGE_REQUEST_IID]
+    #[arg(long, value_name = "IID")]
+    pub mr: Option<String>,
+
+    /// The environment variable that holds the token
+    #[arg(long, value_name = "NAME", default_value = ponder::gitlab::DEFAULT_TOKEN_ENV)]
+    pub token_env: String,
+
+    /// The REST API's address, e.g. https://HOST/api/v4 for a self-managed GitLab
+    /// [default: $CI_API_V4_URL, else $CI_SERVER_URL/api/v4, else https://gitlab.com/api/v4]
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+}
+
+/// What `post github` and `post gitlab` analyse, and how they end.
+#[derive(Args)]
+pub struct PostAnalysis {
+    /// As for `ponder`; in GitHub Actions, none means the pull request's base...HEAD
+    pub range: Option<String>,
+
+    /// One commit against its first parent
+    #[arg(long, value_name = "SHA", conflicts_with = "range")]
+    pub commit: Option<String>,
+
+    /// The repository to analyse
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    pub repo: PathBuf,
+
+    /// A configuration file instead of the repository's .ponder.toml
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// After posting, exit with status 1 while any prompt is unanswered
+    #[arg(long)]
+    pub require_answers: bool,
+}
+
+#[derive(Args)]
+pub struct PostGithub {
+    #[command(flatten)]
+    pub analysis: PostAnalysis,
+
+    /// The GitHub repository, OWNER/NAME [default: $GITHUB_REPOSITORY]
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repository: Option<String>,
+
+    /// The pull request number [default: pull_request.number in $GITHUB_EVENT_PATH]
+    #[arg(long, value_name = "NUMBER")]
+    pub pr: Option<u64>,
+
+    /// The environment variable that holds the token
+    #[arg(long, value_name = "NAME", default_value = "GITHUB_TOKEN")]
+    pub token_env: String,
+
+    /// The REST API's address, e.g. https://HOST/api/v3 for GitHub Enterprise Server
+    /// [default: $GITHUB_API_URL, else https://api.github.com]
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum HookCommand {
+    /// Install a pre-push hook that asks ponder's questions about what you push
+    Install {
+        /// The repository to install the hook in
+        #[arg(long, value_name = "PATH", default_value = ".")]
+        repo: PathBuf,
+        /// Replace a pre-push hook that is already there
+        #[arg(long)]
+        force: bool,
+        /// Make the hook stop the push while any prompt is unanswered
+        #[arg(long)]
+        require_answers: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum OutputFormat {
+    /// Each prompt with the code it points at, for a terminal
+    Human,
+    /// One JSON object, for scripts
+    Json,
+    /// A pull request comment and reviewer's checklist
+    Markdown,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF readers
+    Sarif,
+    /// GitHub Actions workflow commands (`::notice`), one annotation per prompt
+    Github,
+    /// reviewdog's rdjson, for `reviewdog -f=rdjson`
+    Rdjson,
+    /// GitLab's Code Quality report, for a `codequality` artifact
+    Gitlab,
+}

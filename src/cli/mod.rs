@@ -1,0 +1,21 @@
+//! The CLI layer: the only place that prints. `args` holds what clap parses, `run` the
+//! analysis command, `commands` the rules, explain and hook subcommands, `post` the
+//! forge posters, `output` the writing of output and the exit status.
+
+/// `eprintln!` that cannot panic: a message nobody can read (stderr closed or full) is
+/// dropped, it does not turn into a crash.
+macro_rules! say {
+    ($($argument:tt)*) => {
+        super::output::say_raw(&format!("{}\n", format_args!($($argument)*)))
+    };
+}
+
+mod args;
+mod commands;
+mod output;
+mod post;
+mod run;
+
+pub use args::Cli;
+pub use output::say_raw as say_error;
+pub use run::run;
