@@ -22,7 +22,7 @@ use super::definition::definition;
 use super::helpers::{changed_production_functions, location};
 use super::{Context, Finding, Message, Rule, Scope};
 use crate::change::FileChange;
-use crate::syntax::{Failure, Function, Operation, Site, SiteKind};
+use crate::syntax::{Failure, Function, Operand, Operation, Site, SiteKind};
 use judgment::{judge, Idioms, Judgment};
 
 pub struct UnhandledFailure;
@@ -97,12 +97,29 @@ fn is_build_script(path: &str) -> bool {
 }
 
 /// Failure sites that share one prompt: one, or all of one mode on one receiver in the
-/// function (whatever is asked between them), or the links of one chained expression.
+/// function (whatever is asked between them), or the links of one chained expression, or
+/// calls of one module's functions of one mode on adjacent lines.
 struct Asked<'a> {
     failure: Failure,
     receiver: Option<String>,
+    /// For a call with no receiver, its module (`fs` in `fs::remove_file(p)`), or the
+    /// function's own name when it has no path.
+    module: Option<String>,
     subject: Option<String>,
     sites: Vec<&'a Site>,
+}
+
+/// What groups calls without a receiver: the path before the function's name, or the name.
+fn module_of(operand: &Operand) -> Option<String> {
+    if operand.receiver.is_some() || operand.call.is_empty() {
+        return None;
+    }
+    Some(
+        operand
+            .qualifier
+            .clone()
+            .unwrap_or_else(|| operand.call.clone()),
+    )
 }
 
 fn asked_operations<'a>(sites: &[&'a Site], build_script: bool, idioms: &Idioms) -> Vec<Asked<'a>> {
@@ -134,9 +151,25 @@ fn asked_operations<'a>(sites: &[&'a Site], build_script: bool, idioms: &Idioms)
             earlier.sites.push(site);
             continue;
         }
+        // `let _ = fs::remove_file(index); let _ = fs::remove_dir_all(blobs);`: one
+        // decision to carry on whatever the cleanup manages, one question.
+        let module = module_of(operand);
+        if let Some(last) = asked.last_mut().filter(|last| {
+            question_key(last.failure) == question_key(failure)
+                && last.module.is_some()
+                && last.module == module
+                && last
+                    .sites
+                    .last()
+                    .is_some_and(|previous| site.line == previous.line + 1)
+        }) {
+            last.sites.push(site);
+            continue;
+        }
         asked.push(Asked {
             failure,
             receiver: operand.receiver.clone(),
+            module,
             subject,
             sites: vec![site],
         });
