@@ -49,6 +49,9 @@ pub struct Operand {
     pub receiver_length: Option<u64>,
     /// What the conditions that dominate the operation establish.
     pub guards: Vec<Guard>,
+    /// The message an `expect` or a panic macro gives, when it is a string literal
+    /// (a panic macro's format string, placeholders and all).
+    pub message: Option<String>,
 }
 
 const IO_CALLS: &[&str] = &[
@@ -397,6 +400,28 @@ pub fn operand_of(value: &Expr) -> Operand {
         _ => {}
     }
     operand
+}
+
+/// The operand of `value.expect(message)`: the value's, with the message.
+pub fn expect_operand(call: &syn::ExprMethodCall) -> Operand {
+    Operand {
+        message: call.args.first().and_then(string_literal),
+        ..operand_of(&call.receiver)
+    }
+}
+
+/// The operand of a panic macro named `name`: its name, and its message when the first
+/// argument is a string literal.
+pub fn panic_operand(mac: &syn::Macro, name: &str) -> Operand {
+    let message = mac
+        .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+        .ok()
+        .and_then(|arguments| arguments.first().and_then(string_literal));
+    Operand {
+        call: name.to_string(),
+        message,
+        ..Operand::default()
+    }
 }
 
 /// The operand of `collection[index]`: the position that must be in bounds is the index,

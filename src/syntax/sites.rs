@@ -16,7 +16,8 @@ use super::decisions::{self, Decision, DecisionKey};
 use super::declarations::Declarations;
 use super::guards::{self, names_absence, names_success, Guard};
 use super::operations::{
-    code_of, index_operand, is_literal_index, operand_of, operation_of, Operand, Operation,
+    code_of, expect_operand, index_operand, is_literal_index, operand_of, operation_of,
+    panic_operand, Operand, Operation,
 };
 use super::site::{Branch, Failure, Site, SiteKind};
 
@@ -233,7 +234,12 @@ impl<'ast> Visit<'ast> for SiteFinder {
             } else {
                 Failure::Expect(operation)
             };
-            self.push_failure(line, failure, code_of(call), operand_of(&call.receiver));
+            let operand = if name == "expect" {
+                expect_operand(call)
+            } else {
+                operand_of(&call.receiver)
+            };
+            self.push_failure(line, failure, code_of(call), operand);
         }
         self.visit_expr(&call.receiver);
         let handles = HANDLER_METHODS.contains(&name.as_str());
@@ -281,10 +287,7 @@ impl<'ast> Visit<'ast> for SiteFinder {
         let line = line_of(mac.path.span());
         let answers_failure = name == "panic" && self.handlers > 0;
         if PANIC_MACROS.contains(&name.as_str()) && !answers_failure {
-            let operand = Operand {
-                call: name.clone(),
-                ..Operand::default()
-            };
+            let operand = panic_operand(mac, &name);
             self.push_failure(line, Failure::PanicMacro, code_of(mac), operand);
         }
         // Most macros (format!, vec!, assert!, write!) take expressions: look inside them.

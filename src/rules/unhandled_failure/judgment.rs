@@ -27,6 +27,10 @@ pub struct Idioms {
     integer_types: Vec<String>,
     /// Results nobody can act on, thrown away by convention: `receiver-ending.call`.
     ignorable_discards: Vec<String>,
+    /// Words with which an `expect` or panic message says why it cannot fire.
+    reason_markers: Vec<String>,
+    /// The panic macros whose message can state such a reason (not `todo!`).
+    reasoning_macros: Vec<String>,
     needs: Needs,
 }
 
@@ -92,7 +96,10 @@ pub enum Judgment {
 }
 
 pub fn judge(failure: Failure, operand: &Operand, build_script: bool, idioms: &Idioms) -> Judgment {
-    if idioms.infallible(failure, operand, build_script) || idioms.guarded(failure, operand) {
+    if idioms.infallible(failure, operand, build_script)
+        || idioms.guarded(failure, operand)
+        || idioms.reason_stated(failure, operand)
+    {
         return Judgment::Quiet;
     }
     let subject = match failure {
@@ -116,6 +123,24 @@ enum Need {
 }
 
 impl Idioms {
+    /// `expect("`inner` can only be None in a destructor")`: the message says why it
+    /// cannot fire, so the reason a question would ask for is already written down.
+    /// `expect("should never happen")` gives none, and is still asked.
+    fn reason_stated(&self, failure: Failure, operand: &Operand) -> bool {
+        let can_state = match failure {
+            Failure::Expect(_) => true,
+            Failure::PanicMacro => self.reasoning_macros.contains(&operand.call),
+            _ => false,
+        };
+        can_state
+            && operand.message.as_deref().is_some_and(|message| {
+                let message = message.to_lowercase();
+                self.reason_markers
+                    .iter()
+                    .any(|marker| contains_phrase(&message, marker))
+            })
+    }
+
     fn infallible(&self, failure: Failure, operand: &Operand, build_script: bool) -> bool {
         let operation = match failure {
             Failure::Unwrap(operation) | Failure::Expect(operation) => operation,
@@ -257,4 +282,30 @@ fn small_remainder(value: &str) -> bool {
         .rsplit_once('%')
         .and_then(|(_, divisor)| divisor.parse::<u64>().ok())
         .is_some_and(|divisor| divisor <= 128)
+}
+
+/// `phrase` in `text` as whole words: "because" in "because the queue is full", not
+/// "only" in "commonly".
+fn contains_phrase(text: &str, phrase: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(phrase).any(|(start, _)| {
+        let end = start + phrase.len();
+        let before = text.get(..start).and_then(|head| head.chars().next_back());
+        let after = text.get(end..).and_then(|tail| tail.chars().next());
+        !before.is_some_and(is_word) && !after.is_some_and(is_word)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_phrase;
+
+    #[test]
+    fn a_reason_marker_counts_only_as_whole_words() {
+        assert!(contains_phrase("none only because of drop", "because"));
+        assert!(contains_phrase("`inner` can only be none", "can only"));
+        assert!(!contains_phrase("commonly unset", "only"));
+        assert!(!contains_phrase("because_of", "because"));
+        assert!(!contains_phrase("", "because"));
+    }
 }
