@@ -27,6 +27,8 @@ pub struct Idioms {
     integer_types: Vec<String>,
     /// Results nobody can act on, thrown away by convention: `receiver-ending.call`.
     ignorable_discards: Vec<String>,
+    /// Calls documented never to fail, as `receiver-ending.call`.
+    guaranteed_calls: Vec<String>,
     /// Words with which an `expect` or panic message says why it cannot fire.
     reason_markers: Vec<String>,
     /// The panic macros whose message can state such a reason (not `todo!`).
@@ -148,8 +150,8 @@ impl Idioms {
             Failure::PanicMacro | Failure::Index => return false,
         };
         let has = |list: &[String], name: &str| list.iter().any(|entry| entry == name);
-        let ignorable = matches!(failure, Failure::Discarded(_))
-            && self.ignorable_discards.iter().any(|entry| {
+        let called = |list: &[String]| {
+            list.iter().any(|entry| {
                 entry.rsplit_once('.').is_some_and(|(ending, call)| {
                     call == operand.call
                         && operand
@@ -157,8 +159,14 @@ impl Idioms {
                             .as_deref()
                             .is_some_and(|receiver| receiver.ends_with(ending))
                 })
-            });
+            })
+        };
+        let ignorable =
+            matches!(failure, Failure::Discarded(_)) && called(&self.ignorable_discards);
+        let guaranteed =
+            !matches!(failure, Failure::Discarded(_)) && called(&self.guaranteed_calls);
         ignorable
+            || guaranteed
             || (operand.literal_input && !has(&self.machine_dependent, mode(operation)))
             || self.poisoning.get(&operand.call) == Some(&operand.arguments)
             || (operand.receiver_is_string && has(&self.string_writers, &operand.call))
