@@ -25,13 +25,19 @@
 //! - Stale answers are `toolExecutionNotifications` of the invocation: they are about how
 //!   ponder was told to run, not results about the code.
 
-use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Map;
+
+mod schema;
 
 use super::neutral::one_line;
 use super::text::{naming_the_commit, prompt_message, stale_message};
 use crate::model::RuleDefinition;
 use crate::{AnswerSource, Prompt, Report, StaleAnswer};
+use schema::{
+    ArtifactLocation, Configuration, Descriptor, Driver, Invocation, Location, Log,
+    LogicalLocation, Message, Notification, PhysicalLocation, Reference, Region, RelatedLocation,
+    RuleProperties, Run, SarifResult, Suppression, Tool,
+};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const FINGERPRINT_KEY: &str = "ponder/v1";
@@ -94,58 +100,6 @@ pub fn render(report: &Report) -> String {
     text
 }
 
-#[derive(Serialize)]
-struct Log {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: Vec<Run>,
-}
-
-#[derive(Serialize)]
-struct Run {
-    tool: Tool,
-    invocations: Vec<Invocation>,
-    results: Vec<SarifResult>,
-    properties: Map<String, Value>,
-}
-
-#[derive(Serialize)]
-struct Tool {
-    driver: Driver,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Driver {
-    name: &'static str,
-    information_uri: &'static str,
-    version: &'static str,
-    semantic_version: &'static str,
-    rules: Vec<Descriptor>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Descriptor {
-    id: String,
-    name: String,
-    short_description: Message,
-    full_description: Message,
-    help: Message,
-    help_uri: String,
-    default_configuration: Configuration,
-    properties: RuleProperties,
-}
-
-#[derive(Serialize)]
-struct RuleProperties {
-    tags: Vec<String>,
-    precision: &'static str,
-    #[serde(rename = "problem.severity")]
-    problem_severity: &'static str,
-}
-
 impl RuleProperties {
     fn of(id: &str) -> RuleProperties {
         let (tags, precision) = RULE_PROPERTIES
@@ -165,117 +119,6 @@ impl RuleProperties {
 /// The README section that documents the rule (a heading per rule id).
 pub fn help_uri(id: &str) -> String {
     format!("{REPOSITORY}#{id}")
-}
-
-#[derive(Serialize)]
-struct Configuration {
-    level: &'static str,
-}
-
-#[derive(Serialize)]
-struct Message {
-    text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    markdown: Option<String>,
-}
-
-impl Message {
-    fn text(text: impl Into<String>) -> Message {
-        Message {
-            text: text.into(),
-            markdown: None,
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Invocation {
-    execution_successful: bool,
-    tool_execution_notifications: Vec<Notification>,
-}
-
-#[derive(Serialize)]
-struct Notification {
-    descriptor: Reference,
-    level: &'static str,
-    message: Message,
-    locations: Vec<Location>,
-    properties: Map<String, Value>,
-}
-
-#[derive(Serialize)]
-struct Reference {
-    id: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SarifResult {
-    rule_id: String,
-    rule_index: usize,
-    level: &'static str,
-    message: Message,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    locations: Vec<Location>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    related_locations: Vec<RelatedLocation>,
-    partial_fingerprints: Map<String, Value>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    suppressions: Vec<Suppression>,
-    #[serde(skip_serializing_if = "Map::is_empty")]
-    properties: Map<String, Value>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Location {
-    physical_location: PhysicalLocation,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    logical_locations: Vec<LogicalLocation>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct RelatedLocation {
-    id: usize,
-    physical_location: PhysicalLocation,
-    message: Message,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PhysicalLocation {
-    artifact_location: ArtifactLocation,
-    region: Region,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ArtifactLocation {
-    uri: String,
-    uri_base_id: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Region {
-    start_line: u32,
-    end_line: u32,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LogicalLocation {
-    fully_qualified_name: String,
-    kind: &'static str,
-}
-
-#[derive(Serialize)]
-struct Suppression {
-    kind: &'static str,
-    status: &'static str,
-    justification: String,
 }
 
 /// The built-in rules in registry order, then each `[[custom]]` rule that asked something.
