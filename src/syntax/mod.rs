@@ -21,6 +21,7 @@ mod site;
 mod sites;
 pub mod test_code;
 mod threads;
+mod tokens;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
