@@ -91,6 +91,13 @@ pub enum Error {
     #[diagnostic(transparent)]
     ConfigInvalid(Box<InvalidConfig>),
 
+    #[error("the thresholds of `{rule}` are not what the rule reads: {reason}")]
+    #[diagnostic(
+        code(ponder::config::thresholds),
+        help("check the [rules.{rule}] table of the configuration against `ponder explain {rule}`; if it has no such table, this is a bug in ponder's rules/{rule}.toml: please report it")
+    )]
+    ThresholdsMismatch { rule: String, reason: String },
+
     #[error("cannot read the coverage file {}: {source}", path.display())]
     #[diagnostic(
         code(ponder::coverage::unreadable),

@@ -224,24 +224,19 @@ pub struct RuleSettings {
 }
 
 impl RuleSettings {
-    pub fn number(&self, key: &str) -> f64 {
-        match self.thresholds.get(key) {
-            Some(toml::Value::Integer(value)) => *value as f64,
-            Some(toml::Value::Float(value)) => *value,
-            _ => 0.0,
-        }
-    }
-
-    pub fn flag(&self, key: &str) -> bool {
-        matches!(self.thresholds.get(key), Some(toml::Value::Boolean(true)))
-    }
-
-    pub fn count(&self, key: &str) -> usize {
-        match self.thresholds.get(key) {
-            Some(toml::Value::Integer(value)) => usize::try_from(*value).unwrap_or(0),
-            Some(toml::Value::Float(value)) if *value >= 0.0 => *value as usize,
-            _ => 0,
-        }
+    /// The thresholds as the rule's own typed struct (`#[serde(deny_unknown_fields)]`):
+    /// a key the rule reads and its TOML lacks, or the other way round, is an error here,
+    /// never a 0. `Rule::thresholds_problem` runs this on every rule's defaults in a test
+    /// and on the loaded configuration before any rule runs.
+    pub fn typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+        let table: toml::Table = self
+            .thresholds
+            .iter()
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        toml::Value::Table(table)
+            .try_into()
+            .map_err(|error: toml::de::Error| error.message().trim().to_string())
     }
 }
 

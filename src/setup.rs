@@ -27,6 +27,19 @@ pub fn all_rules(repo: &Repo, request: &Request, head: Option<&str>) -> Result<A
         head,
         &definitions,
     )?;
+    for rule in &rules {
+        let id = &rule.definition().id;
+        if let Some(reason) = config
+            .rules
+            .get(id)
+            .and_then(|settings| rule.thresholds_problem(settings))
+        {
+            return Err(Error::ThresholdsMismatch {
+                rule: id.clone(),
+                reason,
+            });
+        }
+    }
     rules.extend(
         config
             .custom

@@ -48,14 +48,10 @@ impl Rule for BulkInsertion {
         ]
     }
 
-    /// Only sets that could ask are parsed. A parse can take lines out of the count in
-    /// two ways. Lines of test functions: that lowers the added lines and the largest hunk
-    /// and raises the deletion ratio, so a set that cannot ask on its counts without a
-    /// parse cannot ask with one either. A `#![cfg(test)]` file: that takes its removed
-    /// lines out too, which can lower the ratio, so when some file could be one, the ratio
-    /// is not used to rule a set out. The new-function threshold is bounded by the added
-    /// lines that could start a function (a new function's every line is added, its `fn`
-    /// line included). On a long range most commits parse nothing.
+    fn thresholds_problem(&self, settings: &RuleSettings) -> Option<String> {
+        settings.typed::<Thresholds>().err()
+    }
+
     fn scope(&self) -> Scope {
         Scope::Commit
     }
@@ -69,11 +65,15 @@ impl Rule for BulkInsertion {
         files: &[FileChange],
         settings: &RuleSettings,
     ) -> bool {
-        let fewest = settings
-            .count("min_hunk_lines")
-            .min(settings.count("signal_hunk_lines"))
-            .min(settings.count("min_added_lines") / 2)
-            .min(settings.count("signal_added_lines") / 2);
+        // Thresholds are checked before any rule runs; reading texts is the safe answer.
+        let Ok(limits) = settings.typed::<Thresholds>() else {
+            return true;
+        };
+        let fewest = limits
+            .min_hunk_lines
+            .min(limits.signal_hunk_lines)
+            .min(limits.min_added_lines / 2)
+            .min(limits.signal_added_lines / 2);
         let added: usize = files
             .iter()
             .filter(|file| is_production_rust(file, None))
@@ -96,8 +96,18 @@ impl Rule for BulkInsertion {
         moved: &MovedCode,
         settings: &RuleSettings,
     ) -> Vec<Text> {
-        let gates = Gates::of(settings);
-        let bound = count(files, moved, settings.count("min_table_rows"), |_| None);
+        let rust_texts = || {
+            files
+                .iter()
+                .filter(|f| f.is_rust())
+                .filter_map(|f| f.new.clone())
+        };
+        // Thresholds are checked before any rule runs; parsing every text is the safe answer.
+        let Ok(limits) = settings.typed::<Thresholds>() else {
+            return rust_texts().collect();
+        };
+        let gates = Gates::of(&limits);
+        let bound = count(files, moved, limits.min_table_rows, |_| None);
         let exact = !bound.production.iter().any(|file| may_be_test_file(file));
         let lines_ask = gates.iter().any(|gate| {
             (bound.added >= gate.added && (!exact || bound.ratio() <= gates.max_ratio))
@@ -110,11 +120,7 @@ impl Rule for BulkInsertion {
         if !(lines_ask || functions_may_ask) {
             return Vec::new();
         }
-        files
-            .iter()
-            .filter(|f| f.is_rust())
-            .filter_map(|f| f.new.clone())
-            .collect()
+        rust_texts().collect()
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
@@ -123,7 +129,9 @@ impl Rule for BulkInsertion {
 }
 
 fn check_set(context: &Context<'_>) -> Option<Finding> {
-    let settings = context.settings;
+    // Checked against the TOML by a test and against the loaded configuration before any
+    // rule runs (`Rule::thresholds_problem`), so this never returns here.
+    let limits = context.settings.typed::<Thresholds>().ok()?;
     let commit = context.commit;
     let files = context.files;
     let parsed_of = |file: &FileChange| context.parsed_new(file);
@@ -139,7 +147,7 @@ fn check_set(context: &Context<'_>) -> Option<Finding> {
     } = count(
         files,
         context.moved_code(),
-        settings.count("min_table_rows"),
+        limits.min_table_rows,
         parsed_of,
     );
 
@@ -167,7 +175,7 @@ fn check_set(context: &Context<'_>) -> Option<Finding> {
         .collect();
     let new_functions = new_functions(&parsed);
 
-    let gates = Gates::of(settings);
+    let gates = Gates::of(&limits);
     let ratio = counts_ratio(added, removed);
     let passes = |gate: &Gate| {
         (added >= gate.added && ratio <= gates.max_ratio)
@@ -178,7 +186,7 @@ fn check_set(context: &Context<'_>) -> Option<Finding> {
         return None;
     }
     let evidence = signals(files, &parsed, &new_functions, (moved, tabled), &parsed_of);
-    if !passes(&gates.large) && signal_weight(&evidence, settings) < gates.min_signal_weight {
+    if !passes(&gates.large) && signal_weight(&evidence, &limits) < gates.min_signal_weight {
         return None;
     }
 
@@ -208,6 +216,26 @@ fn check_set(context: &Context<'_>) -> Option<Finding> {
     Some(finding)
 }
 
+/// `[thresholds]` of rules/bulk-insertion.toml (what each means is said there).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Thresholds {
+    min_added_lines: usize,
+    max_deletion_ratio: f64,
+    min_hunk_lines: usize,
+    min_new_functions: usize,
+    signal_added_lines: usize,
+    signal_hunk_lines: usize,
+    signal_new_functions: usize,
+    min_signal_weight: usize,
+    min_table_rows: usize,
+    min_repeated_signal: usize,
+    weight_narrating: usize,
+    weight_restating_docs: usize,
+    weight_near_identical: usize,
+    weight_no_tests: usize,
+}
+
 /// A size at which a set asks: added lines (with few deletions), one hunk's lines, or new
 /// functions (with half the added lines).
 struct Gate {
@@ -226,20 +254,20 @@ struct Gates {
 }
 
 impl Gates {
-    fn of(settings: &RuleSettings) -> Gates {
+    fn of(limits: &Thresholds) -> Gates {
         Gates {
             large: Gate {
-                added: settings.count("min_added_lines"),
-                hunk: settings.count("min_hunk_lines"),
-                functions: settings.count("min_new_functions"),
+                added: limits.min_added_lines,
+                hunk: limits.min_hunk_lines,
+                functions: limits.min_new_functions,
             },
             with_signals: Gate {
-                added: settings.count("signal_added_lines"),
-                hunk: settings.count("signal_hunk_lines"),
-                functions: settings.count("signal_new_functions"),
+                added: limits.signal_added_lines,
+                hunk: limits.signal_hunk_lines,
+                functions: limits.signal_new_functions,
             },
-            max_ratio: settings.number("max_deletion_ratio"),
-            min_signal_weight: settings.count("min_signal_weight"),
+            max_ratio: limits.max_deletion_ratio,
+            min_signal_weight: limits.min_signal_weight,
         }
     }
 
@@ -250,8 +278,8 @@ impl Gates {
 
 /// What the signals in `evidence` weigh together: a narrating comment or a restating doc
 /// counts from `min_repeated_signal` of them, near-identical functions and no tests once.
-fn signal_weight(evidence: &[Message], settings: &RuleSettings) -> usize {
-    let repeated = settings.count("min_repeated_signal");
+fn signal_weight(evidence: &[Message], limits: &Thresholds) -> usize {
+    let repeated = limits.min_repeated_signal;
     let count = |message: &Message| {
         message
             .variables
@@ -263,12 +291,10 @@ fn signal_weight(evidence: &[Message], settings: &RuleSettings) -> usize {
     evidence
         .iter()
         .map(|message| match message.key {
-            "narrating" if count(message) >= repeated => settings.count("weight_narrating"),
-            "restating_docs" if count(message) >= repeated => {
-                settings.count("weight_restating_docs")
-            }
-            "near_identical" => settings.count("weight_near_identical"),
-            "no_tests" => settings.count("weight_no_tests"),
+            "narrating" if count(message) >= repeated => limits.weight_narrating,
+            "restating_docs" if count(message) >= repeated => limits.weight_restating_docs,
+            "near_identical" => limits.weight_near_identical,
+            "no_tests" => limits.weight_no_tests,
             _ => 0,
         })
         .sum()

@@ -26,13 +26,17 @@ impl Rule for MissingRationale {
         ]
     }
 
-    /// Texts are read only to tell a trivial commit (a release, a move, formatting) from
-    /// one that needs a reason; a commit whose message and size already settle it needs
-    /// none.
+    fn thresholds_problem(&self, settings: &RuleSettings) -> Option<String> {
+        settings.typed::<Thresholds>().err()
+    }
+
     fn scope(&self) -> Scope {
         Scope::Commit
     }
 
+    /// Texts are read only to tell a trivial commit (a release, a move, formatting) from
+    /// one that needs a reason; a commit whose message and size already settle it needs
+    /// none.
     fn needs_texts(
         &self,
         commit: Option<&Commit>,
@@ -100,6 +104,15 @@ impl Rule for MissingRationale {
     }
 }
 
+/// `[thresholds]` of rules/missing-rationale.toml.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Thresholds {
+    trivial_max_lines: usize,
+    min_lines_for_reason: usize,
+    references_count_as_reason: bool,
+}
+
 /// Compiled once per process: history mode checks one commit at a time.
 fn patterns() -> Option<&'static Patterns> {
     static PATTERNS: std::sync::OnceLock<Option<Patterns>> = std::sync::OnceLock::new();
@@ -121,16 +134,19 @@ fn question_key(
     settings: &RuleSettings,
     patterns: &Patterns,
 ) -> Option<&'static str> {
+    // Checked against the TOML by a test and against the loaded configuration before any
+    // rule runs (`Rule::thresholds_problem`), so this never returns here.
+    let limits = settings.typed::<Thresholds>().ok()?;
     let size = changed_lines(counted);
-    if size <= settings.count("trivial_max_lines") {
+    if size <= limits.trivial_max_lines {
         return None;
     }
     let body = without_trailers(&commit.body);
     let message = format!("{}\n{}", commit.subject, body);
-    let referenced = settings.flag("references_count_as_reason") && patterns.references(&message);
+    let referenced = limits.references_count_as_reason && patterns.references(&message);
     if patterns.is_generic(&commit.subject) {
         Some("generic_subject")
-    } else if size < settings.count("min_lines_for_reason")
+    } else if size < limits.min_lines_for_reason
         || patterns.gives_reason(&commit.subject)
         || referenced
     {

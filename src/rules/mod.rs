@@ -57,6 +57,13 @@ pub trait Rule: Send + Sync {
         (!data.is_empty()).then(|| "has a [data] table that the rule does not read".to_string())
     }
 
+    /// Why `settings.thresholds` is not what the rule reads, if it is not: the rule
+    /// deserializes them into its typed struct. A rule without thresholds wants none.
+    fn thresholds_problem(&self, settings: &RuleSettings) -> Option<String> {
+        (!settings.thresholds.is_empty())
+            .then(|| "has thresholds that the rule does not read".to_string())
+    }
+
     fn scope(&self) -> Scope;
 
     /// For a `Scope::Commit` rule: whether judging this commit needs the texts of its
