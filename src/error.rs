@@ -142,6 +142,13 @@ pub enum Error {
     )]
     HookExists { path: PathBuf },
 
+    #[error("the pre-push hook {} is not ponder's; it was left alone", path.display())]
+    #[diagnostic(
+        code(ponder::hook::not_ours),
+        help("`ponder hook uninstall` removes only the hook `ponder hook install` wrote (it has the line `{marker}`); if ponder runs from that hook, remove the line that runs it yourself")
+    )]
+    HookNotOurs { path: PathBuf, marker: String },
+
     #[error("could not write the hook {}", path.display())]
     #[diagnostic(
         code(ponder::hook::unwritable),

@@ -71,6 +71,7 @@ pub use crate::model::{
     source_key, AnswerSource, CommitAnchor, CommitSummary, FileSummary, HistorySummary, Note,
     Prompt, Report, StaleAnswer, MAX_PROMPTS_PER_FILE,
 };
+pub use crate::setup::configured_rules;
 
 /// What to analyse and how.
 #[derive(Debug, Clone)]

@@ -17,6 +17,9 @@ use super::Style;
 use crate::{Prompt, Report};
 
 pub fn render(report: &Report, style: Style) -> String {
+    if style.quiet {
+        return quiet(report);
+    }
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -45,6 +48,16 @@ pub fn render(report: &Report, style: Style) -> String {
     }
     out.push_str(&summary(report));
     out
+}
+
+/// `--quiet`: the summary line while there is something to do — an open question, a stale
+/// answer, a file no rule could read — and nothing otherwise.
+fn quiet(report: &Report) -> String {
+    let unread = report.files.iter().any(|f| f.note.is_some());
+    if report.unanswered() == 0 && report.stale_answers.is_empty() && !unread {
+        return String::new();
+    }
+    summary(report)
 }
 
 fn group_title(report: &Report, prompt: &Prompt) -> String {

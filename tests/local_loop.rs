@@ -1,0 +1,318 @@
+//! The local loop of a developer (issue 14): the conventions of the tools they use
+//! (`--color`, completions, a man page, `hook uninstall`, `--quiet`, `rules --format
+//! json`, `cargo ponder --help`), errors that say what was meant, and advice that names the
+//! answer that works. Every test runs the built binary on a repository it builds.
+
+mod common;
+
+use std::path::Path;
+
+use common::{cargo_ponder, git_in, ponder, run_in, Run, TestRepo};
+use serde_json::Value;
+
+/// `library_on_topic` with an unanswered `unwrap` in the work tree: one code prompt.
+fn topic_with_an_unwrap() -> TestRepo {
+    let repo = TestRepo::library_on_topic();
+    repo.write(
+        "src/lib.rs",
+        "pub fn one() -> u32 {\n    1\n}\n\npub fn port(text: &str) -> u16 {\n    text.parse().unwrap()\n}\n",
+    );
+    repo
+}
+
+/// `ponder ARGS` in `dir` with the variables `env` set, output piped.
+fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = ponder();
+    command
+        .current_dir(dir)
+        .args(args)
+        .envs(env.iter().copied());
+    command.run()
+}
+
+fn has_ansi(text: &str) -> bool {
+    text.contains("\x1b[")
+}
+
+// ─── --color ────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn color_always_colours_a_pipe_and_never_leaves_it_plain() {
+    let repo = topic_with_an_unwrap();
+    let always = run_in(repo.path(), &["--color", "always"]);
+    always.success();
+    assert!(has_ansi(&always.stdout), "{always:?}");
+    let never = run_in(repo.path(), &["--color", "never"]);
+    never.success();
+    assert!(never.stdout.contains("port"), "{never:?}");
+    assert!(!never.stdout.contains('\x1b'), "{never:?}");
+    // The default off a terminal: plain.
+    let auto = run_in(repo.path(), &[]);
+    assert!(!auto.stdout.contains('\x1b'), "{auto:?}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn color_never_leaves_a_terminal_plain() {
+    let repo = topic_with_an_unwrap();
+    let mut command = ponder();
+    command.current_dir(repo.path()).args(["--color", "never"]);
+    let run = common::pty::run_on_a_terminal(command);
+    run.success();
+    assert!(run.stdout.contains("port"), "{run:?}");
+    assert!(!run.stdout.contains('\x1b'), "{run:?}");
+}
+
+#[test]
+fn color_variables_follow_cargo_and_ripgrep_and_the_flag_wins_over_them() {
+    let repo = topic_with_an_unwrap();
+    // The arguments, the environment, and whether the report is coloured.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], bool);
+    let cases: &[Case] = &[
+        // Under auto, the force variables colour a pipe…
+        (&[], &[("CLICOLOR_FORCE", "1")], true),
+        (&[], &[("FORCE_COLOR", "1")], true),
+        (&[], &[("FORCE_COLOR", "0")], false),
+        (&[], &[("CLICOLOR_FORCE", "0")], false),
+        // …and NO_COLOR beats them.
+        (&[], &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")], false),
+        (&[], &[("NO_COLOR", "1"), ("FORCE_COLOR", "1")], false),
+        // An explicit flag beats every variable.
+        (&["--color", "always"], &[("NO_COLOR", "1")], true),
+        (&["--color", "never"], &[("CLICOLOR_FORCE", "1")], false),
+        (&["--color", "never"], &[("FORCE_COLOR", "3")], false),
+        (
+            &["--color", "auto"],
+            &[("NO_COLOR", "1"), ("FORCE_COLOR", "1")],
+            false,
+        ),
+    ];
+    for (args, env, coloured) in cases {
+        let run = run_with_env(repo.path(), args, env);
+        run.success();
+        assert_eq!(
+            has_ansi(&run.stdout),
+            *coloured,
+            "{args:?} with {env:?}: {run:?}"
+        );
+    }
+}
+
+#[test]
+fn errors_on_stderr_follow_the_color_flag() {
+    let repo = topic_with_an_unwrap();
+    let plain = run_in(repo.path(), &["--color", "never", "no-such-branch"]);
+    plain.assert_diagnostic(&["no-such-branch"]);
+    assert!(!plain.stderr.contains('\x1b'), "{plain:?}");
+    let coloured = run_in(repo.path(), &["--color", "always", "no-such-branch"]);
+    assert_eq!(coloured.code, Some(2), "{coloured:?}");
+    assert!(has_ansi(&coloured.stderr), "{coloured:?}");
+}
+
+#[test]
+fn color_help_states_the_precedence() {
+    let run = run_in(Path::new("."), &["--help"]);
+    run.success();
+    for needle in [
+        "--color <WHEN>",
+        "NO_COLOR",
+        "CLICOLOR_FORCE",
+        "FORCE_COLOR",
+        "wins over every variable",
+    ] {
+        assert!(
+            run.stdout.contains(needle),
+            "--help should say {needle:?}: {run:?}"
+        );
+    }
+    let bad = run_in(Path::new("."), &["--color", "sometimes"]);
+    bad.assert_usage_error(&["sometimes", "always"]);
+}
+
+// ─── completions and the man page ───────────────────────────────────────────────────────
+
+#[test]
+fn completions_for_each_shell_name_the_subcommands() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = run_in(empty.path(), &["completions", shell]);
+        run.success();
+        assert!(run.stdout.len() > 200, "{shell}: {run:?}");
+        for subcommand in ["explain", "hook", "completions"] {
+            assert!(
+                run.stdout.contains(subcommand),
+                "{shell} completion should name {subcommand}: {run:?}"
+            );
+        }
+    }
+    let unknown = run_in(empty.path(), &["completions", "tcsh"]);
+    unknown.assert_usage_error(&["tcsh", "bash"]);
+}
+
+#[test]
+fn man_prints_a_roff_page_of_the_command() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    let run = run_in(empty.path(), &["man"]);
+    run.success();
+    assert!(run.stdout.contains(".TH ponder 1"), "{run:?}");
+    for needle in ["\\-\\-require\\-answers", "\\-\\-color", "completions"] {
+        assert!(
+            run.stdout.contains(needle),
+            "man page names {needle:?}: {run:?}"
+        );
+    }
+}
+
+// ─── hook uninstall ─────────────────────────────────────────────────────────────────────
+
+fn hook_path(repo: &TestRepo) -> std::path::PathBuf {
+    repo.path().join(".git/hooks/pre-push")
+}
+
+#[test]
+fn hook_uninstall_removes_ponders_own_hook() {
+    let repo = TestRepo::library_on_topic();
+    run_in(repo.path(), &["hook", "install", "--require-answers"]).exits_with(0, &["installed"]);
+    assert!(hook_path(&repo).exists());
+    let hook = std::fs::read_to_string(hook_path(&repo)).expect("hook");
+    assert!(
+        hook.contains("ponder hook uninstall"),
+        "the hook says how to remove it: {hook}"
+    );
+
+    let run = run_in(repo.path(), &["hook", "uninstall"]);
+    run.exits_with(0, &["removed the pre-push hook"]);
+    assert!(!hook_path(&repo).exists(), "{run:?}");
+
+    // Nothing left to remove is not an error.
+    let again = run_in(repo.path(), &["hook", "uninstall"]);
+    again.exits_with(0, &["no pre-push hook", "nothing to remove"]);
+}
+
+#[test]
+fn hook_uninstall_leaves_a_foreign_hook_alone_and_says_so() {
+    let repo = TestRepo::library_on_topic();
+    // A hook that runs ponder among other things, written by its owner: not ponder's.
+    let foreign =
+        "#!/bin/sh\n# our checks; see `ponder hook install`\ncargo fmt --check\nponder \"$@\"\n";
+    repo.write(".git/hooks/pre-push", foreign);
+    let run = run_in(repo.path(), &["--color", "never", "hook", "uninstall"]);
+    run.assert_diagnostic(&[
+        "is not ponder's",
+        "left alone",
+        "Installed by `ponder hook install`",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(hook_path(&repo)).expect("still there"),
+        foreign
+    );
+    git_in(repo.path(), &["status", "--short"]);
+}
+
+// ─── --quiet ────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn quiet_prints_only_the_summary_line_while_a_question_is_open() {
+    let repo = topic_with_an_unwrap();
+    let run = run_in(repo.path(), &["--quiet"]);
+    run.success();
+    assert_eq!(run.stdout.lines().count(), 1, "{run:?}");
+    assert!(
+        run.stdout
+            .starts_with("ponder asked 1 question (0 answered)"),
+        "{run:?}"
+    );
+    let short = run_in(repo.path(), &["-q", "--require-answers"]);
+    assert_eq!(short.code, Some(1), "{short:?}");
+    assert_eq!(short.stdout, run.stdout);
+}
+
+#[test]
+fn quiet_prints_nothing_when_nothing_is_open() {
+    let repo = TestRepo::library_on_topic();
+    run_in(repo.path(), &["--quiet"]).success();
+    assert_eq!(run_in(repo.path(), &["--quiet"]).stdout, "");
+
+    let answered = topic_with_an_unwrap();
+    answered.write(
+        "src/lib.rs",
+        "pub fn one() -> u32 {\n    1\n}\n\npub fn port(text: &str) -> u16 {\n    // ponder: unhandled-failure: the text is our own config writer's digits\n    text.parse().unwrap()\n}\n",
+    );
+    let run = run_in(answered.path(), &["--quiet"]);
+    run.success();
+    assert_eq!(run.stdout, "", "{run:?}");
+}
+
+#[test]
+fn quiet_is_for_the_human_report() {
+    let repo = topic_with_an_unwrap();
+    let run = run_in(repo.path(), &["--quiet", "--format", "json"]);
+    run.assert_usage_error(&["--quiet", "--format human"]);
+}
+
+// ─── rules --format json ────────────────────────────────────────────────────────────────
+
+#[test]
+fn rules_as_json_say_id_title_enabled_and_summary() {
+    let mut repo = TestRepo::library_on_topic();
+    let run = run_in(repo.path(), &["rules", "--format", "json"]);
+    let rules: Value = run.json();
+    let rules = rules.as_array().expect("an array");
+    let text = run_in(repo.path(), &["rules"]);
+    assert_eq!(rules.len(), text.stdout.lines().count(), "{text:?}");
+    for rule in rules {
+        let keys: Vec<&str> = rule
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys.len(), 4, "{rule}");
+        for key in ["id", "title", "summary"] {
+            assert!(rule[key].as_str().is_some_and(|s| !s.is_empty()), "{rule}");
+        }
+        assert_eq!(rule["enabled"], true, "{rule}");
+    }
+
+    repo.write(".ponder.toml", "[rules.bulk-insertion]\nenabled = false\n");
+    repo.commit_all("Configure\n\nBulk insertions are our generated code.");
+    let configured: Value = run_in(repo.path(), &["rules", "--format", "json"]).json();
+    let enabled = |id: &str| {
+        configured
+            .as_array()
+            .and_then(|rules| rules.iter().find(|r| r["id"] == id))
+            .map(|r| r["enabled"].clone())
+    };
+    assert_eq!(enabled("bulk-insertion"), Some(Value::Bool(false)));
+    assert_eq!(enabled("unhandled-failure"), Some(Value::Bool(true)));
+    let text = run_in(repo.path(), &["rules"]);
+    assert!(text.stdout.contains("(disabled)"), "{text:?}");
+}
+
+// ─── cargo ponder ───────────────────────────────────────────────────────────────────────
+
+#[test]
+fn cargo_ponder_help_names_cargo_ponder() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    let mut command = cargo_ponder();
+    command.current_dir(empty.path()).args(["ponder", "--help"]);
+    let run = command.run();
+    run.success();
+    assert!(
+        run.stdout.contains("Usage: cargo ponder [OPTIONS] [RANGE]"),
+        "{run:?}"
+    );
+
+    let mut command = cargo_ponder();
+    command
+        .current_dir(empty.path())
+        .args(["ponder", "--no-such-flag"]);
+    let run = command.run();
+    run.assert_usage_error(&["cargo ponder"]);
+
+    let direct = run_in(empty.path(), &["--help"]);
+    assert!(
+        direct.stdout.contains("Usage: ponder [OPTIONS] [RANGE]"),
+        "{direct:?}"
+    );
+}
