@@ -160,12 +160,17 @@ pub fn stale(
             if known_rule && answers_a_prompt(prompts, file, line, &rule, &reason) {
                 continue;
             }
+            let did_you_mean = (!known_rule)
+                .then(|| crate::suggest::nearest(&rule, rules.iter().map(String::as_str)))
+                .flatten()
+                .map(str::to_string);
             stale.push(StaleAnswer {
                 file: file.path.clone(),
                 line,
                 rule,
                 reason,
                 known_rule,
+                did_you_mean,
             });
         }
     }

@@ -19,11 +19,13 @@ pub enum Error {
     #[error("`{revision}` does not name a commit in this repository")]
     #[diagnostic(
         code(ponder::git::unknown_revision),
-        help("check the spelling with `git rev-parse {revision}`; in a CI clone, fetch the ref first (`{fetch}`, or `fetch-depth: 0` in actions/checkout)")
+        help("{did_you_mean}check the spelling with `git rev-parse {revision}`; in a CI clone, fetch the ref first (`{fetch}`, or `fetch-depth: 0` in actions/checkout)")
     )]
     UnknownRevision {
         revision: String,
         reason: String,
+        /// "did you mean `master`? If not, " when a branch is near, else empty.
+        did_you_mean: String,
         /// The command that fetches it: `git fetch origin main` for `origin/main`.
         fetch: String,
     },
@@ -173,9 +175,14 @@ pub enum Error {
     #[error("there is no rule called `{id}`")]
     #[diagnostic(
         code(ponder::rules::unknown),
-        help("`ponder rules` lists the rules: {known}")
+        help("{did_you_mean}`ponder rules` lists the rules: {known}")
     )]
-    UnknownRule { id: String, known: String },
+    UnknownRule {
+        id: String,
+        known: String,
+        /// "did you mean `unhandled-failure`? " when a rule id is near, else empty.
+        did_you_mean: String,
+    },
 }
 
 impl Error {

@@ -39,7 +39,14 @@ pub fn main() -> ExitCode {
     let error_color = cli::wants_color_here(cli.color, std::io::stderr().is_terminal());
     // set_hook fails only when a hook is already set; this is the one place that sets one.
     let _ = miette::set_hook(Box::new(move |_| {
-        Box::new(miette::MietteHandlerOpts::new().color(error_color).build())
+        let options = miette::MietteHandlerOpts::new().color(error_color);
+        Box::new(
+            match cli::columns() {
+                Some(width) => options.width(width),
+                None => options,
+            }
+            .build(),
+        )
     }));
     match cli::run(cli) {
         Ok(code) => code,

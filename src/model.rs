@@ -53,6 +53,8 @@ pub struct StaleAnswer {
     pub reason: String,
     /// False when no rule (built-in or `[[custom]]`) has this id.
     pub known_rule: bool,
+    /// For an id no rule has, the rule id nearest to it: what was probably meant.
+    pub did_you_mean: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -151,6 +153,8 @@ pub struct HistorySummary {
     pub commits: usize,
     pub merges_skipped: usize,
     pub timings: Timings,
+    /// What the run as a whole needs to say (a range typed the wrong way round).
+    pub notes: Vec<Note>,
 }
 
 /// A rule's data, read from `rules/<id>.toml` (embedded in the binary at build time) for
@@ -205,6 +209,9 @@ pub enum Note {
     },
     /// The `--coverage` file covers none of the change's Rust files.
     CoverageCoversNothing { source: String },
+    /// `A..B` whose right end is an ancestor of its left one: empty, and most likely
+    /// typed the wrong way round.
+    RangeReversed { typed: String, swapped: String },
     /// More prompts of one rule in one file than a report shows.
     PromptsNotShown {
         file: String,

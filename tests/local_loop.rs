@@ -316,3 +316,128 @@ fn cargo_ponder_help_names_cargo_ponder() {
         "{direct:?}"
     );
 }
+
+// ─── Errors that help ───────────────────────────────────────────────────────────────────
+
+#[test]
+fn a_mistyped_base_suggests_the_near_branch() {
+    let repo = TestRepo::library_on_topic();
+    repo.git(&["branch", "-m", "main", "master"]);
+    repo.git(&["update-ref", "refs/remotes/origin/develop", "HEAD"]);
+    // The default-branch names are confused by habit, not by typing.
+    run_in(repo.path(), &["main"]).assert_diagnostic(&["`main`", "did you mean `master`?"]);
+    run_in(repo.path(), &["mastr..topic"]).assert_diagnostic(&["did you mean `master`?"]);
+    // Remote-tracking branches too, and a revision's suffix is kept.
+    run_in(repo.path(), &["origin/devlop~1"])
+        .assert_diagnostic(&["did you mean `origin/develop~1`?"]);
+    // Nothing near: no guess.
+    let far = run_in(repo.path(), &["release-2024"]);
+    far.assert_diagnostic(&["release-2024", "check the spelling"]);
+    assert!(!far.stderr.contains("did you mean"), "{far:?}");
+}
+
+#[test]
+fn a_mistyped_rule_id_suggests_the_near_one() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    run_in(empty.path(), &["explain", "unhandled-failur"])
+        .assert_diagnostic(&["unhandled-failur", "did you mean `unhandled-failure`?"]);
+    let far = run_in(empty.path(), &["explain", "style"]);
+    far.assert_diagnostic(&["style", "ponder rules"]);
+    assert!(!far.stderr.contains("did you mean"), "{far:?}");
+
+    let repo = TestRepo::library_on_topic();
+    repo.write(
+        "src/lib.rs",
+        "pub fn one() -> u32 {\n    1\n}\n\npub fn port(text: &str) -> u16 {\n    // ponder: unhandled-failur: the text is our own config writer's digits\n    text.parse().unwrap()\n}\n",
+    );
+    let human = run_in(repo.path(), &[]);
+    human.success();
+    assert!(
+        human.stdout.contains(
+            "src/lib.rs:6 `unhandled-failur`, no such rule (did you mean `unhandled-failure`?)"
+        ),
+        "{human:?}"
+    );
+    let report = common::json_in(repo.path(), &[]);
+    assert_eq!(
+        report["stale_answers"][0]["did_you_mean"], "unhandled-failure",
+        "{report:#}"
+    );
+}
+
+#[test]
+fn require_answers_says_how_many_are_open_and_how_to_answer() {
+    let repo = topic_with_an_unwrap();
+    let run = run_in(repo.path(), &["--require-answers"]);
+    run.exits_with(
+        1,
+        &[
+            "--require-answers does not pass: 1 question is still open",
+            "`// ponder: RULE: <why>`",
+            "`Ponder-Answer: RULE: <why>`",
+        ],
+    );
+    // Without the gate, nothing on stderr.
+    run_in(repo.path(), &[]).success();
+}
+
+#[test]
+fn a_reversed_range_says_its_ends_are_swapped() {
+    let mut repo = TestRepo::library_on_topic();
+    for n in 2..=4 {
+        repo.write(
+            "src/lib.rs",
+            &format!("pub fn one() -> u32 {{\n    {n}\n}}\n"),
+        );
+        repo.commit_all(&format!("Count to {n}\n\nThe next step needs it."));
+    }
+    let run = run_in(repo.path(), &["HEAD..HEAD~3"]);
+    run.success();
+    assert!(
+        run.stdout
+            .contains("`HEAD..HEAD~3` is empty because its ends are swapped"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("`HEAD~3..HEAD` is the range"),
+        "{run:?}"
+    );
+    let report = common::json_in(repo.path(), &["HEAD...HEAD~3"]);
+    assert!(
+        report["notes"][0]
+            .as_str()
+            .is_some_and(|n| n.contains("`HEAD~3...HEAD`")),
+        "{report:#}"
+    );
+    let each = run_in(repo.path(), &["--each-commit", "HEAD..HEAD~3"]);
+    each.success();
+    assert!(each.stdout.contains("ends are swapped"), "{each:?}");
+
+    // An empty range whose ends are the same commit, or a range the right way round, says
+    // nothing of the kind.
+    for range in ["HEAD..HEAD", "HEAD~3..HEAD"] {
+        let run = run_in(repo.path(), &[range]);
+        run.success();
+        assert!(!run.stdout.contains("swapped"), "{range}: {run:?}");
+    }
+}
+
+#[test]
+fn help_describes_the_no_argument_form_as_the_readme_does() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    for flag in ["-h", "--help"] {
+        let run = run_in(empty.path(), &[flag]);
+        run.success();
+        for needle in ["default branch", "staged, unstaged and untracked work"] {
+            assert!(
+                run.stdout.contains(needle),
+                "{flag} should say {needle:?}: {run:?}"
+            );
+        }
+    }
+    let long = run_in(empty.path(), &["--help"]);
+    assert!(
+        long.stdout.contains("origin/HEAD, else main or master"),
+        "{long:?}"
+    );
+}

@@ -75,10 +75,14 @@ pub fn man() -> Result<ExitCode, Error> {
 pub fn explain(rule: &str) -> Result<ExitCode, Error> {
     let rules = registry();
     let Some(found) = rules.iter().find(|r| r.definition().id == rule) else {
-        let known: Vec<String> = rules.iter().map(|r| r.definition().id.clone()).collect();
+        let known: Vec<&str> = rules.iter().map(|r| r.definition().id.as_str()).collect();
         return Err(Error::UnknownRule {
             id: rule.to_string(),
             known: known.join(", "),
+            did_you_mean: ponder::suggest::did_you_mean(
+                ponder::suggest::nearest(rule, known.iter().copied()),
+                "",
+            ),
         });
     };
     after_output(

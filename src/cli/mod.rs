@@ -21,4 +21,4 @@ mod run;
 pub use args::Cli;
 pub use color::{color_flags_last, wants_color_here};
 pub use output::say_raw as say_error;
-pub use run::run;
+pub use run::{columns, run};

@@ -205,9 +205,13 @@ pub fn range_spec(commit: Option<&str>, range: Option<&str>) -> RangeSpec {
 }
 
 fn terminal_width() -> usize {
+    columns().unwrap_or(100)
+}
+
+/// `COLUMNS`, when it is set to a usable width: what the report and errors wrap at.
+pub fn columns() -> Option<usize> {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse::<usize>().ok())
         .filter(|w| *w >= 40)
-        .unwrap_or(100)
 }

@@ -64,10 +64,17 @@ pub fn summary(
         1 => ", 1 merge skipped".to_string(),
         n => format!(", {n} merges skipped"),
     };
-    format!(
+    let mut line = format!(
         "ponder asked {} ({} answered) across {}{merges}.\n",
         plural(prompts, "question", "questions"),
         prompts - unanswered,
         plural(summary.commits, "commit", "commits")
-    )
+    );
+    for note in &summary.notes {
+        line.push_str(&format!(
+            "Note: {}.\n",
+            neutral::one_line(&note.to_string())
+        ));
+    }
+    line
 }

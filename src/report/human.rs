@@ -138,7 +138,13 @@ fn summary(report: &Report) -> String {
             .stale_answers
             .iter()
             .map(|s| {
-                let why = if s.known_rule { "" } else { ", no such rule" };
+                let why = match (&s.known_rule, &s.did_you_mean) {
+                    (true, _) => String::new(),
+                    (false, Some(near)) => {
+                        format!(", no such rule (did you mean `{}`?)", one_line(near))
+                    }
+                    (false, None) => ", no such rule".to_string(),
+                };
                 format!(
                     "{}:{} `{}`{why}",
                     one_line(&s.file),

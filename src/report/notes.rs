@@ -31,6 +31,12 @@ impl fmt::Display for Note {
                 "the coverage file {source} covers none of the changed Rust files: tests were \
                  judged by the call index alone (were the paths recorded in another checkout?)"
             ),
+            Note::RangeReversed { typed, swapped } => write!(
+                f,
+                "the range `{typed}` is empty because its ends are swapped: its right end is \
+                 an ancestor of its left one, so no commit is reachable from the right and \
+                 not from the left; `{swapped}` is the range of the commits between them"
+            ),
             Note::PromptsNotShown {
                 file,
                 rule,

@@ -92,9 +92,13 @@ pub fn stale_message(stale: &StaleAnswer) -> String {
             one_line(&stale.rule)
         )
     } else {
+        let check = match &stale.did_you_mean {
+            Some(near) => format!("Did you mean `{}`?", one_line(near)),
+            None => "Check the rule id.".to_string(),
+        };
         format!(
             "`{}` is not a rule ponder knows (`ponder rules` lists them), so this answer comment \
-             answers nothing. Check the rule id.",
+             answers nothing. {check}",
             one_line(&stale.rule)
         )
     }

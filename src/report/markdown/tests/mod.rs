@@ -405,6 +405,7 @@ fn stale_answers_are_listed_with_their_place_and_reason() {
             rule: "unhandled-failure".to_string(),
             reason: "@org/team said </details> is fine".to_string(),
             known_rule: true,
+            did_you_mean: None,
         },
         StaleAnswer {
             file: "src/lib.rs".to_string(),
@@ -412,6 +413,7 @@ fn stale_answers_are_listed_with_their_place_and_reason() {
             rule: "no-such-rule".to_string(),
             reason: "checked by hand".to_string(),
             known_rule: false,
+            did_you_mean: None,
         },
     ];
     let markdown = render(&with_stale);
