@@ -1117,10 +1117,10 @@ fn answer_comments_that_answer_nothing_are_reported_as_stale() {
         vec![
             serde_json::json!({"file": "src/store.rs", "line": 15, "rule": "unhandled-failure",
                 "reason": "this sum used to index the slice directly", "known_rule": true,
-                "did_you_mean": null}),
+                "did_you_mean": null, "needs_trailer": false}),
             serde_json::json!({"file": "src/store.rs", "line": 20, "rule": "unhandled-failur",
                 "reason": "a misspelt rule id never answers anything", "known_rule": false,
-                "did_you_mean": "unhandled-failure"}),
+                "did_you_mean": "unhandled-failure", "needs_trailer": false}),
         ],
         "the answer that matches a prompt (line 6) and the one in a string literal \
          (tests/snippets.rs) are not stale"
@@ -1180,7 +1180,7 @@ fn answers_on_lines_the_change_did_not_add_are_not_stale() {
         report["stale_answers"],
         serde_json::json!([{"file": "src/store.rs", "line": 17, "rule": "unhandled-failures",
             "reason": "the rule id has a typo here", "known_rule": false,
-            "did_you_mean": "unhandled-failure"}]),
+            "did_you_mean": "unhandled-failure", "needs_trailer": false}]),
         "{report:#}"
     );
 }
@@ -1211,7 +1211,7 @@ fn a_custom_rule_id_is_known_to_answers() {
         report["stale_answers"],
         serde_json::json!([{"file": "src/lib.rs", "line": 9, "rule": "println-in-library",
             "reason": "nothing printed here any more", "known_rule": true,
-            "did_you_mean": null}])
+            "did_you_mean": null, "needs_trailer": false}])
     );
 
     // SARIF lists the custom rule after the built-in ones, and stays valid.
@@ -1302,7 +1302,7 @@ fn stale_answers_in_uncommitted_work_are_reported() {
         report["stale_answers"],
         serde_json::json!([{"file": "src/store.rs", "line": 4, "rule": "unhandled-failure",
             "reason": "the list is never empty here", "known_rule": true,
-            "did_you_mean": null}]),
+            "did_you_mean": null, "needs_trailer": false}]),
         "{report:#}"
     );
     let github = run(repo.path(), &["--format", "github"]);

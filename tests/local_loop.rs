@@ -441,3 +441,193 @@ fn help_describes_the_no_argument_form_as_the_readme_does() {
         "{long:?}"
     );
 }
+
+// ─── Advice that names the answer that works ────────────────────────────────────────────
+
+/// A library whose `topic` branch has one commit, "wip", adding `port` with an unwrap:
+/// a question about code (unhandled-failure) and one about the commit
+/// (missing-rationale). `message_tail` is added to the commit message, `comment` above the
+/// unwrap.
+fn wip_commit_with_an_unwrap(message_tail: &str, comment: &str) -> (TestRepo, String) {
+    let mut repo = TestRepo::library_on_topic();
+    repo.write(
+        "src/lib.rs",
+        &format!(
+            "pub fn one() -> u32 {{\n    1\n}}\n\npub fn port(text: &str) -> u16 {{\n    let trimmed = text.trim();\n{comment}    trimmed.parse().unwrap()\n}}\n"
+        ),
+    );
+    let sha = repo.commit_all(&format!("wip{message_tail}"));
+    (repo, sha)
+}
+
+fn prompt_of<'a>(report: &'a Value, rule: &str) -> &'a Value {
+    report["prompts"]
+        .as_array()
+        .and_then(|prompts| prompts.iter().find(|p| p["rule"] == rule))
+        .unwrap_or_else(|| panic!("a {rule} prompt: {report:#}"))
+}
+
+#[test]
+fn each_prompt_is_told_the_one_form_that_answers_it_in_every_format() {
+    let (repo, sha) = wip_commit_with_an_unwrap("", "");
+    let short = &sha[..10];
+    let report = common::json_in(repo.path(), &["main"]);
+    assert_eq!(
+        prompt_of(&report, "unhandled-failure")["answer_with"],
+        serde_json::json!(["comment"])
+    );
+    assert_eq!(
+        prompt_of(&report, "missing-rationale")["answer_with"],
+        serde_json::json!(["trailer"])
+    );
+
+    let human = run_in(repo.path(), &["main"]);
+    human.success();
+    assert!(
+        human.stdout.contains(
+            "answer with `// ponder: unhandled-failure: <why>` on this line or the line above it\n"
+        ),
+        "{human:?}"
+    );
+    assert!(
+        human.stdout.contains(&format!(
+            "answer with a `Ponder-Answer: missing-rationale: <why>` trailer in the message of commit {short}"
+        )),
+        "{human:?}"
+    );
+    for wrong in [
+        "Ponder-Answer: unhandled-failure",
+        "// ponder: missing-rationale",
+    ] {
+        assert!(!human.stdout.contains(wrong), "{wrong}: {human:?}");
+    }
+
+    // The formats that hand text to other tools say the same (rdjson has only the
+    // questions about lines).
+    let rdjson = run_in(repo.path(), &["main", "--format", "rdjson"]);
+    assert!(
+        rdjson
+            .stdout
+            .contains("Answer with `// ponder: unhandled-failure: <why>` on this line"),
+        "{rdjson:?}"
+    );
+    for format in ["github", "sarif", "gitlab"] {
+        let run = run_in(repo.path(), &["main", "--format", format]);
+        run.success();
+        assert!(
+            run.stdout
+                .contains("Answer with `// ponder: unhandled-failure: <why>` on this line"),
+            "{format}: {run:?}"
+        );
+        assert!(
+            run.stdout
+                .contains("Answer with a `Ponder-Answer: missing-rationale: <why>` trailer"),
+            "{format}: {run:?}"
+        );
+        for wrong in [
+            "Ponder-Answer: unhandled-failure",
+            "// ponder: missing-rationale",
+        ] {
+            assert!(
+                !run.stdout.contains(wrong),
+                "{format} says {wrong}: {run:?}"
+            );
+        }
+    }
+
+    // The checklist's footer says which form each open rule takes.
+    let markdown = run_in(repo.path(), &["main", "--format", "markdown"]);
+    markdown.success();
+    assert!(
+        markdown.stdout.contains(
+            "`unhandled-failure` with `// ponder: unhandled-failure: reason` on the flagged line or the line above it; \
+             `missing-rationale` with a `Ponder-Answer: missing-rationale: reason` trailer in the commit message."
+        ),
+        "{markdown:?}"
+    );
+}
+
+#[test]
+fn an_answer_of_the_wrong_form_answers_nothing_and_is_reported_with_the_form_that_works() {
+    let (repo, sha) = wip_commit_with_an_unwrap(
+        "\n\nPonder-Answer: unhandled-failure: the text comes from our own config writer",
+        "    // ponder: missing-rationale: follow-up to the parser work of last week\n",
+    );
+    let short = &sha[..10];
+    let report = common::json_in(repo.path(), &["main"]);
+    for rule in ["unhandled-failure", "missing-rationale"] {
+        assert!(
+            prompt_of(&report, rule)["answer"].is_null(),
+            "{rule}: {report:#}"
+        );
+    }
+    // The comment: stale, with the trailer as the form that works.
+    let stale = report["stale_answers"].as_array().expect("stale answers");
+    assert_eq!(stale.len(), 1, "{report:#}");
+    assert_eq!(stale[0]["rule"], "missing-rationale");
+    assert_eq!(stale[0]["known_rule"], true);
+    assert_eq!(stale[0]["needs_trailer"], true);
+    // The trailer: a note that says a comment answers that rule.
+    let notes = report["notes"].as_array().expect("notes");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.contains(&format!(
+                "commit {short}: the trailer `Ponder-Answer: unhandled-failure` answers nothing"
+            )) && n
+                .contains("`// ponder: unhandled-failure: <why>` on the flagged line"))),
+        "{report:#}"
+    );
+
+    let human = run_in(repo.path(), &["main"]);
+    human.success();
+    assert!(
+        human.stdout.contains(
+            "src/lib.rs:7 `missing-rationale`, which asks about commits (a `Ponder-Answer: missing-rationale: <why>` trailer in the commit message answers it)"
+        ),
+        "{human:?}"
+    );
+    assert!(human.stdout.contains("Note: commit"), "{human:?}");
+
+    let github = run_in(repo.path(), &["main", "--format", "github"]);
+    assert!(
+        github.stdout.contains(
+            "`missing-rationale` asks about a commit, which an answer comment cannot answer"
+        ),
+        "{github:?}"
+    );
+}
+
+#[test]
+fn a_trailer_with_a_mistyped_rule_suggests_the_near_one() {
+    let (repo, sha) = wip_commit_with_an_unwrap(
+        "\n\nPonder-Answer: missing-rationle: a follow-up to the parser work of last week",
+        "",
+    );
+    let report = common::json_in(repo.path(), &["main"]);
+    assert!(prompt_of(&report, "missing-rationale")["answer"].is_null());
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains(&format!(
+            "commit {}: the trailer `Ponder-Answer: missing-rationle` answers nothing: no rule is called `missing-rationle` (did you mean `missing-rationale`?)",
+            &sha[..10]
+        )),
+        "{report:#}"
+    );
+    // A trailer of the right form answers, and leaves no note.
+    let (repo, _) = wip_commit_with_an_unwrap(
+        "\n\nPonder-Answer: missing-rationale: a follow-up to the parser work of last week",
+        "    // ponder: unhandled-failure: trimmed text of our own config writer, always digits\n",
+    );
+    let report = common::json_in(repo.path(), &["main"]);
+    assert_eq!(
+        prompt_of(&report, "missing-rationale")["answered_by"],
+        "trailer"
+    );
+    assert_eq!(
+        prompt_of(&report, "unhandled-failure")["answered_by"],
+        "comment"
+    );
+    assert_eq!(report["notes"], serde_json::json!([]), "{report:#}");
+    assert_eq!(report["stale_answers"], serde_json::json!([]), "{report:#}");
+}

@@ -139,6 +139,11 @@ fn summary(report: &Report) -> String {
             .iter()
             .map(|s| {
                 let why = match (&s.known_rule, &s.did_you_mean) {
+                    (true, _) if s.needs_trailer => format!(
+                        ", which asks about commits (a `Ponder-Answer: {}: <why>` trailer in \
+                         the commit message answers it)",
+                        one_line(&s.rule)
+                    ),
                     (true, _) => String::new(),
                     (false, Some(near)) => {
                         format!(", no such rule (did you mean `{}`?)", one_line(near))
@@ -189,8 +194,8 @@ impl PromptDiagnostic {
         match &prompt.answer {
             Some(answer) => help_lines.push(format!("answered: {}", one_line(answer))),
             None => help_lines.push(format!(
-                "answer with `// ponder: {}: <why>` or a `Ponder-Answer: {}: <why>` trailer",
-                prompt.rule, prompt.rule
+                "answer with {}",
+                super::text::how_to_answer(prompt)
             )),
         }
         let mut source = None;

@@ -37,6 +37,33 @@ impl fmt::Display for Note {
                  an ancestor of its left one, so no commit is reachable from the right and \
                  not from the left; `{swapped}` is the range of the commits between them"
             ),
+            Note::TrailerAnswersNothing {
+                commit,
+                rule,
+                known_rule: true,
+                ..
+            } => write!(
+                f,
+                "commit {commit}: the trailer `Ponder-Answer: {rule}` answers nothing, since \
+                 `{rule}` asks about code: answer it with `// ponder: {rule}: <why>` on the \
+                 flagged line or the line above it"
+            ),
+            Note::TrailerAnswersNothing {
+                commit,
+                rule,
+                did_you_mean,
+                ..
+            } => {
+                write!(
+                    f,
+                    "commit {commit}: the trailer `Ponder-Answer: {rule}` answers nothing: \
+                     no rule is called `{rule}`"
+                )?;
+                match did_you_mean {
+                    Some(near) => write!(f, " (did you mean `{near}`?)"),
+                    None => write!(f, " (`ponder rules` lists them)"),
+                }
+            }
             Note::PromptsNotShown {
                 file,
                 rule,
