@@ -631,3 +631,78 @@ fn a_trailer_with_a_mistyped_rule_suggests_the_near_one() {
     assert_eq!(report["notes"], serde_json::json!([]), "{report:#}");
     assert_eq!(report["stale_answers"], serde_json::json!([]), "{report:#}");
 }
+
+// ─── The README a newcomer reads ────────────────────────────────────────────────────────
+
+fn repository_file(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The text of the README's `## heading` section, up to the next `## `.
+fn section<'a>(readme: &'a str, heading: &str) -> &'a str {
+    let start = readme
+        .find(&format!("\n## {heading}\n"))
+        .unwrap_or_else(|| panic!("the README has a `## {heading}` section"));
+    let rest = &readme[start + 1..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    &rest[..end]
+}
+
+#[test]
+fn the_readme_names_what_ci_installs_the_base_and_how_to_remove_the_hook() {
+    let readme = repository_file("README.md");
+    let setup = section(&readme, "The two commands");
+    // Every package `.ci/run` installs when it is missing (`missing+=(NAME)`).
+    let ci = repository_file(".ci/run");
+    let installed: Vec<&str> = ci
+        .split("missing+=(")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .collect();
+    assert!(installed.contains(&"pkg-config"), "{installed:?}");
+    for package in &installed {
+        assert!(
+            setup.contains(package),
+            "the two commands' section names {package}"
+        );
+    }
+    // Which base the no-argument form uses.
+    assert!(
+        setup.contains("`origin/HEAD`, else `main` or `master`"),
+        "{setup}"
+    );
+
+    // How to remove the hook, and the command is real.
+    let local = &readme[readme
+        .find("### Locally, before you push")
+        .expect("section")..];
+    assert!(local.contains("ponder hook uninstall"));
+    let empty = tempfile::tempdir().expect("temp dir");
+    let help = run_in(empty.path(), &["hook", "uninstall", "--help"]);
+    help.success();
+    assert!(help.stdout.contains("Remove the pre-push hook"), "{help:?}");
+
+    // Performance comes after everything a user of ponder reads.
+    let at = |heading: &str| {
+        readme
+            .find(&format!("\n## {heading}\n"))
+            .unwrap_or_else(|| panic!("## {heading}"))
+    };
+    for user_facing in [
+        "The two commands",
+        "What to analyse",
+        "Where to use it",
+        "The rules",
+        "Answering a prompt",
+        "Configuration",
+        "JSON output",
+        "Output for other tools",
+        "What ponder skips, and why",
+    ] {
+        assert!(
+            at(user_facing) < at("Performance"),
+            "{user_facing} before Performance"
+        );
+    }
+}
