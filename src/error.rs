@@ -147,7 +147,7 @@ pub enum Error {
     #[error("the pre-push hook {} is not ponder's; it was left alone", path.display())]
     #[diagnostic(
         code(ponder::hook::not_ours),
-        help("`ponder hook uninstall` removes only the hook `ponder hook install` wrote (it has the line `{marker}`); if ponder runs from that hook, remove the line that runs it yourself")
+        help("`ponder hook uninstall` removes only the hook `ponder hook install` wrote, whose second line is \"{marker}\"; if ponder runs from this one, remove the line that runs it yourself")
     )]
     HookNotOurs { path: PathBuf, marker: String },
 

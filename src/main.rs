@@ -27,6 +27,8 @@ pub fn main() -> ExitCode {
         arguments.remove(1);
         command = command.bin_name("cargo ponder");
     }
+    // clap's help and usage errors follow an explicit `--color` too.
+    command = command.color(cli::clap_color(&arguments));
     let cli = match command
         .try_get_matches_from_mut(cli::color_flags_last(arguments))
         .and_then(|matches| cli::Cli::from_arg_matches(&matches))

@@ -127,6 +127,13 @@ fn color_help_states_the_precedence() {
     }
     let bad = run_in(Path::new("."), &["--color", "sometimes"]);
     bad.assert_usage_error(&["sometimes", "always"]);
+    // clap's own help and usage errors follow an explicit choice as well.
+    let coloured = run_in(Path::new("."), &["--color", "always", "--help"]);
+    assert!(has_ansi(&coloured.stdout), "{coloured:?}");
+    let usage = run_in(Path::new("."), &["--color=always", "--no-such-flag"]);
+    assert!(has_ansi(&usage.stderr), "{usage:?}");
+    let plain = run_in(Path::new("."), &["--help", "--color", "never"]);
+    assert!(!plain.stdout.contains('\x1b'), "{plain:?}");
 }
 
 // ─── completions and the man page ───────────────────────────────────────────────────────
@@ -241,6 +248,24 @@ fn quiet_prints_nothing_when_nothing_is_open() {
     let run = run_in(answered.path(), &["--quiet"]);
     run.success();
     assert_eq!(run.stdout, "", "{run:?}");
+}
+
+#[test]
+fn quiet_still_says_when_an_answer_answers_nothing() {
+    // Every question answered, but a trailer of the wrong form: worth a line.
+    let (repo, _) = wip_commit_with_an_unwrap(
+        "\n\nPonder-Answer: missing-rationale: a follow-up to the parser work of last week\n\
+         Ponder-Answer: unhandled-failure: the text comes from our own config writer",
+        "    // ponder: unhandled-failure: trimmed text of our own config writer, always digits\n",
+    );
+    let run = run_in(repo.path(), &["main", "--quiet"]);
+    run.success();
+    assert!(
+        run.stdout
+            .starts_with("ponder asked 2 questions (2 answered)"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("answers nothing"), "{run:?}");
 }
 
 #[test]

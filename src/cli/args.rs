@@ -63,7 +63,7 @@ pub struct Cli {
     pub timings: bool,
 
     /// Print only the summary line, and nothing at all when no question is open, no answer
-    /// is stale and every changed Rust file was read (human format)
+    /// or trailer is stale and every changed Rust file was read (human format)
     #[arg(long, short)]
     pub quiet: bool,
 

@@ -77,6 +77,28 @@ pub fn color_flags_last(arguments: Vec<OsString>) -> Vec<OsString> {
     rest
 }
 
+/// The colour clap's own help and usage errors use: an explicit `--color always|never`
+/// among `arguments` (the last one wins, as clap reads it), else clap's own `auto`, which
+/// reads NO_COLOR, CLICOLOR_FORCE and CLICOLOR as `wants_color` does.
+pub fn clap_color(arguments: &[OsString]) -> clap::ColorChoice {
+    let mut chosen = clap::ColorChoice::Auto;
+    let mut arguments = arguments.iter().take_while(|a| *a != "--");
+    while let Some(argument) = arguments.next() {
+        let value = if argument == "--color" {
+            arguments.next().and_then(|v| v.to_str())
+        } else {
+            argument.to_str().and_then(|a| a.strip_prefix("--color="))
+        };
+        chosen = match value {
+            Some("always") => clap::ColorChoice::Always,
+            Some("never") => clap::ColorChoice::Never,
+            Some(_) => clap::ColorChoice::Auto,
+            None => chosen,
+        };
+    }
+    chosen
+}
+
 /// [`wants_color`] with this process's environment.
 pub fn wants_color_here(choice: ColorChoice, is_terminal: bool) -> bool {
     wants_color(choice, is_terminal, |name| std::env::var_os(name))

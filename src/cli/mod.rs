@@ -19,6 +19,6 @@ mod post;
 mod run;
 
 pub use args::Cli;
-pub use color::{color_flags_last, wants_color_here};
+pub use color::{clap_color, color_flags_last, wants_color_here};
 pub use output::say_raw as say_error;
 pub use run::{columns, run};

@@ -51,10 +51,14 @@ pub fn render(report: &Report, style: Style) -> String {
 }
 
 /// `--quiet`: the summary line while there is something to do — an open question, a stale
-/// answer, a file no rule could read — and nothing otherwise.
+/// answer or trailer, a file no rule could read — and nothing otherwise.
 fn quiet(report: &Report) -> String {
     let unread = report.files.iter().any(|f| f.note.is_some());
-    if report.unanswered() == 0 && report.stale_answers.is_empty() && !unread {
+    let stale_trailer = report
+        .notes
+        .iter()
+        .any(|n| matches!(n, crate::Note::TrailerAnswersNothing { .. }));
+    if report.unanswered() == 0 && report.stale_answers.is_empty() && !unread && !stale_trailer {
         return String::new();
     }
     summary(report)
