@@ -731,3 +731,21 @@ fn the_readme_names_what_ci_installs_the_base_and_how_to_remove_the_hook() {
         );
     }
 }
+
+#[test]
+fn quiet_each_commit_prints_only_the_closing_line_while_a_question_is_open() {
+    let (repo, _) = wip_commit_with_an_unwrap("", "");
+    let run = run_in(repo.path(), &["--each-commit", "main..topic", "--quiet"]);
+    run.success();
+    assert_eq!(
+        run.stdout, "ponder asked 2 questions (0 answered) across 1 commit.\n",
+        "{run:?}"
+    );
+    let (answered, _) = wip_commit_with_an_unwrap(
+        "\n\nPonder-Answer: missing-rationale: a follow-up to the parser work of last week",
+        "    // ponder: unhandled-failure: trimmed text of our own config writer, always digits\n",
+    );
+    let run = run_in(answered.path(), &["--each-commit", "main..topic", "-q"]);
+    run.success();
+    assert_eq!(run.stdout, "", "{run:?}");
+}
