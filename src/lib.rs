@@ -46,6 +46,7 @@ pub mod reach;
 pub mod report;
 pub mod rules;
 mod setup;
+pub mod suggest;
 mod summary;
 pub mod syntax;
 pub mod template;
@@ -71,6 +72,7 @@ pub use crate::model::{
     source_key, AnswerSource, CommitAnchor, CommitSummary, FileSummary, HistorySummary, Note,
     Prompt, Report, StaleAnswer, MAX_PROMPTS_PER_FILE,
 };
+pub use crate::setup::configured_rules;
 
 /// What to analyse and how.
 #[derive(Debug, Clone)]
@@ -172,6 +174,9 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
     }
     unit.notes
         .splice(0..0, summary::change_limit(&change.files));
+    if let Some((typed, swapped)) = repo.swapped_range(&request.range) {
+        unit.notes.insert(0, Note::RangeReversed { typed, swapped });
+    }
 
     let mut report = assemble(
         &change,
@@ -260,5 +265,10 @@ pub fn analyze_each_commit(
         commits: total,
         merges_skipped: listed.len() - total,
         timings,
+        notes: repo
+            .swapped_range(&request.range)
+            .map(|(typed, swapped)| Note::RangeReversed { typed, swapped })
+            .into_iter()
+            .collect(),
     })
 }

@@ -29,12 +29,15 @@ pub struct Prompt {
     pub answer: Option<String>,
     /// Whether `answer` came from a comment or a commit trailer.
     pub answered_by: Option<AnswerSource>,
+    /// What answers this prompt: a comment for a question about code, a trailer for one
+    /// about a commit, or either (see `Rule::answered_by`).
+    pub answer_with: Vec<AnswerSource>,
     /// Stays the same when the prompt's lines move (see `fingerprint`): 16 hex digits.
     pub fingerprint: String,
 }
 
 /// Where a prompt's answer was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AnswerSource {
     /// A `// ponder: RULE-ID: reason` comment in the code.
@@ -53,6 +56,11 @@ pub struct StaleAnswer {
     pub reason: String,
     /// False when no rule (built-in or `[[custom]]`) has this id.
     pub known_rule: bool,
+    /// For an id no rule has, the rule id nearest to it: what was probably meant.
+    pub did_you_mean: Option<String>,
+    /// The comment names a rule whose questions are about commits, which only a
+    /// `Ponder-Answer:` trailer in the commit message answers.
+    pub needs_trailer: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -151,6 +159,8 @@ pub struct HistorySummary {
     pub commits: usize,
     pub merges_skipped: usize,
     pub timings: Timings,
+    /// What the run as a whole needs to say (a range typed the wrong way round).
+    pub notes: Vec<Note>,
 }
 
 /// A rule's data, read from `rules/<id>.toml` (embedded in the binary at build time) for
@@ -172,6 +182,10 @@ pub struct RuleDefinition {
     /// checks its shape in `Rule::data_problem`.
     #[serde(default)]
     pub data: BTreeMap<String, toml::Value>,
+    /// What answers the rule's questions, when its scope's default does not say it
+    /// (`Rule::answered_by`): `["comment", "trailer"]`.
+    #[serde(default)]
+    pub answered_by: Vec<AnswerSource>,
     pub docs: Docs,
 }
 
@@ -205,6 +219,18 @@ pub enum Note {
     },
     /// The `--coverage` file covers none of the change's Rust files.
     CoverageCoversNothing { source: String },
+    /// `A..B` whose right end is an ancestor of its left one: empty, and most likely
+    /// typed the wrong way round.
+    RangeReversed { typed: String, swapped: String },
+    /// A `Ponder-Answer:` trailer that can answer nothing: it names a rule whose questions
+    /// are about code (answered by comments), or no rule at all.
+    TrailerAnswersNothing {
+        /// The commit's short SHA.
+        commit: String,
+        rule: String,
+        known_rule: bool,
+        did_you_mean: Option<String>,
+    },
     /// More prompts of one rule in one file than a report shows.
     PromptsNotShown {
         file: String,

@@ -1116,9 +1116,11 @@ fn answer_comments_that_answer_nothing_are_reported_as_stale() {
         *stale,
         vec![
             serde_json::json!({"file": "src/store.rs", "line": 15, "rule": "unhandled-failure",
-                "reason": "this sum used to index the slice directly", "known_rule": true}),
+                "reason": "this sum used to index the slice directly", "known_rule": true,
+                "did_you_mean": null, "needs_trailer": false}),
             serde_json::json!({"file": "src/store.rs", "line": 20, "rule": "unhandled-failur",
-                "reason": "a misspelt rule id never answers anything", "known_rule": false}),
+                "reason": "a misspelt rule id never answers anything", "known_rule": false,
+                "did_you_mean": "unhandled-failure", "needs_trailer": false}),
         ],
         "the answer that matches a prompt (line 6) and the one in a string literal \
          (tests/snippets.rs) are not stale"
@@ -1132,7 +1134,8 @@ fn answer_comments_that_answer_nothing_are_reported_as_stale() {
     assert!(
         human.stdout.contains(
             "Answers that match no question (remove or move them): src/store.rs:15 \
-             `unhandled-failure`; src/store.rs:20 `unhandled-failur`, no such rule."
+             `unhandled-failure`; src/store.rs:20 `unhandled-failur`, no such rule (did you \
+             mean `unhandled-failure`?)."
         ),
         "{human:?}"
     );
@@ -1176,7 +1179,8 @@ fn answers_on_lines_the_change_did_not_add_are_not_stale() {
     assert_eq!(
         report["stale_answers"],
         serde_json::json!([{"file": "src/store.rs", "line": 17, "rule": "unhandled-failures",
-            "reason": "the rule id has a typo here", "known_rule": false}]),
+            "reason": "the rule id has a typo here", "known_rule": false,
+            "did_you_mean": "unhandled-failure", "needs_trailer": false}]),
         "{report:#}"
     );
 }
@@ -1206,7 +1210,8 @@ fn a_custom_rule_id_is_known_to_answers() {
     assert_eq!(
         report["stale_answers"],
         serde_json::json!([{"file": "src/lib.rs", "line": 9, "rule": "println-in-library",
-            "reason": "nothing printed here any more", "known_rule": true}])
+            "reason": "nothing printed here any more", "known_rule": true,
+            "did_you_mean": null, "needs_trailer": false}])
     );
 
     // SARIF lists the custom rule after the built-in ones, and stays valid.
@@ -1296,7 +1301,8 @@ fn stale_answers_in_uncommitted_work_are_reported() {
     assert_eq!(
         report["stale_answers"],
         serde_json::json!([{"file": "src/store.rs", "line": 4, "rule": "unhandled-failure",
-            "reason": "the list is never empty here", "known_rule": true}]),
+            "reason": "the list is never empty here", "known_rule": true,
+            "did_you_mean": null, "needs_trailer": false}]),
         "{report:#}"
     );
     let github = run(repo.path(), &["--format", "github"]);
@@ -1323,7 +1329,14 @@ fn require_answers_gates_every_format_and_still_prints_the_report() {
             output.utf8_stdout().contains("unhandled-failure"),
             "{format}: {output:?}"
         );
-        assert!(output.stderr.is_empty(), "{format}");
+        // stderr says why the gate is shut, and nothing else: stdout is the report.
+        assert!(
+            output
+                .stderr
+                .starts_with("ponder: --require-answers does not pass")
+                && output.stderr.lines().count() == 1,
+            "{format}: {output:?}"
+        );
     }
 }
 

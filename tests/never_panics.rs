@@ -399,6 +399,7 @@ fn check_report(report: &Report) -> Result<(), TestCaseError> {
     let style = Style {
         color: false,
         width: 100,
+        quiet: false,
     };
     let human = render(report, Format::Human, style);
     let raw = human

@@ -25,6 +25,7 @@ impl CustomRule {
             questions: BTreeMap::from([(QUESTION.to_string(), literal(question))]),
             evidence: BTreeMap::from([(EVIDENCE.to_string(), "`{code}`".to_string())]),
             data: BTreeMap::new(),
+            answered_by: Vec::new(),
             docs: Docs::default(),
         }
     }

@@ -14,7 +14,7 @@ mod untested_branch;
 use std::sync::OnceLock;
 
 use crate::change::{Commit, FileChange, MovedCode, Text};
-use crate::model::RuleSettings;
+use crate::model::{AnswerSource, RuleSettings};
 use crate::syntax::{ParsedFile, Syntax};
 
 pub use crate::template::{placeholders, render};
@@ -65,6 +65,21 @@ pub trait Rule: Send + Sync {
     }
 
     fn scope(&self) -> Scope;
+
+    /// What can answer this rule's questions: a comment on the flagged line (or the line
+    /// above it) for a rule about code, a `Ponder-Answer:` trailer in the commit message
+    /// for a rule about commits; a commit rule whose questions also point at a line may
+    /// take both (`answered_by` in its TOML). Every format's advice says exactly these.
+    fn answered_by(&self) -> Vec<AnswerSource> {
+        let declared = &self.definition().answered_by;
+        if !declared.is_empty() {
+            return declared.clone();
+        }
+        match self.scope() {
+            Scope::Change => vec![AnswerSource::Comment],
+            Scope::Commit => vec![AnswerSource::Trailer],
+        }
+    }
 
     /// For a `Scope::Commit` rule: whether judging this commit needs the texts of its
     /// `files`, given their hunks and line numbers. Without texts, `added_texts()` and
