@@ -163,6 +163,10 @@ pub struct RuleDefinition {
     pub id: String,
     pub title: String,
     pub summary: String,
+    /// Whether the rule runs unless `.ponder.toml` says otherwise. A new rule ships off
+    /// until the judgment corpus shows it asks the right things (its TOML says how far).
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
     #[serde(default)]
     pub thresholds: BTreeMap<String, toml::Value>,
     pub questions: BTreeMap<String, String>,
@@ -173,6 +177,10 @@ pub struct RuleDefinition {
     #[serde(default)]
     pub data: BTreeMap<String, toml::Value>,
     pub docs: Docs,
+}
+
+fn enabled_by_default() -> bool {
+    true
 }
 
 /// The fixed headings of `ponder explain`.

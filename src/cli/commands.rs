@@ -12,7 +12,15 @@ pub fn rules() -> Result<ExitCode, Error> {
     let mut out = String::new();
     for rule in registry() {
         let definition = rule.definition();
-        out.push_str(&format!("{:<20} {}\n", definition.id, definition.summary));
+        let off = if definition.enabled {
+            ""
+        } else {
+            " (off by default)"
+        };
+        out.push_str(&format!(
+            "{:<20} {}{off}\n",
+            definition.id, definition.summary
+        ));
     }
     after_output(write_stdout(&out), false, 0, &[])
 }
@@ -73,6 +81,12 @@ fn explanation(definition: &ponder::rules::RuleDefinition) -> String {
         ("Known limits", &docs.limits),
         ("How to answer", &docs.answering),
     ];
+    if !definition.enabled {
+        out.push_str(&format!(
+            "\nOff by default: turn it on with `enabled = true` under [rules.{}] in .ponder.toml.\n",
+            definition.id
+        ));
+    }
     for (heading, text) in sections {
         out.push_str(&format!("\n{heading}\n{}\n", text.trim_matches('\n')));
     }

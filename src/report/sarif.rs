@@ -58,6 +58,11 @@ const RULE_PROPERTIES: &[(&str, &[&str], &str)] = &[
     ("untested-branch", &["testing", "review"], "medium"),
     ("bulk-insertion", &["maintainability", "review"], "medium"),
     ("missing-rationale", &["commit-message", "review"], "medium"),
+    (
+        "silenced-check",
+        &["maintainability", "safety", "review"],
+        "medium",
+    ),
 ];
 
 pub fn render(report: &Report) -> String {

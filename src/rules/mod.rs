@@ -8,6 +8,7 @@ pub mod definition;
 pub mod helpers;
 mod missing_rationale;
 mod signals;
+mod silenced_check;
 mod unhandled_failure;
 mod untested_branch;
 
@@ -28,6 +29,7 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(untested_branch::UntestedBranch),
         Box::new(bulk_insertion::BulkInsertion),
         Box::new(missing_rationale::MissingRationale),
+        Box::new(silenced_check::SilencedCheck),
     ]
 }
 

@@ -17,6 +17,7 @@ mod functions;
 mod guards;
 mod literals;
 mod operations;
+mod silencers;
 mod site;
 mod sites;
 pub mod test_code;
@@ -31,6 +32,7 @@ pub use decisions::DecisionKey;
 pub use guards::{Fact, Guard};
 pub use literals::in_string_literal;
 pub use operations::{Operand, Operation};
+pub use silencers::{Silencer, SilencerKind};
 pub use site::{Branch, Failure, Site, SiteKind};
 
 /// What ponder knows about one version of one Rust file.
@@ -41,6 +43,8 @@ pub struct ParsedFile {
     /// `#![cfg(test)]` at the top of the file.
     pub file_is_test: bool,
     pub functions: Vec<Function>,
+    /// Allowed lints, `unsafe`, `#[ignore]` and leftover `todo!`/`dbg!`, by line.
+    pub silencers: Vec<Silencer>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,7 +148,9 @@ fn parse_tokens(text: &str) -> ParsedFile {
     match syn::parse2::<syn::File>(stream) {
         Ok(mut file) => {
             file.shebang = shebang;
-            functions::collect(&file)
+            let mut parsed = functions::collect(&file);
+            parsed.silencers = silencers::collect(&file, parsed.file_is_test);
+            parsed
         }
         Err(error) => ParsedFile {
             parse_error: Some((error.span().start().line as u32, error.to_string())),
