@@ -63,6 +63,7 @@ const RULE_PROPERTIES: &[(&str, &[&str], &str)] = &[
         &["maintainability", "safety", "review"],
         "medium",
     ),
+    ("new-dependency", &["supply-chain", "review"], "medium"),
 ];
 
 pub fn render(report: &Report) -> String {
