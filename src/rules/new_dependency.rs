@@ -82,6 +82,9 @@ impl Rule for NewDependency {
                     continue;
                 }
                 let line = line_of(file, &key.name, &question);
+                if reason_beside(file, line) {
+                    continue;
+                }
                 findings.push(finding(file, key, question, line, messages.len()));
             }
         }
@@ -127,6 +130,8 @@ struct Dependency {
     source: Option<String>,
     /// `workspace = true`: declared by the workspace, not here.
     inherited: bool,
+    /// `default-features = false`: only the features listed are on.
+    no_default_features: bool,
 }
 
 impl Dependency {
@@ -229,6 +234,9 @@ impl Dependency {
             features,
             source,
             inherited: table.get("workspace").and_then(toml::Value::as_bool) == Some(true),
+            no_default_features: ["default-features", "default_features"]
+                .iter()
+                .any(|key| table.get(*key).and_then(toml::Value::as_bool) == Some(false)),
         }
     }
 }
@@ -264,6 +272,10 @@ fn what_is_new(
                 if before.source.as_ref() != Some(source) {
                     return Some(Question::Source(source.clone()));
                 }
+            }
+            // Turning the defaults off and naming a few narrows what is built.
+            if dependency.no_default_features && !before.no_default_features {
+                return None;
             }
             let features: Vec<String> = dependency
                 .features
@@ -325,6 +337,32 @@ fn line_of(file: &FileChange, name: &str, question: &Question) -> u32 {
         .or_else(|| added().find(|&line| file.new_line(line).is_some_and(declares)))
         .or_else(|| added().next())
         .unwrap_or(1)
+}
+
+/// A TOML comment on the dependency's line, or on the line above it, that says why it is
+/// there: the reason written where the next reader of the manifest finds it.
+fn reason_beside(file: &FileChange, line: u32) -> bool {
+    let comment_of = |text: &str| -> Option<String> {
+        let trimmed = text.trim_start();
+        if let Some(comment) = trimmed.strip_prefix('#') {
+            return (!comment.starts_with('[')).then(|| comment.to_string());
+        }
+        // A `#` after the value, outside a string (the value's strings hold no `#` here).
+        let (code, comment) = text.split_once(" #")?;
+        (code.matches('"').count() % 2 == 0).then(|| comment.to_string())
+    };
+    let says_why = |comment: String| comment.split_whitespace().count() >= 3;
+    let same_line = file
+        .new_line(line)
+        .and_then(comment_of)
+        .is_some_and(says_why);
+    let above = line > 1
+        && file
+            .new_line(line - 1)
+            .filter(|text| text.trim_start().starts_with('#'))
+            .and_then(comment_of)
+            .is_some_and(says_why);
+    same_line || above
 }
 
 fn finding(file: &FileChange, key: &Key, question: Question, line: u32, commits: usize) -> Finding {

@@ -12,6 +12,9 @@
 //! moved, an `unsafe` or leftover whose hunk removed one of the same kind (an existing
 //! line edited), and an allowed lint a removed line of the file already allowed are old.
 
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
 use super::definition::definition;
 use super::{Context, Finding, Message, Rule, Scope};
 use crate::change::{FileChange, MovedCode};
@@ -40,13 +43,7 @@ impl Rule for SilencedCheck {
     }
 
     fn data_problem(&self) -> Option<String> {
-        match self.definition().data.get("quiet_lints") {
-            Some(toml::Value::Array(lints)) if lints.iter().all(toml::Value::is_str) => {
-                (self.definition().data.len() != 1)
-                    .then(|| "reads only `quiet_lints` from [data]".to_string())
-            }
-            _ => Some("[data] needs `quiet_lints`, a list of lint names".to_string()),
-        }
+        Data::read(&self.definition().data).err()
     }
 
     fn scope(&self) -> Scope {
@@ -54,10 +51,9 @@ impl Rule for SilencedCheck {
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
-        let quiet_lints: Vec<&str> = match self.definition().data.get("quiet_lints") {
-            Some(toml::Value::Array(lints)) => lints.iter().filter_map(|l| l.as_str()).collect(),
-            _ => Vec::new(),
-        };
+        static DATA: OnceLock<Data> = OnceLock::new();
+        // The embedded data is checked by `rules::tests`; empty lists only ask more.
+        let data = DATA.get_or_init(|| Data::read(&self.definition().data).unwrap_or_default());
         let min_words = context.settings.count("min_reason_words");
         let moved = context.moved_code();
         let mut findings = Vec::new();
@@ -68,7 +64,8 @@ impl Rule for SilencedCheck {
             let Some(parsed) = context.parsed_new(file) else {
                 continue;
             };
-            let production = context.is_production(file, Some(parsed));
+            let production =
+                context.is_production(file, Some(parsed)) && !data.is_test_support(&file.path);
             for silencer in &parsed.silencers {
                 let Some(text) = file.new_line(silencer.line) else {
                     continue;
@@ -85,17 +82,17 @@ impl Rule for SilencedCheck {
                     code: code_of(text),
                 };
                 let finding = match &silencer.kind {
-                    SilencerKind::Ignore => judged.ignore(moved),
+                    SilencerKind::Ignore => judged.ignore(moved, min_words),
                     _ if !production || silencer.in_test => None,
                     SilencerKind::Allow {
                         lints, has_reason, ..
-                    } => judged.allow(lints, *has_reason, &quiet_lints, min_words),
+                    } => judged.allow(lints, *has_reason, &data.quiet_lints, min_words),
                     SilencerKind::UnsafeBlock => judged.unsafe_site("unsafe_block", false, moved),
                     SilencerKind::UnsafeFn { documented } => {
                         judged.unsafe_site("unsafe_fn", *documented, moved)
                     }
                     SilencerKind::UnsafeImpl => judged.unsafe_site("unsafe_impl", false, moved),
-                    SilencerKind::Leftover(name) => judged.leftover(name, moved),
+                    SilencerKind::Leftover(name) => judged.leftover(name, moved, data),
                 };
                 findings.extend(finding);
             }
@@ -130,7 +127,7 @@ impl Judged<'_> {
         &self,
         lints: &[String],
         has_reason: bool,
-        quiet_lints: &[&str],
+        quiet_lints: &[String],
         min_words: usize,
     ) -> Option<Finding> {
         if has_reason || reason_beside(self.file, self.silencer.line, min_words) {
@@ -139,7 +136,7 @@ impl Judged<'_> {
         let removed = self.file.removed_texts();
         let new: Vec<String> = lints
             .iter()
-            .filter(|lint| !quiet_lints.contains(&lint.as_str()))
+            .filter(|lint| !quiet_lints.contains(lint))
             // An allow the file had before, on a line the change edited or moved.
             .filter(|lint| {
                 !removed
@@ -178,8 +175,10 @@ impl Judged<'_> {
         Some(finding)
     }
 
-    fn ignore(&self, moved: &MovedCode) -> Option<Finding> {
-        if hunk_removed_word(self.file, self.silencer.line, "#[ignore", moved) {
+    fn ignore(&self, moved: &MovedCode, min_words: usize) -> Option<Finding> {
+        if hunk_removed_word(self.file, self.silencer.line, "#[ignore", moved)
+            || reason_beside(self.file, self.silencer.line, min_words)
+        {
             return None;
         }
         let test = self.parsed.function_at(self.silencer.line).map_or_else(
@@ -191,11 +190,75 @@ impl Judged<'_> {
         Some(finding)
     }
 
-    fn leftover(&self, name: &str, moved: &MovedCode) -> Option<Finding> {
+    fn leftover(&self, name: &str, moved: &MovedCode, data: &Data) -> Option<Finding> {
         if hunk_removed_word(self.file, self.silencer.line, &format!("{name}!"), moved) {
             return None;
         }
+        // `unimplemented!("never called: prepare() always returns None")` is a decision
+        // with its reason, not a leftover.
+        let message = self
+            .file
+            .new_line(self.silencer.line)
+            .and_then(|text| text.split_once(&format!("{name}!")))
+            .map(|(_, rest)| rest.to_lowercase())
+            .unwrap_or_default();
+        if data
+            .reason_markers
+            .iter()
+            .any(|marker| message.contains(marker.as_str()))
+        {
+            return None;
+        }
         Some(self.finding(if name == "dbg" { "dbg" } else { "todo" }))
+    }
+}
+
+/// What the detection reads from the TOML's `[data]`.
+#[derive(Debug, Default)]
+struct Data {
+    quiet_lints: Vec<String>,
+    /// Words with which a `todo!`/`unimplemented!` message says why it is there.
+    reason_markers: Vec<String>,
+    /// Endings of a package directory that holds test support (`crates/uv-test`).
+    test_support_packages: Vec<String>,
+}
+
+impl Data {
+    fn read(data: &BTreeMap<String, toml::Value>) -> Result<Data, String> {
+        let list = |key: &str| -> Result<Vec<String>, String> {
+            match data.get(key) {
+                Some(toml::Value::Array(items)) => items
+                    .iter()
+                    .map(|item| item.as_str().map(str::to_string))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| format!("[data] `{key}` must be a list of strings")),
+                _ => Err(format!("[data] needs `{key}`, a list of strings")),
+            }
+        };
+        let read = Data {
+            quiet_lints: list("quiet_lints")?,
+            reason_markers: list("reason_markers")?,
+            test_support_packages: list("test_support_packages")?,
+        };
+        match data.len() {
+            3 => Ok(read),
+            _ => Err("[data] holds keys the rule does not read".to_string()),
+        }
+    }
+
+    /// A file of a package that only supports tests, by its directory's name.
+    fn is_test_support(&self, path: &str) -> bool {
+        let segments: Vec<&str> = path.split('/').collect();
+        let package = segments
+            .iter()
+            .rposition(|segment| *segment == "src")
+            .and_then(|at| at.checked_sub(1))
+            .and_then(|at| segments.get(at));
+        package.is_some_and(|package| {
+            self.test_support_packages
+                .iter()
+                .any(|ending| package.ends_with(ending.as_str()))
+        })
     }
 }
 
@@ -292,4 +355,22 @@ fn hunk_removed_word(file: &FileChange, line: u32, word: &str, moved: &MovedCode
         .any(|(index, text)| {
             file.removed_lines.contains(&(index as u32 + 1)) && text.contains(word)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Data;
+
+    #[test]
+    fn test_support_packages_by_the_directory_above_src() {
+        let data = Data {
+            test_support_packages: vec!["-test-support".to_string(), "-test".to_string()],
+            ..Data::default()
+        };
+        assert!(data.is_test_support("crates/nu-test-support/src/lib.rs"));
+        assert!(data.is_test_support("crates/uv-test/src/context/mod.rs"));
+        assert!(!data.is_test_support("crates/uv-testing-ground/src/lib.rs"));
+        assert!(!data.is_test_support("src/lib.rs"));
+        assert!(!data.is_test_support("crates/latest/src/lib.rs"));
+    }
 }
