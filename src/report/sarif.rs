@@ -64,6 +64,11 @@ const RULE_PROPERTIES: &[(&str, &[&str], &str)] = &[
         "medium",
     ),
     ("new-dependency", &["supply-chain", "review"], "medium"),
+    (
+        "swallowed-error",
+        &["reliability", "error-handling", "review"],
+        "medium",
+    ),
 ];
 
 pub fn render(report: &Report) -> String {

@@ -10,6 +10,7 @@ mod missing_rationale;
 mod new_dependency;
 mod signals;
 mod silenced_check;
+mod swallowed_error;
 mod unhandled_failure;
 mod untested_branch;
 
@@ -32,6 +33,7 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(missing_rationale::MissingRationale),
         Box::new(silenced_check::SilencedCheck),
         Box::new(new_dependency::NewDependency),
+        Box::new(swallowed_error::SwallowedError),
     ]
 }
 

@@ -25,6 +25,7 @@ pub fn collect(file: &syn::File) -> ParsedFile {
         file_is_test,
         functions: walker.functions,
         silencers: Vec::new(),
+        swallows: Vec::new(),
     }
 }
 

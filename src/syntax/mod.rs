@@ -20,6 +20,7 @@ mod operations;
 mod silencers;
 mod site;
 mod sites;
+mod swallows;
 pub mod test_code;
 mod threads;
 
@@ -34,6 +35,7 @@ pub use literals::in_string_literal;
 pub use operations::{Operand, Operation};
 pub use silencers::{Silencer, SilencerKind};
 pub use site::{Branch, Failure, Site, SiteKind};
+pub use swallows::{Swallow, SwallowKind};
 
 /// What ponder knows about one version of one Rust file.
 #[derive(Debug, Clone, Default)]
@@ -45,6 +47,9 @@ pub struct ParsedFile {
     pub functions: Vec<Function>,
     /// Allowed lints, `unsafe`, `#[ignore]` and leftover `todo!`/`dbg!`, by line.
     pub silencers: Vec<Silencer>,
+    /// Errors let pass: empty catch-all arms on a `Result`, `if let Ok` on I/O with no
+    /// `else`, by line.
+    pub swallows: Vec<Swallow>,
 }
 
 #[derive(Debug, Clone)]
@@ -150,6 +155,7 @@ fn parse_tokens(text: &str) -> ParsedFile {
             file.shebang = shebang;
             let mut parsed = functions::collect(&file);
             parsed.silencers = silencers::collect(&file, parsed.file_is_test);
+            parsed.swallows = swallows::collect(&file);
             parsed
         }
         Err(error) => ParsedFile {
