@@ -351,7 +351,10 @@ fn reason_beside(file: &FileChange, line: u32) -> bool {
         let (code, comment) = text.split_once(" #")?;
         (code.matches('"').count() % 2 == 0).then(|| comment.to_string())
     };
-    let says_why = |comment: String| comment.split_whitespace().count() >= 3;
+    // A `// ponder:` answer inside the comment is the prompt's own business: it answers
+    // the prompt rather than keeping it from being asked.
+    let says_why =
+        |comment: String| !comment.contains("ponder:") && comment.split_whitespace().count() >= 3;
     let same_line = file
         .new_line(line)
         .and_then(comment_of)
