@@ -429,4 +429,14 @@ mod tests {
         assert!(!named_in("serde", &messages));
         assert!(!named_in("json", &[normalise("add jsonschema")]));
     }
+
+    /// A hostile manifest nested far deeper than any stack holds is simply not TOML to
+    /// the rule: the parser refuses it instead of overflowing the stack.
+    #[test]
+    fn deeply_nested_manifests_are_refused() {
+        let arrays = format!("[dependencies]\na = {}", "[".repeat(200_000));
+        assert!(Manifest::parse(&arrays).is_none());
+        let tables = format!("[dependencies]\na = {}", "{ b = ".repeat(100_000));
+        assert!(Manifest::parse(&tables).is_none());
+    }
 }
