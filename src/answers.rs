@@ -20,7 +20,7 @@ use regex::Regex;
 fn comment_pattern() -> Option<&'static Regex> {
     static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
     PATTERN
-        .get_or_init(|| Regex::new(r"//\s*ponder:\s*([a-z0-9][a-z0-9-]*)\s*:(.*)$").ok())
+        .get_or_init(|| Regex::new(r"(?://|#)\s*ponder:\s*([a-z0-9][a-z0-9-]*)\s*:(.*)$").ok())
         .as_ref()
 }
 

@@ -11,6 +11,19 @@ use serde::{Deserialize, Serialize};
 use crate::change::SkipReason;
 use crate::timings::Timings;
 
+/// How a comment starts in the file at `path`, for the answer comment ponder advises:
+/// `#` in TOML and YAML (a prompt about Cargo.toml), `//` in Rust and everything else.
+/// `answers` reads both.
+pub fn comment_marker(path: Option<&str>) -> &'static str {
+    let extension = path
+        .and_then(|path| path.rsplit_once('.'))
+        .map(|(_, ext)| ext);
+    match extension {
+        Some("toml" | "yaml" | "yml") => "#",
+        _ => "//",
+    }
+}
+
 /// One question ponder asks.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Prompt {
@@ -173,6 +186,10 @@ pub struct RuleDefinition {
     pub id: String,
     pub title: String,
     pub summary: String,
+    /// Whether the rule runs unless `.ponder.toml` says otherwise. A new rule ships off
+    /// until the judgment corpus shows it asks the right things (its TOML says how far).
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
     #[serde(default)]
     pub thresholds: BTreeMap<String, toml::Value>,
     pub questions: BTreeMap<String, String>,
@@ -187,6 +204,10 @@ pub struct RuleDefinition {
     #[serde(default)]
     pub answered_by: Vec<AnswerSource>,
     pub docs: Docs,
+}
+
+fn enabled_by_default() -> bool {
+    true
 }
 
 /// The fixed headings of `ponder explain`.

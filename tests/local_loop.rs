@@ -292,12 +292,25 @@ fn rules_as_json_say_id_title_enabled_and_summary() {
             .keys()
             .map(String::as_str)
             .collect();
-        assert_eq!(keys.len(), 4, "{rule}");
+        assert_eq!(keys.len(), 5, "{rule}");
         for key in ["id", "title", "summary"] {
             assert!(rule[key].as_str().is_some_and(|s| !s.is_empty()), "{rule}");
         }
-        assert_eq!(rule["enabled"], true, "{rule}");
+        // Without configuration a rule runs exactly when it is on by default.
+        assert_eq!(rule["enabled"], rule["on_by_default"], "{rule}");
     }
+    let off_by_default = |id: &str| {
+        rules
+            .iter()
+            .any(|r| r["id"] == id && r["on_by_default"] == false)
+    };
+    assert!(off_by_default("silenced-check"), "{rules:?}");
+    assert!(
+        text.stdout
+            .lines()
+            .any(|l| l.starts_with("silenced-check") && l.ends_with("(off by default)")),
+        "{text:?}"
+    );
 
     repo.write(".ponder.toml", "[rules.bulk-insertion]\nenabled = false\n");
     repo.commit_all("Configure\n\nBulk insertions are our generated code.");

@@ -18,7 +18,11 @@ pub fn rules(args: &RulesArgs) -> Result<ExitCode, Error> {
         RulesFormat::Text => listed
             .iter()
             .map(|(definition, enabled)| {
-                let off = if *enabled { "" } else { " (disabled)" };
+                let off = match (*enabled, definition.enabled) {
+                    (true, _) => "",
+                    (false, false) => " (off by default)",
+                    (false, true) => " (disabled)",
+                };
                 format!("{:<20} {}{off}\n", definition.id, definition.summary)
             })
             .collect(),
@@ -29,6 +33,7 @@ pub fn rules(args: &RulesArgs) -> Result<ExitCode, Error> {
                     id: &definition.id,
                     title: &definition.title,
                     enabled: *enabled,
+                    on_by_default: definition.enabled,
                     summary: &definition.summary,
                 })
                 .collect();
@@ -45,7 +50,11 @@ pub fn rules(args: &RulesArgs) -> Result<ExitCode, Error> {
 struct ListedRule<'a> {
     id: &'a str,
     title: &'a str,
+    /// Whether this repository's configuration runs it.
     enabled: bool,
+    /// Whether it runs without configuration (a new rule ships off until the judgment
+    /// corpus shows its precision).
+    on_by_default: bool,
     summary: &'a str,
 }
 
@@ -145,6 +154,12 @@ fn explanation(definition: &ponder::rules::RuleDefinition) -> String {
         ("Known limits", &docs.limits),
         ("How to answer", &docs.answering),
     ];
+    if !definition.enabled {
+        out.push_str(&format!(
+            "\nOff by default: turn it on with `enabled = true` under [rules.{}] in .ponder.toml.\n",
+            definition.id
+        ));
+    }
     for (heading, text) in sections {
         out.push_str(&format!("\n{heading}\n{}\n", text.trim_matches('\n')));
     }

@@ -76,7 +76,8 @@ pub fn prompt_parts(prompt: &Prompt) -> Parts {
 /// the same, and says only what works.
 pub fn how_to_answer(prompt: &Prompt) -> String {
     let rule = one_line(&prompt.rule);
-    let comment = format!("`// ponder: {rule}: <why>` on this line or the line above it");
+    let marker = crate::model::comment_marker(prompt.file.as_deref());
+    let comment = format!("`{marker} ponder: {rule}: <why>` on this line or the line above it");
     let trailer = format!("a `Ponder-Answer: {rule}: <why>` trailer");
     let takes = |form| prompt.answer_with.contains(&form);
     match (

@@ -7,7 +7,10 @@ pub mod custom;
 pub mod definition;
 pub mod helpers;
 mod missing_rationale;
+mod new_dependency;
 mod signals;
+mod silenced_check;
+mod swallowed_error;
 mod unhandled_failure;
 mod untested_branch;
 
@@ -28,6 +31,9 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(untested_branch::UntestedBranch),
         Box::new(bulk_insertion::BulkInsertion),
         Box::new(missing_rationale::MissingRationale),
+        Box::new(silenced_check::SilencedCheck),
+        Box::new(new_dependency::NewDependency),
+        Box::new(swallowed_error::SwallowedError),
     ]
 }
 
@@ -139,6 +145,16 @@ impl Context<'_> {
         parsed: Option<&ParsedFile>,
     ) -> bool {
         helpers::is_production_rust(file, parsed) && !self.reach.declared_as_test(&file.path)
+    }
+
+    /// The commits whose messages speak for what is judged: the range's for a
+    /// `Scope::Change` rule (none for work that is not committed), the commit's own for a
+    /// `Scope::Commit` rule.
+    pub fn commits(&self) -> &[Commit] {
+        match self.commit {
+            Some(commit) => std::slice::from_ref(commit),
+            None => &self.reach.change().commits,
+        }
     }
 
     /// The parsed new version of a file, when it is Rust and was parsed.

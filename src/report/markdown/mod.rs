@@ -130,27 +130,29 @@ fn cut_at_line(mut text: String, max: usize) -> String {
 /// What answers the open questions, rule by rule: the checklist's items carry no advice
 /// of their own, so this says which form each open rule takes, and only those.
 fn how_to_answer(report: &Report) -> String {
-    let mut by_forms: Vec<(Vec<AnswerSource>, Vec<&str>)> = Vec::new();
+    type Forms = (Vec<AnswerSource>, &'static str);
+    let mut by_forms: Vec<(Forms, Vec<&str>)> = Vec::new();
     for prompt in report.prompts.iter().filter(|p| p.answer.is_none()) {
         let rule = prompt.rule.as_str();
-        match by_forms
-            .iter_mut()
-            .find(|(forms, _)| *forms == prompt.answer_with)
-        {
+        let forms = (
+            prompt.answer_with.clone(),
+            crate::model::comment_marker(prompt.file.as_deref()),
+        );
+        match by_forms.iter_mut().find(|(known, _)| *known == forms) {
             Some((_, rules)) if rules.contains(&rule) => {}
             Some((_, rules)) => rules.push(rule),
-            None => by_forms.push((prompt.answer_with.clone(), vec![rule])),
+            None => by_forms.push((forms, vec![rule])),
         }
     }
     let parts: Vec<String> = by_forms
         .iter()
-        .map(|(forms, rules)| {
+        .map(|((forms, marker), rules)| {
             // One rule: its own id in the syntax, so that it can be copied as it is.
             let id = match rules.as_slice() {
                 [one] => *one,
                 _ => "RULE",
             };
-            let comment = code(&format!("// ponder: {id}: reason"))
+            let comment = code(&format!("{marker} ponder: {id}: reason"))
                 + " on the flagged line or the line above it";
             let trailer = format!(
                 "a {} trailer in the commit message",
