@@ -192,12 +192,6 @@ fn check_set(context: &Context<'_>) -> Option<Finding> {
         return None;
     }
 
-    let file_count = production.len();
-    let files_text = if file_count == 1 {
-        "1 file".to_string()
-    } else {
-        format!("{file_count} files")
-    };
     let hunk_location = location(&largest_file.path, largest_hunk.new_start);
     let question = match commit {
         Some(commit) => Message::new("commit")
@@ -206,7 +200,7 @@ fn check_set(context: &Context<'_>) -> Option<Finding> {
         None => Message::new("work_tree"),
     }
     .with("added", added.to_string())
-    .with("files", files_text)
+    .with("files", production.len().to_string())
     .with("removed", removed.to_string())
     .with("largest", largest_written.to_string())
     .with("hunk_location", hunk_location);

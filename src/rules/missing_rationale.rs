@@ -12,7 +12,7 @@ use crate::config::RuleSettings;
 
 pub struct MissingRationale;
 
-const QUESTION_VARIABLES: &[&str] = &["commit", "subject", "size"];
+const QUESTION_VARIABLES: &[&str] = &["commit", "subject", "lines", "files"];
 
 impl Rule for MissingRationale {
     definition!("missing-rationale");
@@ -23,6 +23,7 @@ impl Rule for MissingRationale {
             ("questions.no_body", QUESTION_VARIABLES),
             ("questions.no_reason", QUESTION_VARIABLES),
             ("evidence.files", &["files"]),
+            ("evidence.more_files", &["count"]),
         ]
     }
 
@@ -73,36 +74,37 @@ impl Rule for MissingRationale {
             if is_trivial(commit, &counted, size, patterns, context.moved_code()) {
                 return findings;
             }
-            let size_text = format!(
-                "{} in {}",
-                super::helpers::lines(size),
-                if counted.len() == 1 {
-                    "1 file".to_string()
-                } else {
-                    format!("{} files", counted.len())
-                }
-            );
             let question = Message::new(key)
                 .with("commit", commit.short_sha().to_string())
                 .with("subject", commit.subject.clone())
-                .with("size", size_text);
+                .with("lines", size.to_string())
+                .with("files", counted.len().to_string());
             let mut finding = Finding::at_commit(question, &commit.sha);
-            let mut names: Vec<String> = counted
+            let names: Vec<String> = counted
                 .iter()
-                .take(6)
+                .take(MAX_LISTED_FILES)
                 .map(|f| format!("{} (+{} −{})", f.path, f.added_count(), f.removed_count()))
                 .collect();
-            if counted.len() > 6 {
-                names.push(format!("and {} more", counted.len() - 6));
-            }
             finding
                 .evidence
                 .push(Message::new("files").with("files", names.join(", ")));
+            if let Some(more) = counted
+                .len()
+                .checked_sub(MAX_LISTED_FILES)
+                .filter(|n| *n > 0)
+            {
+                finding
+                    .evidence
+                    .push(Message::new("more_files").with("count", more.to_string()));
+            }
             findings.push(finding);
         }
         findings
     }
 }
+
+/// Changed files the evidence names; the rest are counted.
+const MAX_LISTED_FILES: usize = 6;
 
 /// `[thresholds]` of rules/missing-rationale.toml.
 #[derive(serde::Deserialize)]
