@@ -203,7 +203,21 @@ pub struct RuleDefinition {
     /// (`Rule::answered_by`): `["comment", "trailer"]`.
     #[serde(default)]
     pub answered_by: Vec<AnswerSource>,
+    /// What code scanning shows next to the rule: tags to filter by, and how often its
+    /// question is worth asking (SARIF's `precision`: very-high, high, medium, low).
+    pub tags: Vec<String>,
+    pub precision: Precision,
     pub docs: Docs,
+}
+
+/// SARIF's `precision` of a rule: how often its results are worth a reader's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Precision {
+    VeryHigh,
+    High,
+    Medium,
+    Low,
 }
 
 fn enabled_by_default() -> bool {

@@ -46,31 +46,6 @@ const GITHUB_FINGERPRINT_KEY: &str = "primaryLocationLineHash";
 /// Where ponder's documentation lives: the repository of `Cargo.toml`.
 const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
-/// What code scanning shows next to each built-in rule: tags to filter by, and how often
-/// the rule's question is worth asking (SARIF's `precision`: very-high, high, medium,
-/// low). A consistency test checks that every rule of the registry is listed.
-const RULE_PROPERTIES: &[(&str, &[&str], &str)] = &[
-    (
-        "unhandled-failure",
-        &["reliability", "error-handling", "review"],
-        "high",
-    ),
-    ("untested-branch", &["testing", "review"], "medium"),
-    ("bulk-insertion", &["maintainability", "review"], "medium"),
-    ("missing-rationale", &["commit-message", "review"], "medium"),
-    (
-        "silenced-check",
-        &["maintainability", "safety", "review"],
-        "medium",
-    ),
-    ("new-dependency", &["supply-chain", "review"], "medium"),
-    (
-        "swallowed-error",
-        &["reliability", "error-handling", "review"],
-        "medium",
-    ),
-];
-
 pub fn render(report: &Report) -> String {
     let rules = rule_descriptors(report);
     let results = report
@@ -112,16 +87,20 @@ pub fn render(report: &Report) -> String {
 }
 
 impl RuleProperties {
-    fn of(id: &str) -> RuleProperties {
-        let (tags, precision) = RULE_PROPERTIES
-            .iter()
-            .find(|(rule, _, _)| *rule == id)
-            .map(|(_, tags, precision)| (tags.iter().map(|t| t.to_string()).collect(), *precision))
-            // A [[custom]] rule is the repository's own regex: ponder cannot vouch for it.
-            .unwrap_or_else(|| (vec!["custom".to_string(), "review".to_string()], "low"));
+    fn of(definition: &RuleDefinition) -> RuleProperties {
         RuleProperties {
-            tags,
-            precision,
+            tags: definition.tags.clone(),
+            precision: definition.precision,
+            problem_severity: "recommendation",
+        }
+    }
+
+    /// A rule the report does not describe: a repository's own, which ponder cannot vouch
+    /// for.
+    fn unvouched() -> RuleProperties {
+        RuleProperties {
+            tags: vec!["custom".to_string(), "review".to_string()],
+            precision: crate::model::Precision::Low,
             problem_severity: "recommendation",
         }
     }
@@ -142,7 +121,8 @@ fn rule_descriptors(report: &Report) -> Vec<Descriptor> {
         .collect();
     for prompt in &report.prompts {
         if descriptors.iter().all(|d| d.id != prompt.rule) {
-            descriptors.push(custom(prompt));
+            let definition = report.rules.iter().find(|d| d.id == prompt.rule);
+            descriptors.push(custom(prompt, definition));
         }
     }
     descriptors
@@ -176,11 +156,13 @@ fn built_in(definition: &RuleDefinition) -> Descriptor {
         },
         help_uri: help_uri(&definition.id),
         default_configuration: Configuration { level: "note" },
-        properties: RuleProperties::of(&definition.id),
+        properties: RuleProperties::of(definition),
     }
 }
 
-fn custom(prompt: &Prompt) -> Descriptor {
+/// A `[[custom]]` rule, described from its prompt and, when the report lists it, its
+/// definition.
+fn custom(prompt: &Prompt, definition: Option<&RuleDefinition>) -> Descriptor {
     let id = one_line(&prompt.rule);
     Descriptor {
         name: pascal_case(&id),
@@ -192,7 +174,7 @@ fn custom(prompt: &Prompt) -> Descriptor {
              line or the line above it."
         )),
         help_uri: format!("{REPOSITORY}#configuration"),
-        properties: RuleProperties::of(&id),
+        properties: definition.map_or_else(RuleProperties::unvouched, RuleProperties::of),
         id,
         default_configuration: Configuration { level: "note" },
     }
@@ -338,18 +320,7 @@ fn pascal_case(id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{pascal_case, uri_path, RULE_PROPERTIES};
-    use crate::rules::registry;
-
-    #[test]
-    fn every_built_in_rule_has_tags_and_a_precision() {
-        let listed: Vec<&str> = RULE_PROPERTIES.iter().map(|(id, _, _)| *id).collect();
-        let registered: Vec<String> = registry()
-            .iter()
-            .map(|rule| rule.definition().id.clone())
-            .collect();
-        assert_eq!(listed, registered);
-    }
+    use super::{pascal_case, uri_path};
 
     #[test]
     fn paths_become_relative_uri_references() {

@@ -124,6 +124,18 @@ fn every_rule_reads_exactly_the_thresholds_its_toml_declares() {
 }
 
 #[test]
+fn every_rule_has_tags_for_code_scanning() {
+    for rule in registry() {
+        let definition = rule.definition();
+        assert!(
+            definition.tags.iter().any(|tag| tag == "review"),
+            "rules/{}.toml: tags should include \"review\" and say what the rule is about",
+            definition.id
+        );
+    }
+}
+
+#[test]
 fn a_misspelt_or_missing_threshold_is_a_problem_not_a_zero() {
     let rule = registry()
         .into_iter()

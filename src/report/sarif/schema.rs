@@ -50,7 +50,7 @@ pub(super) struct Descriptor {
 #[derive(Serialize)]
 pub(super) struct RuleProperties {
     pub(super) tags: Vec<String>,
-    pub(super) precision: &'static str,
+    pub(super) precision: crate::model::Precision,
     #[serde(rename = "problem.severity")]
     pub(super) problem_severity: &'static str,
 }
