@@ -176,6 +176,26 @@ impl FileChange {
         vendored || generated_path || generated_header
     }
 
+    /// The old side of the hunk that adds `line`: each of its lines with its number in
+    /// the old text. Empty when no hunk adds the line or there is no old text.
+    pub fn old_lines_of_hunk_at(&self, line: u32) -> Vec<(u32, &str)> {
+        let hunk = self
+            .hunks
+            .iter()
+            .find(|h| (h.new_start..h.new_start + h.new_lines).contains(&line));
+        let (Some(hunk), Some(old)) = (hunk, self.old.as_ref()) else {
+            return Vec::new();
+        };
+        let first = hunk.old_start.max(1);
+        old.content
+            .lines()
+            .zip(1u32..)
+            .skip(first as usize - 1)
+            .take(hunk.old_lines as usize)
+            .map(|(text, number)| (number, text))
+            .collect()
+    }
+
     pub fn added_count(&self) -> usize {
         self.added_lines.len()
     }

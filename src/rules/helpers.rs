@@ -55,18 +55,9 @@ fn rewrites_branch(file: &FileChange, line: u32) -> bool {
     let Some(keyword) = branch_keyword(added) else {
         return false;
     };
-    let Some(hunk) = file
-        .hunks
+    file.old_lines_of_hunk_at(line)
         .iter()
-        .find(|h| (h.new_start..h.new_start + h.new_lines).contains(&line))
-    else {
-        return false;
-    };
-    let old = file.old.as_ref().map(|t| t.content.as_ref()).unwrap_or("");
-    old.lines()
-        .skip(hunk.old_start.saturating_sub(1) as usize)
-        .take(hunk.old_lines as usize)
-        .any(|removed| branch_keyword(removed) == Some(keyword))
+        .any(|(_, removed)| branch_keyword(removed) == Some(keyword))
 }
 
 /// The keyword a line's branch starts with, `} else if` and `} else` included.

@@ -354,24 +354,9 @@ fn hunk_removed_word(file: &FileChange, line: u32, word: &str, moved: &MovedCode
     if moved.is_old(&file.path, line) {
         return true;
     }
-    let Some(hunk) = file
-        .hunks
+    file.old_lines_of_hunk_at(line)
         .iter()
-        .find(|h| (h.new_start..h.new_start + h.new_lines).contains(&line))
-    else {
-        return false;
-    };
-    let Some(old) = file.old.as_ref() else {
-        return false;
-    };
-    old.content
-        .lines()
-        .enumerate()
-        .skip(hunk.old_start.saturating_sub(1) as usize)
-        .take(hunk.old_lines as usize)
-        .any(|(index, text)| {
-            file.removed_lines.contains(&(index as u32 + 1)) && text.contains(word)
-        })
+        .any(|(number, text)| file.removed_lines.contains(number) && text.contains(word))
 }
 
 #[cfg(test)]
