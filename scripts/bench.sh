@@ -8,7 +8,10 @@
 # HISTORY "-" skips the history row; SMALL=0 skips the small-branch row (and the stage
 # times); RUNS=N sets the runs per command (default 3).
 #
-# Rows: range (`ponder A..B --format json` vs `git diff -p A B`), history
+# Rows: range (`ponder A..B --format json` vs `git diff -p A B`), range/numstat (the same
+# ponder run vs `git log --first-parent --numstat A..B`, the floor of a per-commit pass),
+# range/ast-grep (vs ast-grep's one-rule `$X.unwrap()` scan of the range's new files, when
+# installed), history
 # (`ponder --each-commit` vs `git log -p --first-parent`), small branch (`ponder` with no
 # argument on a three-commit branch with an uncommitted edit, in a shared clone, vs
 # `git diff base...HEAD` + `git status`).
@@ -61,6 +64,20 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "repository: $repo"
 base=${range%%..*}; head=${range##*..}
 row "range" "git -C '$repo' diff -p '$base' '$head'" "'$ponder' --repo '$repo' '$range' --format json"
+# The floor of a per-commit pass: git's own per-commit line counts over the range.
+row "range/numstat" "git -C '$repo' log --first-parent --numstat '$base..$head'" "'$ponder' --repo '$repo' '$range' --format json"
+# A one-rule structural scan of the range's new Rust files, when ast-grep is installed
+# (npm: @ast-grep/cli): what a pattern tool pays for the same new code.
+sg_bin=$(command -v ast-grep || command -v sg || true)
+if [ -n "$sg_bin" ] && "$sg_bin" --version 2>/dev/null | grep -qi ast-grep; then
+    new_files=$work/new-files
+    mkdir -p "$new_files"
+    git -C "$repo" diff --name-only --diff-filter=A "$base" "$head" -- '*.rs' > "$work/new-list"
+    if [ -s "$work/new-list" ]; then
+        git -C "$repo" archive "$head" $(cat "$work/new-list") | tar -x -C "$new_files"
+        row "range/ast-grep" "'$sg_bin' run --lang rust --pattern '\$X.unwrap()' '$new_files'" "'$ponder' --repo '$repo' '$range' --format json"
+    fi
+fi
 if [ "$history" != "-" ]; then
     row "history" "git -C '$repo' log -p --first-parent '$history'" "'$ponder' --repo '$repo' --each-commit '$history' --format json"
 fi
