@@ -2,10 +2,15 @@
 //! diagnostic code and a help line that says what to do. An unparsable file or an empty
 //! range is not an error: it is part of the report.
 
+pub mod excerpt;
+
 use std::path::PathBuf;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
+
+use crate::local_file::LocalFileError;
+use excerpt::Excerpt;
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum Error {
@@ -90,6 +95,11 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     ConfigInvalid(Box<InvalidConfig>),
+
+    /// A file named by the user or the environment that is no regular file, or too large.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    LocalFile(Box<LocalFileError>),
 
     #[error("cannot read the coverage file {}: {source}", path.display())]
     #[diagnostic(
@@ -187,11 +197,32 @@ impl Error {
 #[diagnostic(code(ponder::config::invalid))]
 pub struct InvalidConfig {
     pub message: String,
+    /// A window around the error, not the whole file (see `excerpt`).
     #[source_code]
-    pub source_code: NamedSource<String>,
+    pub source_code: Excerpt,
     #[label("{label}")]
     pub span: Option<SourceSpan>,
     pub label: String,
     #[help]
     pub help: String,
+}
+
+impl InvalidConfig {
+    /// The error `message` about the file `name` whose text is `text`, pointing at `span`.
+    pub fn new(
+        message: String,
+        name: &str,
+        text: &str,
+        span: Option<SourceSpan>,
+        help: String,
+    ) -> InvalidConfig {
+        let (source_code, span) = Excerpt::around(name, text, span);
+        InvalidConfig {
+            message,
+            source_code,
+            span,
+            label: "here".to_string(),
+            help,
+        }
+    }
 }

@@ -39,6 +39,7 @@ mod history;
 pub mod hook;
 pub mod http;
 mod judge;
+pub mod local_file;
 pub mod model;
 pub mod progress;
 mod prompts;

@@ -73,6 +73,13 @@ pub struct Repo {
     repo: Repository,
 }
 
+/// A committed file read up to a bound.
+#[derive(Debug)]
+pub enum Bounded {
+    Within(Vec<u8>),
+    TooLarge,
+}
+
 impl Repo {
     /// Opens the repository at `path` or the one that contains it.
     pub fn open(path: &Path) -> Result<Repo, Error> {
@@ -93,8 +100,9 @@ impl Repo {
     /// The bytes of `path` as committed at `revision`, or `None` when it is not there.
     /// Used for `.ponder.toml`, which is read from the analysed head, not from the disk,
     /// in ranges that do not include the work tree. A symlink or submodule at `path` counts
-    /// as absent, as a symlinked `.ponder.toml` in the work tree does.
-    pub fn file_at(&self, revision: &str, path: &str) -> Option<Vec<u8>> {
+    /// as absent, as a symlinked `.ponder.toml` in the work tree does. A blob larger than
+    /// `limit` is not read at all.
+    pub fn file_at(&self, revision: &str, path: &str, limit: u64) -> Option<Bounded> {
         let tree = self
             .repo
             .revparse_single(revision)
@@ -109,8 +117,14 @@ impl Repo {
         {
             return None;
         }
+        // The header says the size: a huge blob is never inflated.
+        let odb = self.repo.odb().ok()?;
+        let (size, _) = odb.read_header(entry.id()).ok()?;
+        if size as u64 > limit {
+            return Some(Bounded::TooLarge);
+        }
         let blob = entry.to_object(&self.repo).ok()?.peel_to_blob().ok()?;
-        Some(blob.content().to_vec())
+        Some(Bounded::Within(blob.content().to_vec()))
     }
 
     /// Turns what the user typed into a base and a head commit.
