@@ -415,6 +415,7 @@ fn check_report(report: &Report) -> Result<(), TestCaseError> {
 fn analyze_ok(path: &Path, range: RangeSpec) -> Result<(), TestCaseError> {
     let request = Request {
         repo: path.to_path_buf(),
+        git_env: false,
         range: range.clone(),
         config: None,
         coverage: None,

@@ -8,12 +8,13 @@
 mod copies;
 mod diff;
 mod hooks;
+mod open;
 mod range;
 mod sources;
 
 use std::path::{Path, PathBuf};
 
-use git2::{Repository, RepositoryOpenFlags};
+use git2::Repository;
 
 use crate::change::{Change, Commit, FileChange};
 use crate::error::Error;
@@ -49,7 +50,7 @@ impl Default for ReadOptions {
 
 /// Process-wide libgit2 settings, applied once before the first repository is opened
 /// (and so before any worker thread uses libgit2).
-fn configure_libgit2() {
+pub(super) fn configure_libgit2() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // libgit2 re-hashes every object it inflates to check its id; git itself does not
@@ -81,17 +82,6 @@ pub enum Bounded {
 }
 
 impl Repo {
-    /// Opens the repository at `path` or the one that contains it.
-    pub fn open(path: &Path) -> Result<Repo, Error> {
-        configure_libgit2();
-        let repo = Repository::open_ext(path, RepositoryOpenFlags::empty(), [] as [&Path; 0])
-            .map_err(|source| Error::NotARepository {
-                path: path.to_path_buf(),
-                reason: source.message().to_string(),
-            })?;
-        Ok(Repo { repo })
-    }
-
     /// The work tree's root, or `None` for a bare repository.
     pub fn work_dir(&self) -> Option<PathBuf> {
         self.repo.workdir().map(Path::to_path_buf)
