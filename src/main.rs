@@ -22,11 +22,14 @@ pub fn main() -> ExitCode {
     if arguments.get(1).is_some_and(|a| a == "ponder") {
         arguments.remove(1);
     }
-    let cli = cli::Cli::parse_from(arguments);
+    let cli = match cli::Cli::try_parse_from(arguments) {
+        Ok(cli) => cli,
+        Err(error) => return cli::usage_error(error),
+    };
     match cli::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            let report = miette::Report::new(error);
+            let report = miette::Report::new(cli::Neutral::new(error));
             cli::say_error(&format!("{report:?}\n"));
             ExitCode::from(2)
         }

@@ -163,3 +163,36 @@ fn git_dir_and_work_tree_are_honoured_unless_repo_is_given() {
         "{report:#}"
     );
 }
+
+#[test]
+fn control_characters_in_arguments_never_reach_stderr_raw() {
+    let repo = library_with_change();
+    let hostile = "main\u{1b}]0;owned\u{7}\u{1b}[31m\u{202e}";
+    let cases: Vec<Vec<&str>> = vec![
+        vec![hostile],
+        vec!["--commit", hostile],
+        vec![&"main..\u{1b}[2J"],
+        vec!["main", "--config", hostile],
+        vec!["main", "--coverage", hostile],
+        vec!["--each-commit", hostile],
+        vec!["explain", hostile],
+        vec!["--format", hostile],
+        vec![&"--bogus\u{1b}[31m"],
+        vec!["post", "github", "--repository", hostile],
+    ];
+    for args in cases {
+        let mut command = ponder();
+        command
+            .current_dir(repo.path())
+            .args(&args)
+            .env("GITHUB_TOKEN", "t");
+        let run = command.run();
+        assert_eq!(run.code, Some(2), "{args:?}: {run:?}");
+        assert!(!run.stderr.is_empty(), "{args:?}: {run:?}");
+        assert!(
+            !run.stderr.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "{args:?} reached stderr raw: {:?}",
+            run.stderr
+        );
+    }
+}

@@ -12,10 +12,12 @@ macro_rules! say {
 
 mod args;
 mod commands;
+mod diagnostic;
 mod output;
 mod post;
 mod run;
 
 pub use args::Cli;
+pub use diagnostic::{usage_error, Neutral};
 pub use output::say_raw as say_error;
 pub use run::run;

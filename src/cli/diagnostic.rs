@@ -1,0 +1,129 @@
+//! The error as stderr shows it: every text a diagnostic carries (its message, help line,
+//! causes) neutralised, since many echo what the user typed (a range, a path) and a
+//! terminal escape in an argument (`ponder $'main\e[31m'`) must not reach the terminal
+//! raw. The source code it quotes is already a neutralised window (`error::excerpt`).
+
+use std::fmt;
+
+use miette::{Diagnostic, LabeledSpan, Severity, SourceCode};
+use ponder::report::neutral::keeping_lines;
+
+/// `inner`, with its texts neutralised.
+pub struct Neutral {
+    inner: Box<dyn Diagnostic + Send + Sync>,
+    message: String,
+    cause: Option<Box<Cause>>,
+}
+
+/// One cause of the chain, as text.
+#[derive(Debug)]
+struct Cause {
+    text: String,
+    next: Option<Box<Cause>>,
+}
+
+impl Neutral {
+    pub fn new(inner: impl Diagnostic + Send + Sync + 'static) -> Neutral {
+        let message = keeping_lines(&inner.to_string());
+        let mut causes = Vec::new();
+        let mut source = inner.source();
+        while let Some(error) = source {
+            causes.push(keeping_lines(&error.to_string()));
+            source = error.source();
+        }
+        let cause = causes
+            .into_iter()
+            .rev()
+            .fold(None, |next, text| Some(Box::new(Cause { text, next })));
+        Neutral {
+            inner: Box::new(inner),
+            message,
+            cause,
+        }
+    }
+}
+
+impl fmt::Debug for Neutral {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Neutral {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.next
+            .as_deref()
+            .map(|c| c as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl std::error::Error for Neutral {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause
+            .as_deref()
+            .map(|c| c as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl Diagnostic for Neutral {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.inner.code()
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        self.inner.severity()
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let help = self.inner.help()?.to_string();
+        Some(Box::new(keeping_lines(&help)))
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.inner.url()
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.inner.source_code()
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let labels = self.inner.labels()?.map(|label| {
+            let text = label.label().map(keeping_lines);
+            LabeledSpan::new_with_span(text, *label.inner())
+        });
+        Some(Box::new(labels))
+    }
+}
+
+/// A clap error. Help and version are printed as clap prints them (they echo nothing the
+/// user typed); a usage error, which quotes the offending argument, as plain text with that
+/// argument neutralised.
+pub fn usage_error(error: clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    let code = u8::try_from(error.exit_code()).unwrap_or(2);
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        // ponder: unhandled-failure: as clap's own `exit` does; a help text nobody can read is not an error worth a second message
+        let _ = error.print();
+        return std::process::ExitCode::from(code);
+    }
+    super::output::say_raw(&keeping_lines(&error.render().to_string()));
+    std::process::ExitCode::from(code)
+}
