@@ -196,3 +196,42 @@ fn control_characters_in_arguments_never_reach_stderr_raw() {
         );
     }
 }
+
+#[test]
+fn a_commit_message_in_latin_1_is_decoded_by_its_encoding_header() {
+    let repo = TestRepo::library_on_topic();
+    repo.write(
+        "src/lib.rs",
+        "pub fn one(v: Option<u32>) -> u32 {\n    v.unwrap()\n}\n",
+    );
+    repo.git(&["add", "-A"]);
+    let message = repo.path().join(".git").join("MESSAGE");
+    std::fs::write(
+        &message,
+        b"G\xe9rer le caf\xe9\n\nLe menu l'exige d\xe9sormais.\n",
+    )
+    .expect("write");
+    repo.git(&[
+        "-c",
+        "i18n.commitEncoding=ISO-8859-1",
+        "commit",
+        "-q",
+        "-F",
+        message.to_str().expect("UTF-8"),
+    ]);
+    assert!(repo
+        .git(&["cat-file", "-p", "HEAD"])
+        .contains("encoding ISO-8859-1"));
+    let report = json_in(repo.path(), &["main"]);
+    assert_eq!(
+        report["commits"][0]["subject"], "Gérer le café",
+        "{report:#}"
+    );
+    // The human report's commit section shows the subject too.
+    let mut human = ponder();
+    human
+        .current_dir(repo.path())
+        .args(["--each-commit", "main"]);
+    let run = human.run();
+    assert!(run.stdout.contains("“Gérer le café”"), "{run:?}");
+}

@@ -102,7 +102,10 @@ pub fn list_commits(repo: &Repository, range: &Resolved) -> Result<Vec<Commit>, 
         let commit = repo
             .find_commit(id)
             .map_err(|e| Error::git("reading commit", &id.to_string(), e))?;
-        let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+        let message = texts::commit_message(
+            commit.message_bytes(),
+            commit.message_encoding().ok().flatten(),
+        );
         let (subject, body) = split_message(&message);
         commits.push(Commit {
             sha: id.to_string(),
