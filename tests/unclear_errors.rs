@@ -235,3 +235,67 @@ fn a_commit_message_in_latin_1_is_decoded_by_its_encoding_header() {
     let run = human.run();
     assert!(run.stdout.contains("“Gérer le café”"), "{run:?}");
 }
+
+/// `git mktree` reading `listing` (ls-tree's format) on stdin: the tree's id.
+fn make_tree(repo: &TestRepo, listing: &str) -> String {
+    let file = repo.path().join(".git").join("LISTING");
+    std::fs::write(&file, listing).expect("write");
+    let mut command = common::git_command(repo.path(), &["mktree"]);
+    command.stdin(std::fs::File::open(&file).expect("open"));
+    let run = command.run();
+    assert_eq!(run.code, Some(0), "{run:?}");
+    run.stdout.trim().to_string()
+}
+
+#[test]
+fn a_tree_entry_named_dot_dot_is_never_read_nor_pointed_at() {
+    let repo = TestRepo::library_on_topic();
+    repo.write(
+        "x.rs",
+        "pub fn x(v: Option<u32>) -> u32 {\n    v.unwrap()\n}\n",
+    );
+    let blob = repo.git(&["hash-object", "-w", "x.rs"]);
+    std::fs::remove_file(repo.path().join("x.rs")).expect("rm");
+    let inner = make_tree(&repo, &format!("100644 blob {blob}\tx.rs\n"));
+    let root = format!(
+        "{}\n040000 tree {inner}\t..\n040000 tree {inner}\t.GIT\n",
+        repo.git(&["ls-tree", "HEAD"])
+    );
+    let root = make_tree(&repo, &root);
+    let commit = repo.git(&[
+        "commit-tree",
+        &root,
+        "-p",
+        "HEAD",
+        "-m",
+        "Add x\n\nThe parser needs it.",
+    ]);
+    repo.git(&["update-ref", "refs/heads/topic", &commit]);
+
+    let report = json_in(repo.path(), &["main..topic"]);
+    assert_eq!(
+        report["prompts"].as_array().map(Vec::len),
+        Some(0),
+        "{report:#}"
+    );
+    for path in ["../x.rs", ".GIT/x.rs"] {
+        let entry = common::file_entry(&report, path);
+        assert_eq!(entry["parsed"], false, "{entry:#}");
+        assert!(
+            entry["note"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("unsafe path"),
+            "{entry:#}"
+        );
+    }
+    for format in ["sarif", "github", "rdjson", "gitlab"] {
+        let mut command = ponder();
+        command
+            .current_dir(repo.path())
+            .args(["main..topic", "--format", format]);
+        let run = command.run();
+        assert_eq!(run.code, Some(0), "{format}: {run:?}");
+        assert!(!run.stdout.contains("../x.rs"), "{format}: {}", run.stdout);
+    }
+}
