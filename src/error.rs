@@ -219,7 +219,7 @@ impl Error {
     /// A libgit2 failure while `action` `subject`. Out of memory is said as such: it is
     /// never advice to check the repository.
     pub fn git(action: &str, subject: &str, error: git2::Error) -> Error {
-        if error.class() == git2::ErrorClass::NoMemory {
+        if is_out_of_memory(&error) {
             return Error::OutOfMemory {
                 action: action.to_string(),
                 subject: subject.to_string(),
@@ -231,6 +231,14 @@ impl Error {
             message: error.message().to_string(),
         }
     }
+}
+
+/// Whether libgit2 failed for want of memory: its own out-of-memory class, or zlib's
+/// inflateInit, which fails only for want of memory ("failed to init zlib stream").
+pub fn is_out_of_memory(error: &git2::Error) -> bool {
+    error.class() == git2::ErrorClass::NoMemory
+        || (error.class() == git2::ErrorClass::Zlib
+            && error.message().starts_with("failed to init"))
 }
 
 /// A configuration file that does not say what ponder can use, pointing at the place.

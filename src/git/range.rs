@@ -226,7 +226,9 @@ fn short_ref_name(name: &str) -> String {
 
 fn commit_id(repo: &Repository, spec: &str) -> Result<Oid, Error> {
     let object = repo.revparse_single(spec).map_err(|error| {
-        if spec == "HEAD" && repo.head().is_err() {
+        if crate::error::is_out_of_memory(&error) {
+            Error::git("resolving", spec, error)
+        } else if spec == "HEAD" && repo.head().is_err() {
             Error::UnbornHead
         } else {
             missing_revision(repo, spec, error.message())
