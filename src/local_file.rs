@@ -92,7 +92,7 @@ pub fn read_regular(
     if let Some(refused) = refuse(&metadata) {
         return Err(refused);
     }
-    let file = open_without_blocking(path).map_err(unreadable)?;
+    let file = open_reading(path).map_err(unreadable)?;
     let metadata = file.metadata().map_err(unreadable)?;
     if let Some(refused) = refuse(&metadata) {
         return Err(refused);
@@ -127,20 +127,57 @@ pub fn read_regular_text(
     })
 }
 
+/// Appends `bytes` to the regular file at `path`, creating it when missing (a job summary,
+/// `GITHUB_STEP_SUMMARY`): opening a FIFO nobody reads would block forever, and writing to
+/// a device is no summary anyone reads. Failures to write are `Unreadable`, with the cause.
+pub fn append_regular(path: &Path, bytes: &[u8], what: &'static str) -> Result<(), LocalFileError> {
+    let failed = |source| LocalFileError::Unreadable {
+        what,
+        path: path.to_path_buf(),
+        source,
+    };
+    let refused = |metadata: &std::fs::Metadata| LocalFileError::NotRegular {
+        what,
+        path: path.to_path_buf(),
+        kind: kind_of(metadata),
+    };
+    if let Ok(metadata) = std::fs::metadata(path) {
+        if !metadata.is_file() {
+            return Err(refused(&metadata));
+        }
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    let mut file = open_without_blocking(&mut options, path).map_err(failed)?;
+    let metadata = file.metadata().map_err(failed)?;
+    if !metadata.is_file() {
+        return Err(refused(&metadata));
+    }
+    // O_NONBLOCK changes nothing on a regular file.
+    std::io::Write::write_all(&mut file, bytes).map_err(failed)
+}
+
+fn open_reading(path: &Path) -> std::io::Result<std::fs::File> {
+    open_without_blocking(std::fs::OpenOptions::new().read(true), path)
+}
+
 #[cfg(unix)]
-fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+fn open_without_blocking(
+    options: &mut std::fs::OpenOptions,
+    path: &Path,
+) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
-    // O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a
-    // writer; on a regular file it changes nothing.
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
+    // O_NONBLOCK: opening a FIFO returns at once (for writing, with ENXIO when nobody
+    // reads) instead of waiting for the other end; on a regular file it changes nothing.
+    options.custom_flags(libc::O_NONBLOCK).open(path)
 }
 
 #[cfg(not(unix))]
-fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::open(path)
+fn open_without_blocking(
+    options: &mut std::fs::OpenOptions,
+    path: &Path,
+) -> std::io::Result<std::fs::File> {
+    options.open(path)
 }
 
 fn kind_of(metadata: &std::fs::Metadata) -> &'static str {

@@ -192,7 +192,7 @@ fn event_payload(env: Env<'_>) -> Result<Option<Value>, GitHubError> {
                     path: path.clone(),
                     reason: source.to_string(),
                 },
-                refused => GitHubError::EventFile(Box::new(refused)),
+                refused => GitHubError::LocalFile(Box::new(refused)),
             })?;
     serde_json::from_str(&text)
         .map(Some)

@@ -97,7 +97,12 @@ impl CleanCommand {
             Ok(output) => Run::from(output.expect("the program ran")),
             Err(_) => {
                 let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-                panic!("{:?} was still running after {limit:?}", self.command);
+                // The program and its arguments only: the environment may hold a token.
+                let args: Vec<_> = self.command.get_args().collect();
+                panic!(
+                    "{:?} {args:?} was still running after {limit:?}",
+                    self.command.get_program()
+                );
             }
         }
     }
