@@ -299,3 +299,29 @@ fn a_tree_entry_named_dot_dot_is_never_read_nor_pointed_at() {
         assert!(!run.stdout.contains("../x.rs"), "{format}: {}", run.stdout);
     }
 }
+
+#[test]
+fn a_huge_argument_is_not_echoed_whole() {
+    let repo = library_with_change();
+    let huge = "a".repeat(100_000);
+    for args in [
+        vec![huge.as_str()],
+        vec!["explain", &huge],
+        vec!["--bogus", &huge],
+    ] {
+        let mut command = ponder();
+        command.current_dir(repo.path()).args(&args);
+        let run = command.run();
+        assert_eq!(
+            run.code,
+            Some(2),
+            "{}",
+            &run.stderr[..200.min(run.stderr.len())]
+        );
+        assert!(
+            run.stderr.len() < 20_000,
+            "{} bytes of stderr",
+            run.stderr.len()
+        );
+    }
+}

@@ -2,11 +2,27 @@
 //! causes) neutralised, since many echo what the user typed (a range, a path) and a
 //! terminal escape in an argument (`ponder $'main\e[31m'`) must not reach the terminal
 //! raw. The source code it quotes is already a neutralised window (`error::excerpt`).
+//! Each text is also cut to [`MAX_TEXT`] characters: a 128 KiB argument (the most Linux
+//! passes) echoed in a message and its help line would fill the terminal.
 
 use std::fmt;
 
 use miette::{Diagnostic, LabeledSpan, Severity, SourceCode};
 use ponder::report::neutral::keeping_lines;
+
+/// Characters of one text (message, help line, cause) shown; more than any of ponder's
+/// own, and than a path can have.
+const MAX_TEXT: usize = 4_000;
+
+/// `text` neutralised and cut to [`MAX_TEXT`] characters.
+fn clean(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut cut: String = chars.by_ref().take(MAX_TEXT).collect();
+    if chars.next().is_some() {
+        cut.push('…');
+    }
+    keeping_lines(&cut)
+}
 
 /// `inner`, with its texts neutralised.
 pub struct Neutral {
@@ -24,11 +40,11 @@ struct Cause {
 
 impl Neutral {
     pub fn new(inner: impl Diagnostic + Send + Sync + 'static) -> Neutral {
-        let message = keeping_lines(&inner.to_string());
+        let message = clean(&inner.to_string());
         let mut causes = Vec::new();
         let mut source = inner.source();
         while let Some(error) = source {
-            causes.push(keeping_lines(&error.to_string()));
+            causes.push(clean(&error.to_string()));
             source = error.source();
         }
         let cause = causes
@@ -88,7 +104,7 @@ impl Diagnostic for Neutral {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let help = self.inner.help()?.to_string();
-        Some(Box::new(keeping_lines(&help)))
+        Some(Box::new(clean(&help)))
     }
 
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
@@ -101,7 +117,7 @@ impl Diagnostic for Neutral {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let labels = self.inner.labels()?.map(|label| {
-            let text = label.label().map(keeping_lines);
+            let text = label.label().map(clean);
             LabeledSpan::new_with_span(text, *label.inner())
         });
         Some(Box::new(labels))
@@ -124,6 +140,6 @@ pub fn usage_error(error: clap::Error) -> std::process::ExitCode {
         let _ = error.print();
         return std::process::ExitCode::from(code);
     }
-    super::output::say_raw(&keeping_lines(&error.render().to_string()));
+    super::output::say_raw(&clean(&error.render().to_string()));
     std::process::ExitCode::from(code)
 }
