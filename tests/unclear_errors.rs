@@ -325,3 +325,51 @@ fn a_huge_argument_is_not_echoed_whole() {
         );
     }
 }
+
+#[test]
+fn the_advice_for_a_blobless_clone_fetches_what_was_not_read() {
+    let source = library_with_change();
+    source.git(&["config", "uploadpack.allowFilter", "true"]);
+    let parent = tempfile::tempdir().expect("temp dir");
+    let url = format!("file://{}", source.path().display());
+    git_in(
+        parent.path(),
+        &[
+            "clone",
+            "-q",
+            "--no-checkout",
+            "--filter=blob:none",
+            "--branch",
+            "topic",
+            &url,
+            "clone",
+        ],
+    );
+    let clone = parent.path().join("clone");
+    let mut gate = ponder();
+    gate.current_dir(&clone)
+        .args(["origin/main..topic", "--require-answers"]);
+    let run = gate.run();
+    run.exits_with(
+        1,
+        &[
+            "missing from this repository",
+            "git fetch --refetch --no-filter origin",
+        ],
+    );
+    assert!(
+        !run.stderr.contains("fsck") && !run.stdout.contains("fsck"),
+        "{run:?}"
+    );
+    // What the message says, and nothing else, gets the file read.
+    git_in(
+        &clone,
+        &["fetch", "-q", "--refetch", "--no-filter", "origin"],
+    );
+    let report = json_in(&clone, &["origin/main..topic"]);
+    assert_eq!(
+        report["prompts"].as_array().map(Vec::len),
+        Some(1),
+        "{report:#}"
+    );
+}

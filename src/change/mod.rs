@@ -108,11 +108,9 @@ impl SkipReason {
                  out, so it is never read"
                     .to_string()
             }
-            SkipReason::Missing => {
-                "its content is missing from this repository (a partial or damaged clone: \
-                 see `git fsck`)"
-                    .to_string()
-            }
+            SkipReason::Missing => "its content is missing from this repository (a partial clone: \
+                 `git fetch --refetch --no-filter origin` fetches it)"
+                .to_string(),
         }
     }
 }
