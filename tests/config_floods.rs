@@ -125,6 +125,17 @@ fn an_error_on_a_huge_line_quotes_a_window_around_it() {
         ),
         // A glob that is not one.
         (format!("skip = [\"[{long}\"]\n"), "is not a valid glob"),
+        // One group of 100,000 names: valid, but too large a regex.
+        (
+            format!(
+                "skip = [\"{{{}}}\"]\n",
+                (0..100_000)
+                    .map(|i| format!("a{i}/**"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            "too complex to compile together",
+        ),
     ];
     for (config, message) in cases {
         let repo = repo_with_change();

@@ -17,8 +17,17 @@ pub const MAX_LIST_ENTRIES: usize = 10_000;
 #[derive(Debug)]
 pub enum ListError {
     NotAList,
-    TooLong { entries: usize },
-    InvalidGlob { pattern: String, reason: String },
+    TooLong {
+        entries: usize,
+    },
+    InvalidGlob {
+        pattern: String,
+        reason: String,
+    },
+    /// Each glob is valid, but together they compile past globset's limits.
+    TooComplex {
+        reason: String,
+    },
 }
 
 impl ListError {
@@ -36,6 +45,9 @@ impl ListError {
                     quoted(pattern)
                 )
             }
+            ListError::TooComplex { reason } => {
+                format!("the globs of {list} are too complex to compile together: {reason}")
+            }
         }
     }
 
@@ -49,6 +61,9 @@ impl ListError {
             ListError::InvalidGlob { .. } => {
                 "globs use `*`, `**` and `?`, as in .gitignore".to_string()
             }
+            ListError::TooComplex { .. } => format!(
+                "use fewer and simpler globs (a `{{a,b}}` group of thousands of names is one large regex), as in {example}"
+            ),
         }
     }
 }
@@ -74,8 +89,7 @@ pub fn glob_list(value: &toml::Value) -> Result<GlobSet, ListError> {
         })?;
         builder.add(glob);
     }
-    builder.build().map_err(|error| ListError::InvalidGlob {
-        pattern: String::new(),
+    builder.build().map_err(|error| ListError::TooComplex {
         reason: error.kind().to_string(),
     })
 }
