@@ -41,6 +41,10 @@ pub struct Config {
     pub custom: Vec<CustomRule>,
 }
 
+/// Longest question template (`[rules.ID.questions]`, a `[[custom]]` question): each
+/// prompt repeats it, so a long one multiplies into megabytes of report.
+pub(crate) const MAX_QUESTION_LENGTH: usize = 2_000;
+
 /// Largest configuration file read, wherever it comes from: a hundred times what a real
 /// one needs, small enough that no file makes parsing it slow.
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
@@ -276,6 +280,16 @@ fn apply_rule_settings(
                             "write the question as a quoted string".to_string(),
                         ));
                     };
+                    if template.chars().count() > MAX_QUESTION_LENGTH {
+                        return Err((
+                            question_key.clone(),
+                            format!(
+                                "the question `{question_key}` of `{id}` is {} characters long",
+                                template.chars().count()
+                            ),
+                            format!("keep a question under {MAX_QUESTION_LENGTH} characters: it is repeated in every prompt it asks"),
+                        ));
+                    }
                     let available = placeholders(default);
                     if let Some(unknown) = placeholders(template)
                         .into_iter()

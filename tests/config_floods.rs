@@ -222,3 +222,30 @@ fn an_event_payload_that_is_no_regular_file_is_refused_without_blocking() {
         assert_eq!(run.code, Some(0), "{run:?}");
     }
 }
+
+#[test]
+fn a_question_or_custom_id_that_would_flood_every_prompt_is_refused() {
+    let long = "Why? ".repeat(1_000);
+    let cases = [
+        (
+            format!("[rules.unhandled-failure.questions]\nunwrap = \"{long}\"\n"),
+            "is 5000 characters long",
+        ),
+        (
+            format!("[[custom]]\nid = \"todo\"\npattern = 'TODO'\nquestion = \"{long}\"\n"),
+            "is 5000 characters long",
+        ),
+        (
+            format!(
+                "[[custom]]\nid = \"{}\"\npattern = 'TODO'\nquestion = \"Why?\"\n",
+                "a".repeat(65)
+            ),
+            "at most 64 characters",
+        ),
+    ];
+    for (config, message) in cases {
+        let repo = repo_with_change();
+        repo.write(".ponder.toml", &config);
+        run_in_within(repo.path(), &[]).assert_diagnostic(&[message, "characters"]);
+    }
+}

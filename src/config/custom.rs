@@ -7,12 +7,15 @@ use std::collections::BTreeMap;
 use regex::Regex;
 
 use super::globs::glob_list;
-use super::{CustomRule, RuleSettings, SettingError};
+use super::{CustomRule, RuleSettings, SettingError, MAX_QUESTION_LENGTH};
 use crate::error::excerpt::quoted;
 use crate::report::neutral;
 
 /// Longest custom pattern accepted.
 const MAX_PATTERN_LENGTH: usize = 1000;
+
+/// Longest custom rule id: it is the rule's name in every prompt and answer.
+const MAX_ID_LENGTH: usize = 64;
 
 /// Most `[[custom]]` rules a file may hold: each compiles to up to 1 MiB and runs on every
 /// added line.
@@ -70,11 +73,21 @@ pub(super) fn custom_rules(
                 shape_help.to_string(),
             ));
         };
-        if !kebab.is_match(&id) || rules.contains_key(&id) {
+        if !kebab.is_match(&id) || rules.contains_key(&id) || id.len() > MAX_ID_LENGTH {
             return Err((
                 id.clone(),
                 format!("`{}` cannot be a custom rule id", quoted(&id)),
-                "use a new kebab-case id such as `println-in-library`".to_string(),
+                format!("use a new kebab-case id of at most {MAX_ID_LENGTH} characters, such as `println-in-library`"),
+            ));
+        }
+        if question.chars().count() > MAX_QUESTION_LENGTH {
+            return Err((
+                "question".to_string(),
+                format!(
+                    "the question of `{id}` is {} characters long",
+                    question.chars().count()
+                ),
+                format!("keep a question under {MAX_QUESTION_LENGTH} characters: it is repeated in every prompt it asks"),
             ));
         }
         if pattern.len() > MAX_PATTERN_LENGTH {
