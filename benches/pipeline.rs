@@ -103,6 +103,7 @@ fn stages(c: &mut Criterion) {
     let style = Style {
         color: false,
         width: 100,
+        quiet: false,
     };
     group.bench_function("render json", |b| {
         b.iter(|| render(&report, Format::Json, style))

@@ -16,6 +16,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,11 +231,34 @@ def check_commits(commits: list[Commit], repos: dict[str, Repo]) -> None:
             raise EvalError(f"{commit.source}: commit {commit.sha[:10]} is a merge; label its first-parent commits instead")
 
 
-def known_rules(ponder: Path) -> set[str]:
+def rule_listing(ponder: Path) -> str:
     result = subprocess.run([str(ponder), "rules"], capture_output=True, text=True)
     if result.returncode != 0:
         raise EvalError(f"`{ponder} rules` failed: {result.stderr.strip()}")
-    return {line.split()[0] for line in result.stdout.splitlines() if line.strip()}
+    return result.stdout
+
+
+def known_rules(ponder: Path) -> set[str]:
+    return {line.split()[0] for line in rule_listing(ponder).splitlines() if line.strip()}
+
+
+OFF_BY_DEFAULT = "(off by default)"
+
+
+def off_by_default(listing: str) -> list[str]:
+    """The rules `ponder rules` says ship turned off: the corpus is what decides whether
+    they may be turned on, so they are judged like every other rule."""
+    return [line.split()[0] for line in listing.splitlines() if line.strip().endswith(OFF_BY_DEFAULT)]
+
+
+def config_enabling(rules: list[str], existing: str | None) -> str:
+    """A configuration that turns `rules` on: the commit's own .ponder.toml (if it has one)
+    plus an `enabled = true` table for each rule it does not configure itself."""
+    text = existing or ""
+    for rule in rules:
+        if f"[rules.{rule}]" not in text:
+            text += f"\n[rules.{rule}]\nenabled = true\n"
+    return text
 
 
 def checkout_state() -> str:
@@ -254,9 +278,15 @@ def ponder_version(ponder: Path) -> str:
     return result.stdout.strip() or "unknown"
 
 
-def run_ponder(ponder: Path, git_dir: Path, sha: str) -> list[dict]:
+def run_ponder(ponder: Path, git_dir: Path, sha: str, enable: list[str] | None = None) -> list[dict]:
     command = [str(ponder), "--repo", str(git_dir), "--commit", sha, "--format", "json"]
-    result = subprocess.run(command, capture_output=True, text=True)
+    with tempfile.TemporaryDirectory() as directory:
+        if enable:
+            shown = git(git_dir, "show", f"{sha}:.ponder.toml")
+            config = Path(directory) / "ponder.toml"
+            config.write_text(config_enabling(enable, shown.stdout if shown.returncode == 0 else None))
+            command += ["--config", str(config)]
+        result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise EvalError(f"ponder failed on {sha[:10]} (exit {result.returncode}): {result.stderr.strip()[:2000]}")
     try:
@@ -460,7 +490,9 @@ def main(argv: list[str]) -> int:
     ponder = args.ponder
     if not ponder.is_file():
         raise EvalError(f"no ponder binary at {ponder}\n  help: build it with `cargo build --release`, or pass --ponder PATH")
-    rules_known = known_rules(ponder)
+    listing = rule_listing(ponder)
+    rules_known = {line.split()[0] for line in listing.splitlines() if line.strip()}
+    enable = off_by_default(listing)
     for rule in args.rule:
         if rule not in rules_known:
             raise EvalError(f"--rule {rule}: ponder knows {', '.join(sorted(rules_known))}")
@@ -490,7 +522,7 @@ def main(argv: list[str]) -> int:
 
     rules = args.rule or sorted(rules_known)
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = {commit.sha: pool.submit(run_ponder, ponder, repos[commit.repo].git_dir, commit.sha) for commit in commits}
+        futures = {commit.sha: pool.submit(run_ponder, ponder, repos[commit.repo].git_dir, commit.sha, enable) for commit in commits}
         prompts_by_sha = {sha: future.result() for sha, future in futures.items()}
 
     tallies = judge(commits, prompts_by_sha, rules)

@@ -175,5 +175,24 @@ class Comparing(unittest.TestCase):
         self.assertNotIn("untested-branch", text)  # a rule the record did not cover
 
 
+class OffByDefault(unittest.TestCase):
+    LISTING = (
+        "unhandled-failure    Production code gains an operation that can fail.\n"
+        "silenced-check       Asks about an added allow. (off by default)\n"
+    )
+
+    def test_rules_that_ship_off_are_found_in_the_listing(self):
+        self.assertEqual(run.off_by_default(self.LISTING), ["silenced-check"])
+
+    def test_the_config_turns_them_on_beside_the_commits_own(self):
+        fresh = run.config_enabling(["silenced-check"], None)
+        self.assertEqual(fresh.strip(), "[rules.silenced-check]\nenabled = true")
+        own = 'skip = ["vendor/**"]\n[rules.silenced-check]\nenabled = false\n'
+        kept = run.config_enabling(["silenced-check", "new-dependency"], own)
+        self.assertTrue(kept.startswith(own))
+        self.assertEqual(kept.count("[rules.silenced-check]"), 1)  # the commit's own choice stays
+        self.assertIn("[rules.new-dependency]\nenabled = true", kept)
+
+
 if __name__ == "__main__":
     unittest.main()

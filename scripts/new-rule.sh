@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes the four places of a new rule (see CONTRIBUTING.md): src/rules/ID.rs with a
 # compiling skeleton, rules/ID.toml, fixtures/ID/ with one asks- and one quiet- case,
-# and its line in the registry (src/rules/mod.rs). It also adds the rule to the README's
+# its line in the registry (src/rules/mod.rs) and in SARIF's rule properties. It also adds the rule to the README's
 # section on the rules. It writes nothing if any of those already exists.
 #
 #   scripts/new-rule.sh todo-comment
@@ -69,6 +69,9 @@ cat > "rules/$id.toml" <<TOML
 id = "$id"
 title = "TODO a title"
 summary = "TODO one sentence: what this rule asks about."
+# A new rule ships off until the judgment corpus shows precision >= 0.80 on at least 30
+# labelled commits (eval/README.md); eval/run.py judges it all the same.
+enabled = false
 
 [questions]
 line = "This change adds a TODO at {location}. What would finishing it take, and who will know it is still open?"
@@ -102,6 +105,10 @@ cat > "fixtures/$id/asks-todo-example/scenario.toml" <<TOML
 summary = "TODO: what the change is"
 why = "TODO: why the rule must ask here"
 range = "main"
+config = """
+[rules.$id]
+enabled = true
+"""
 
 [[commits]]
 dir = "commit-1"
@@ -118,6 +125,10 @@ cat > "fixtures/$id/quiet-todo-example/scenario.toml" <<TOML
 summary = "TODO: what the change is"
 why = "TODO: why the rule must stay quiet here"
 range = "main"
+config = """
+[rules.$id]
+enabled = true
+"""
 
 [[commits]]
 dir = "commit-1"
@@ -138,6 +149,13 @@ text = text[:at] + f"mod {module};\n" + text[at:]
 close = text.index("    ]\n}", text.index("pub fn registry()"))
 text = text[:close] + f"        Box::new({module}::{type_}),\n" + text[close:]
 open(path, "w").write(text)
+# SARIF describes every built-in rule with tags and a precision (src/report/sarif.rs).
+sarif_path = "src/report/sarif.rs"
+sarif = open(sarif_path).read()
+table = sarif.index("const RULE_PROPERTIES")
+end = sarif.index("\n];", table)
+sarif = sarif[:end] + f'\n    ("{id_}", &["review"], "medium"),' + sarif[end:]
+open(sarif_path, "w").write(sarif)
 readme = open("README.md").read()
 head = readme.index("\n## The rules")
 section_end = readme.find("\n## ", head + 1)

@@ -1,23 +1,26 @@
-//! Matches prompts with the answers already written: a `// ponder: RULE-ID: reason`
-//! comment on the flagged line or the line above it, or, for prompts about a commit, a
-//! `Ponder-Answer: RULE-ID: reason` trailer in its message. A reason must say something:
-//! an empty or one-word reason does not answer.
+//! Matches prompts with the answers already written. Each prompt takes one form: a
+//! question about code (a rule that judges the change) is answered by a `// ponder:
+//! RULE-ID: reason` comment on the flagged line or the line above it; a question about a
+//! commit (a rule that judges each commit) by a `Ponder-Answer: RULE-ID: reason` trailer
+//! in its message, since the commit, not one of its lines, is what it asks about. A reason
+//! must say something: an empty or one-word reason does not answer.
 //!
 //! It also finds stale answers: an answer comment on an added line that matches no prompt
-//! (the code it answered changed, the rule no longer asks, or the rule id is misspelt), as
-//! ast-grep reports unused ignore comments.
+//! (the code it answered changed, the rule no longer asks, the rule id is misspelt, or the
+//! rule asks about commits), as ast-grep reports unused ignore comments; and trailers that
+//! can answer nothing (they name a rule about code, or no rule).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use crate::change::FileChange;
-use crate::model::{AnswerSource, Prompt, StaleAnswer};
+use crate::change::{Commit, FileChange};
+use crate::model::{AnswerSource, Note, Prompt, StaleAnswer};
 use regex::Regex;
 
 fn comment_pattern() -> Option<&'static Regex> {
     static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
     PATTERN
-        .get_or_init(|| Regex::new(r"//\s*ponder:\s*([a-z0-9][a-z0-9-]*)\s*:(.*)$").ok())
+        .get_or_init(|| Regex::new(r"(?://|#)\s*ponder:\s*([a-z0-9][a-z0-9-]*)\s*:(.*)$").ok())
         .as_ref()
 }
 
@@ -68,11 +71,36 @@ pub fn trailer_answer(message: &str, rule: &str) -> Option<String> {
         .find(|reason| is_meaningful(reason))
 }
 
-/// Finds the answer to `prompt`: a comment on its line or the line above in `source`
-/// (the version of the file the prompt points at), else, for a prompt about a commit, a
-/// trailer in that commit's `message`.
+/// Every rule id of a run, each with what answers its questions (`Rule::answered_by`).
+#[derive(Debug, Clone, Default)]
+pub struct KnownRules {
+    pub forms: BTreeMap<String, Vec<AnswerSource>>,
+}
+
+impl KnownRules {
+    fn knows(&self, rule: &str) -> bool {
+        self.forms.contains_key(rule)
+    }
+
+    /// Whether `form` answers `rule`'s questions (false for a rule nobody knows).
+    fn answered_by(&self, rule: &str, form: AnswerSource) -> bool {
+        self.forms
+            .get(rule)
+            .is_some_and(|forms| forms.contains(&form))
+    }
+
+    fn nearest(&self, rule: &str) -> Option<String> {
+        crate::suggest::nearest(rule, self.forms.keys().map(String::as_str)).map(str::to_string)
+    }
+}
+
+/// Finds the answer to `prompt` in the forms it takes (`prompt.answer_with`): a comment
+/// on its line or the line above in `source` (the version of the file the prompt points
+/// at), else a trailer in its commit's `message`.
 pub fn apply(prompt: &mut Prompt, source: Option<&str>, message: Option<&str>) {
-    if let (Some(text), Some(line)) = (source, prompt.line) {
+    let takes = |form| prompt.answer_with.contains(&form);
+    let (comment, trailer) = (takes(AnswerSource::Comment), takes(AnswerSource::Trailer));
+    if let (true, Some(text), Some(line)) = (comment, source, prompt.line) {
         let wanted = [line.saturating_sub(1), line];
         let lines = crate::change::numbered_lines(text, wanted.into_iter().filter(|n| *n >= 1));
         // The flagged line first, then the line above it.
@@ -84,14 +112,41 @@ pub fn apply(prompt: &mut Prompt, source: Option<&str>, message: Option<&str>) {
             prompt.answered_by = Some(AnswerSource::Comment);
         }
     }
-    if prompt.answer.is_none() && prompt.commit.is_some() {
-        if let Some(message) = message {
-            prompt.answer = trailer_answer(message, &prompt.rule);
-            if prompt.answer.is_some() {
-                prompt.answered_by = Some(AnswerSource::Trailer);
-            }
+    if let (None, true, Some(message)) = (&prompt.answer, trailer, message) {
+        prompt.answer = trailer_answer(message, &prompt.rule);
+        if prompt.answer.is_some() {
+            prompt.answered_by = Some(AnswerSource::Trailer);
         }
     }
+}
+
+/// The trailers of `commits` that can answer nothing: those naming a rule that asks about
+/// code (a comment answers it), and those naming no rule, each as a note with the form
+/// that works or the id that was probably meant.
+pub fn stale_trailers(commits: &[Commit], rules: &KnownRules) -> Vec<Note> {
+    let Some(pattern) = trailer_pattern() else {
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    for commit in commits.iter().filter(|c| !c.is_merge) {
+        let mut seen = BTreeSet::new();
+        for captures in pattern.captures_iter(&commit.body) {
+            let Some(rule) = captures.get(1).map(|m| m.as_str().to_string()) else {
+                continue;
+            };
+            let known_rule = rules.knows(&rule);
+            if rules.answered_by(&rule, AnswerSource::Trailer) || !seen.insert(rule.clone()) {
+                continue;
+            }
+            notes.push(Note::TrailerAnswersNothing {
+                commit: commit.short_sha().to_string(),
+                did_you_mean: (!known_rule).then(|| rules.nearest(&rule)).flatten(),
+                rule,
+                known_rule,
+            });
+        }
+    }
+    notes
 }
 
 /// Answer comments on added lines of the change that match no prompt: none of `rules`
@@ -103,11 +158,7 @@ pub fn apply(prompt: &mut Prompt, source: Option<&str>, message: Option<&str>) {
 /// string literals (a test's Rust snippet, say) is not a comment, and files other than
 /// Rust ones are looked at only when a `[[custom]]` rule asked something in them (a README
 /// that shows the answer syntax answers nothing).
-pub fn stale(
-    prompts: &[Prompt],
-    files: &[FileChange],
-    rules: &BTreeSet<String>,
-) -> Vec<StaleAnswer> {
+pub fn stale(prompts: &[Prompt], files: &[FileChange], rules: &KnownRules) -> Vec<StaleAnswer> {
     let mut stale = Vec::new();
     for file in files {
         let Some(text) = &file.new else {
@@ -135,8 +186,9 @@ pub fn stale(
                 } else {
                     number
                 };
-                let known = rules.contains(&rule);
-                if known && !file.added_lines.contains(&answered_line) {
+                // A comment for a rule no comment answers is stale wherever it stands.
+                let answerable = rules.answered_by(&rule, AnswerSource::Comment);
+                if answerable && !file.added_lines.contains(&answered_line) {
                     return None;
                 }
                 Some((number, code.chars().count(), rule, reason))
@@ -156,16 +208,20 @@ pub fn stale(
             if literal {
                 continue;
             }
-            let known_rule = rules.contains(&rule);
-            if known_rule && answers_a_prompt(prompts, file, line, &rule, &reason) {
+            let known_rule = rules.knows(&rule);
+            let needs_trailer = known_rule && !rules.answered_by(&rule, AnswerSource::Comment);
+            if !needs_trailer && known_rule && answers_a_prompt(prompts, file, line, &rule, &reason)
+            {
                 continue;
             }
             stale.push(StaleAnswer {
                 file: file.path.clone(),
                 line,
+                did_you_mean: (!known_rule).then(|| rules.nearest(&rule)).flatten(),
                 rule,
                 reason,
                 known_rule,
+                needs_trailer,
             });
         }
     }

@@ -57,8 +57,10 @@ pub fn assemble(
         anchors,
     } = unit;
     let commits = summary::commits(&change.commits);
+    let known = rules.ids();
     let finished = timings.measure("answers", || {
-        prompts::finish(pending, &commits, files, &rules.ids(), &mut notes)
+        notes.extend(crate::answers::stale_trailers(&change.commits, &known));
+        prompts::finish(pending, &commits, files, &known, &mut notes)
     });
     Report {
         base: change.base.clone(),

@@ -58,7 +58,7 @@ impl Config {
                 (
                     definition.id.clone(),
                     RuleSettings {
-                        enabled: true,
+                        enabled: definition.enabled,
                         thresholds: definition.thresholds.clone(),
                         questions: definition.questions.clone(),
                         evidence: definition.evidence.clone(),

@@ -24,11 +24,13 @@ pub enum Error {
     #[error("`{revision}` does not name a commit in this repository")]
     #[diagnostic(
         code(ponder::git::unknown_revision),
-        help("check the spelling with `git rev-parse {revision}`; in a CI clone, fetch the ref first (`{fetch}`, or `fetch-depth: 0` in actions/checkout)")
+        help("{did_you_mean}check the spelling with `git rev-parse {revision}`; in a CI clone, fetch the ref first (`{fetch}`, or `fetch-depth: 0` in actions/checkout)")
     )]
     UnknownRevision {
         revision: String,
         reason: String,
+        /// "did you mean `master`? If not, " when a branch is near, else empty.
+        did_you_mean: String,
         /// The command that fetches it: `git fetch origin main` for `origin/main`.
         fetch: String,
     },
@@ -135,6 +137,13 @@ pub enum Error {
     #[diagnostic(transparent)]
     LocalFile(Box<LocalFileError>),
 
+    #[error("the thresholds of `{rule}` are not what the rule reads: {reason}")]
+    #[diagnostic(
+        code(ponder::config::thresholds),
+        help("check the [rules.{rule}] table of the configuration against `ponder explain {rule}`; if it has no such table, this is a bug in ponder's rules/{rule}.toml: please report it")
+    )]
+    ThresholdsMismatch { rule: String, reason: String },
+
     #[error("cannot read the coverage file {}: {source}", path.display())]
     #[diagnostic(
         code(ponder::coverage::unreadable),
@@ -186,6 +195,13 @@ pub enum Error {
     )]
     HookExists { path: PathBuf },
 
+    #[error("the pre-push hook {} is not ponder's; it was left alone", path.display())]
+    #[diagnostic(
+        code(ponder::hook::not_ours),
+        help("`ponder hook uninstall` removes only the hook `ponder hook install` wrote, whose second line is \"{marker}\"; if ponder runs from this one, remove the line that runs it yourself")
+    )]
+    HookNotOurs { path: PathBuf, marker: String },
+
     #[error("could not write the hook {}", path.display())]
     #[diagnostic(
         code(ponder::hook::unwritable),
@@ -210,9 +226,14 @@ pub enum Error {
     #[error("there is no rule called `{id}`")]
     #[diagnostic(
         code(ponder::rules::unknown),
-        help("`ponder rules` lists the rules: {known}")
+        help("{did_you_mean}`ponder rules` lists the rules: {known}")
     )]
-    UnknownRule { id: String, known: String },
+    UnknownRule {
+        id: String,
+        known: String,
+        /// "did you mean `unhandled-failure`? " when a rule id is near, else empty.
+        did_you_mean: String,
+    },
 }
 
 impl Error {

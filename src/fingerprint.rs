@@ -129,6 +129,7 @@ mod tests {
             evidence: Vec::new(),
             answer: None,
             answered_by: None,
+            answer_with: vec![crate::AnswerSource::Comment],
             fingerprint: String::new(),
         }
     }

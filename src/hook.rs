@@ -1,5 +1,5 @@
-//! `ponder hook install`: a pre-push hook that asks ponder's questions about what is being
-//! pushed, before it reaches the remote. The hook is a short POSIX shell script, so that
+//! `ponder hook install` and `ponder hook uninstall`: a pre-push hook that asks ponder's
+//! questions about what is being pushed, before it reaches the remote. The hook is a short POSIX shell script, so that
 //! it needs nothing but `ponder` on the PATH (or `$PONDER`) and git itself.
 //!
 //! By default the hook never stops a push: prompts are questions, not verdicts, and a
@@ -70,6 +70,45 @@ pub fn install_pre_push(repo: &Path, options: HookOptions) -> Result<Installed, 
     })
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Uninstalled {
+    /// ponder's hook was there and is gone.
+    Removed(PathBuf),
+    /// There was no pre-push hook.
+    Absent(PathBuf),
+}
+
+/// Removes the pre-push hook when it is ponder's own, recognised by the marker line the
+/// installer writes; anybody else's hook is left alone and is an error, so that a script
+/// that meant to remove ponder's hook learns that it is still asked to run something.
+pub fn uninstall_pre_push(repo: &Path) -> Result<Uninstalled, Error> {
+    let repository = Repo::open(repo)?;
+    let path = repository.hooks_dir()?.join("pre-push");
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok(Uninstalled::Absent(path));
+    }
+    // A symlink is read through here, but only its own entry is removed below.
+    let ours = std::fs::read_to_string(&path).is_ok_and(|text| is_ponders(&text));
+    if !ours {
+        return Err(Error::HookNotOurs {
+            path,
+            marker: HOOK_MARKER.to_string(),
+        });
+    }
+    std::fs::remove_file(&path).map_err(|source| Error::HookUnwritable {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(Uninstalled::Removed(path))
+}
+
+/// Whether a hook's text is the one `install_pre_push` writes: its marker is the second
+/// line, right under the shebang, where a hook that merely mentions ponder has no reason
+/// to put it.
+fn is_ponders(text: &str) -> bool {
+    text.lines().nth(1) == Some(HOOK_MARKER)
+}
+
 #[cfg(unix)]
 fn make_executable(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
@@ -96,7 +135,7 @@ fn pre_push_script(require_answers: bool) -> String {
         r#"#!/bin/sh
 {HOOK_MARKER}
 # Asks ponder's questions about the commits being pushed. Skip it once with
-# `git push --no-verify`; remove this file to stop it.
+# `git push --no-verify`; `ponder hook uninstall` removes it.
 ponder="${{PONDER:-ponder}}"
 if ! command -v "$ponder" >/dev/null 2>&1; then
     echo "pre-push: $ponder is not installed; not asking its questions" >&2

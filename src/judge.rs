@@ -6,6 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, OnceLock};
 
+use crate::answers::KnownRules;
 use crate::change::{Commit, FileChange, MovedCode, Text, TextKey};
 use crate::config::Config;
 use crate::model::{RuleDefinition, RuleSettings};
@@ -105,7 +106,14 @@ impl<'a> Rules<'a> {
             };
             let id = &rule.definition().id;
             for finding in rule.check(&context) {
-                pending.push(prompts::pending(id, finding, settings, files, commit));
+                pending.push(prompts::pending(
+                    id,
+                    finding,
+                    settings,
+                    files,
+                    commit,
+                    rule.answered_by(),
+                ));
             }
         }
         timings.add("rules", start.elapsed());
@@ -135,13 +143,16 @@ impl<'a> Rules<'a> {
         self.cache.syntax_for(requests)
     }
 
-    /// Every rule id of the run, enabled or not, for telling a stale answer from a
-    /// misspelt one.
-    pub fn ids(&self) -> BTreeSet<String> {
-        self.all
-            .iter()
-            .map(|rule| rule.definition().id.clone())
-            .collect()
+    /// Every rule id of the run, enabled or not, with what answers it: for telling a
+    /// stale answer from a misspelt one, and an answer of the wrong form.
+    pub fn ids(&self) -> KnownRules {
+        KnownRules {
+            forms: self
+                .all
+                .iter()
+                .map(|rule| (rule.definition().id.clone(), rule.answered_by()))
+                .collect(),
+        }
     }
 
     /// The definitions of every rule of the run, in order, for the report.

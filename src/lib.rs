@@ -47,6 +47,7 @@ pub mod reach;
 pub mod report;
 pub mod rules;
 mod setup;
+pub mod suggest;
 mod summary;
 pub mod syntax;
 pub mod template;
@@ -72,6 +73,7 @@ pub use crate::model::{
     source_key, AnswerSource, CommitAnchor, CommitSummary, FileSummary, HistorySummary, Note,
     Prompt, Report, StaleAnswer, MAX_PROMPTS_PER_FILE,
 };
+pub use crate::setup::configured_rules;
 
 /// What to analyse and how.
 #[derive(Debug, Clone)]
@@ -191,6 +193,9 @@ fn analyze_in(repo: &Repo, request: &Request) -> Result<Report, Error> {
     }
     unit.notes
         .splice(0..0, summary::change_limit(&change.files));
+    if let Some((typed, swapped)) = repo.swapped_range(&request.range) {
+        unit.notes.insert(0, Note::RangeReversed { typed, swapped });
+    }
 
     let mut report = assemble(
         &change,
@@ -287,5 +292,10 @@ fn each_commit_in(
         commits: total,
         merges_skipped: listed.len() - total,
         timings,
+        notes: repo
+            .swapped_range(&request.range)
+            .map(|(typed, swapped)| Note::RangeReversed { typed, swapped })
+            .into_iter()
+            .collect(),
     })
 }

@@ -12,20 +12,48 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use std::io::IsTerminal;
+
+use clap::{CommandFactory, FromArgMatches};
 
 mod cli;
 
 pub fn main() -> ExitCode {
     let mut arguments: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    // `cargo ponder ARGS` runs `cargo-ponder ponder ARGS`.
+    let mut command = cli::Cli::command();
+    // `cargo ponder ARGS` runs `cargo-ponder ponder ARGS`; its usage lines and errors then
+    // name the command the user typed.
     if arguments.get(1).is_some_and(|a| a == "ponder") {
         arguments.remove(1);
+        command = command.bin_name("cargo ponder");
     }
-    let cli = match cli::Cli::try_parse_from(arguments) {
+    // clap's help and usage errors follow an explicit `--color` too.
+    command = command.color(cli::clap_color(&arguments));
+    let cli = match command
+        .try_get_matches_from_mut(cli::color_flags_last(arguments.clone()))
+        .and_then(|matches| cli::Cli::from_arg_matches(&matches))
+    {
         Ok(cli) => cli,
-        Err(error) => return cli::usage_error(error),
+        // `--help` and `--version` as clap prints them; a usage error with what it echoes
+        // of the arguments neutralised.
+        Err(error) => {
+            let error = error.format(&mut command);
+            return cli::usage_error(error, &mut command, &arguments);
+        }
     };
+    // Errors go to stderr, coloured by the same `--color` rules as the report on stdout.
+    let error_color = cli::wants_color_here(cli.color, std::io::stderr().is_terminal());
+    // set_hook fails only when a hook is already set; this is the one place that sets one.
+    let _ = miette::set_hook(Box::new(move |_| {
+        let options = miette::MietteHandlerOpts::new().color(error_color);
+        Box::new(
+            match cli::columns() {
+                Some(width) => options.width(width),
+                None => options,
+            }
+            .build(),
+        )
+    }));
     match cli::run(cli) {
         Ok(code) => code,
         Err(error) => {

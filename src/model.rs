@@ -11,6 +11,19 @@ use serde::{Deserialize, Serialize};
 use crate::change::SkipReason;
 use crate::timings::Timings;
 
+/// How a comment starts in the file at `path`, for the answer comment ponder advises:
+/// `#` in TOML and YAML (a prompt about Cargo.toml), `//` in Rust and everything else.
+/// `answers` reads both.
+pub fn comment_marker(path: Option<&str>) -> &'static str {
+    let extension = path
+        .and_then(|path| path.rsplit_once('.'))
+        .map(|(_, ext)| ext);
+    match extension {
+        Some("toml" | "yaml" | "yml") => "#",
+        _ => "//",
+    }
+}
+
 /// One question ponder asks.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Prompt {
@@ -29,12 +42,15 @@ pub struct Prompt {
     pub answer: Option<String>,
     /// Whether `answer` came from a comment or a commit trailer.
     pub answered_by: Option<AnswerSource>,
+    /// What answers this prompt: a comment for a question about code, a trailer for one
+    /// about a commit, or either (see `Rule::answered_by`).
+    pub answer_with: Vec<AnswerSource>,
     /// Stays the same when the prompt's lines move (see `fingerprint`): 16 hex digits.
     pub fingerprint: String,
 }
 
 /// Where a prompt's answer was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AnswerSource {
     /// A `// ponder: RULE-ID: reason` comment in the code.
@@ -53,6 +69,11 @@ pub struct StaleAnswer {
     pub reason: String,
     /// False when no rule (built-in or `[[custom]]`) has this id.
     pub known_rule: bool,
+    /// For an id no rule has, the rule id nearest to it: what was probably meant.
+    pub did_you_mean: Option<String>,
+    /// The comment names a rule whose questions are about commits, which only a
+    /// `Ponder-Answer:` trailer in the commit message answers.
+    pub needs_trailer: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -151,6 +172,8 @@ pub struct HistorySummary {
     pub commits: usize,
     pub merges_skipped: usize,
     pub timings: Timings,
+    /// What the run as a whole needs to say (a range typed the wrong way round).
+    pub notes: Vec<Note>,
 }
 
 /// A rule's data, read from `rules/<id>.toml` (embedded in the binary at build time) for
@@ -163,6 +186,10 @@ pub struct RuleDefinition {
     pub id: String,
     pub title: String,
     pub summary: String,
+    /// Whether the rule runs unless `.ponder.toml` says otherwise. A new rule ships off
+    /// until the judgment corpus shows it asks the right things (its TOML says how far).
+    #[serde(default = "enabled_by_default")]
+    pub enabled: bool,
     #[serde(default)]
     pub thresholds: BTreeMap<String, toml::Value>,
     pub questions: BTreeMap<String, String>,
@@ -172,7 +199,15 @@ pub struct RuleDefinition {
     /// checks its shape in `Rule::data_problem`.
     #[serde(default)]
     pub data: BTreeMap<String, toml::Value>,
+    /// What answers the rule's questions, when its scope's default does not say it
+    /// (`Rule::answered_by`): `["comment", "trailer"]`.
+    #[serde(default)]
+    pub answered_by: Vec<AnswerSource>,
     pub docs: Docs,
+}
+
+fn enabled_by_default() -> bool {
+    true
 }
 
 /// The fixed headings of `ponder explain`.
@@ -205,6 +240,18 @@ pub enum Note {
     },
     /// The `--coverage` file covers none of the change's Rust files.
     CoverageCoversNothing { source: String },
+    /// `A..B` whose right end is an ancestor of its left one: empty, and most likely
+    /// typed the wrong way round.
+    RangeReversed { typed: String, swapped: String },
+    /// A `Ponder-Answer:` trailer that can answer nothing: it names a rule whose questions
+    /// are about code (answered by comments), or no rule at all.
+    TrailerAnswersNothing {
+        /// The commit's short SHA.
+        commit: String,
+        rule: String,
+        known_rule: bool,
+        did_you_mean: Option<String>,
+    },
     /// More prompts of one rule in one file than a report shows.
     PromptsNotShown {
         file: String,
@@ -224,24 +271,19 @@ pub struct RuleSettings {
 }
 
 impl RuleSettings {
-    pub fn number(&self, key: &str) -> f64 {
-        match self.thresholds.get(key) {
-            Some(toml::Value::Integer(value)) => *value as f64,
-            Some(toml::Value::Float(value)) => *value,
-            _ => 0.0,
-        }
-    }
-
-    pub fn flag(&self, key: &str) -> bool {
-        matches!(self.thresholds.get(key), Some(toml::Value::Boolean(true)))
-    }
-
-    pub fn count(&self, key: &str) -> usize {
-        match self.thresholds.get(key) {
-            Some(toml::Value::Integer(value)) => usize::try_from(*value).unwrap_or(0),
-            Some(toml::Value::Float(value)) if *value >= 0.0 => *value as usize,
-            _ => 0,
-        }
+    /// The thresholds as the rule's own typed struct (`#[serde(deny_unknown_fields)]`):
+    /// a key the rule reads and its TOML lacks, or the other way round, is an error here,
+    /// never a 0. `Rule::thresholds_problem` runs this on every rule's defaults in a test
+    /// and on the loaded configuration before any rule runs.
+    pub fn typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+        let table: toml::Table = self
+            .thresholds
+            .iter()
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+        toml::Value::Table(table)
+            .try_into()
+            .map_err(|error: toml::de::Error| error.message().trim().to_string())
     }
 }
 

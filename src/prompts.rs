@@ -4,14 +4,17 @@
 //! per rule and file, and fingerprinted. Nothing else in ponder renders, answers, caps or
 //! fingerprints a prompt.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::answers;
+use crate::answers::KnownRules;
 use crate::change::{Commit, FileChange};
 use crate::config::RuleSettings;
 use crate::fingerprint;
-use crate::model::{source_key, CommitSummary, Note, Prompt, StaleAnswer, MAX_PROMPTS_PER_FILE};
+use crate::model::{
+    source_key, AnswerSource, CommitSummary, Note, Prompt, StaleAnswer, MAX_PROMPTS_PER_FILE,
+};
 use crate::rules::{render, Finding};
 
 /// A prompt whose answer has been looked up, with the text it points into (for snippets
@@ -29,15 +32,18 @@ impl Pending {
 }
 
 /// Renders `finding` of rule `rule` and looks up its answer. `files` are those the rule
-/// judged (where the finding's file is found), `commit` the commit it judged, if any.
+/// judged (where the finding's file is found), `commit` the commit it judged, if any;
+/// `answered_by` what answers the rule's questions.
 pub fn pending(
     rule: &str,
     finding: Finding,
     settings: &RuleSettings,
     files: &[FileChange],
     commit: Option<&Commit>,
+    answered_by: Vec<AnswerSource>,
 ) -> Pending {
     let mut prompt = render_finding(rule, finding, settings);
+    prompt.answer_with = answered_by;
     let source = prompt
         .file
         .as_ref()
@@ -81,6 +87,7 @@ fn render_finding(rule: &str, finding: Finding, settings: &RuleSettings) -> Prom
         evidence,
         answer: None,
         answered_by: None,
+        answer_with: Vec::new(),
         fingerprint: String::new(),
     }
 }
@@ -94,12 +101,12 @@ pub struct Finished {
 
 /// Sorts, caps (noting what the cap left out in `notes`) and fingerprints every prompt of
 /// a report, and finds the answer comments among `files` (the change's own diff) that
-/// answer none of them. `rule_ids` are every rule that ran.
+/// answer none of them. `rules` are every rule that ran.
 pub fn finish(
     pending: Vec<Pending>,
     commits: &[CommitSummary],
     files: &[FileChange],
-    rule_ids: &BTreeSet<String>,
+    rules: &KnownRules,
     notes: &mut Vec<Note>,
 ) -> Finished {
     let mut sources = BTreeMap::new();
@@ -111,7 +118,7 @@ pub fn finish(
         prompts.push(prompt);
     }
     sort_prompts(&mut prompts, commits);
-    let stale_answers = answers::stale(&prompts, files, rule_ids);
+    let stale_answers = answers::stale(&prompts, files, rules);
     cap_prompts(&mut prompts, notes);
     fingerprint::assign(&mut prompts, &sources, commits);
     Finished {

@@ -27,6 +27,19 @@ pub fn all_rules(repo: &Repo, request: &Request, head: Option<&str>) -> Result<A
         head,
         &definitions,
     )?;
+    for rule in &rules {
+        let id = &rule.definition().id;
+        if let Some(reason) = config
+            .rules
+            .get(id)
+            .and_then(|settings| rule.thresholds_problem(settings))
+        {
+            return Err(Error::ThresholdsMismatch {
+                rule: id.clone(),
+                reason,
+            });
+        }
+    }
     rules.extend(
         config
             .custom
@@ -49,4 +62,33 @@ pub fn read_coverage(repo: &Repo, request: &Request) -> Result<Option<reach::Cov
         .as_ref()
         .map(|path| reach::Coverage::read(path, repo.work_dir().as_deref()))
         .transpose()
+}
+
+/// Every rule a run in `repo` would have (the built-in ones, then the configuration's
+/// `[[custom]]` ones), each with whether the configuration leaves it enabled: what `ponder
+/// rules` lists. The configuration is `explicit`, else the work tree's `.ponder.toml`; a
+/// folder that is no repository (or a bare one) has the defaults.
+pub fn configured_rules(
+    repo: &std::path::Path,
+    explicit: Option<&std::path::PathBuf>,
+) -> Result<Vec<(crate::model::RuleDefinition, bool)>, Error> {
+    let builtin = rules::registry();
+    let definitions: Vec<_> = builtin.iter().map(|rule| rule.definition()).collect();
+    let config = match (Repo::open(repo), explicit) {
+        (Ok(repo), _) => Config::load(&repo, explicit, true, None, &definitions)?,
+        (Err(_), Some(path)) => Config::read(path, &definitions)?,
+        (Err(_), None) => Config::defaults(&definitions),
+    };
+    let enabled = |id: &str| config.rules.get(id).is_none_or(|settings| settings.enabled);
+    let mut listed: Vec<_> = definitions
+        .iter()
+        .map(|definition| ((*definition).clone(), enabled(&definition.id)))
+        .collect();
+    listed.extend(
+        config
+            .custom
+            .iter()
+            .map(|custom| (custom.definition.clone(), enabled(&custom.id))),
+    );
+    Ok(listed)
 }

@@ -957,6 +957,52 @@ fn explain_prints_every_section() {
     assert!(run.stdout.contains("ponder: untested-branch:"), "{run:?}");
 }
 
+/// A rule that ships off by default says so in `ponder rules` and `ponder explain`, asks
+/// nothing until `.ponder.toml` turns it on, and asks once it does.
+#[test]
+fn an_off_by_default_rule_says_so_and_asks_only_when_turned_on() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    let rules = run_in(empty.path(), &["rules"]);
+    let line = rules
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("silenced-check "))
+        .unwrap_or_else(|| panic!("silenced-check is listed: {rules:?}"));
+    assert!(line.ends_with("(off by default)"), "{rules:?}");
+    let on_by_default = rules
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("unhandled-failure "));
+    assert!(!on_by_default.is_some_and(|line| line.contains("off by default")));
+    let explain = run_in(empty.path(), &["explain", "silenced-check"]);
+    assert!(
+        explain.stdout.contains(
+            "Off by default: turn it on with `enabled = true` under [rules.silenced-check]"
+        ),
+        "{explain:?}"
+    );
+
+    let mut repo = feature_on_main(|repo| {
+        repo.write(
+            "src/lib.rs",
+            &format!("{LIB_RS}\n#[allow(dead_code)]\nfn unused_total() -> u32 {{\n    0\n}}\n"),
+        );
+        repo.commit_all(
+            "Keep a total for the audit export\n\nThe audit export will call it next week.",
+        );
+    });
+    let off = json_in(repo.path(), &["main"]);
+    assert!(prompts_of(&off, "silenced-check").is_empty(), "{off:#}");
+    repo.write(".ponder.toml", "[rules.silenced-check]\nenabled = true\n");
+    repo.commit_all("Ask about silenced lints\n\nThe team agreed to write down why a lint is off.");
+    let on = json_in(repo.path(), &["main"]);
+    let asked = prompts_of(&on, "silenced-check");
+    assert_eq!(asked.len(), 1, "{on:#}");
+    assert!(asked[0]["question"]
+        .as_str()
+        .is_some_and(|q| q.contains("`dead_code`")));
+}
+
 #[test]
 fn cargo_subcommand_works_like_ponder() {
     let empty = tempfile::tempdir().expect("temp dir");

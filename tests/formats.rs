@@ -242,15 +242,7 @@ fn sarif_is_valid_and_carries_every_prompt() {
 
     // Every built-in rule, with its title, summary and explanation.
     let rules = driver["rules"].as_array().expect("rules");
-    assert_eq!(
-        strings(driver, "rules", "id"),
-        [
-            "unhandled-failure",
-            "untested-branch",
-            "bulk-insertion",
-            "missing-rationale"
-        ]
-    );
+    assert_eq!(strings(driver, "rules", "id"), built_in_rule_ids());
     let unhandled = &rules[0];
     assert_eq!(unhandled["name"], "UnhandledFailure");
     assert_eq!(unhandled["shortDescription"]["text"], "Unhandled failure");
@@ -527,6 +519,14 @@ fn sarif_rules_link_to_their_readme_section_with_tags_and_precision() {
     }
 }
 
+/// Every built-in rule, on by default or not, in registry order: what SARIF describes.
+fn built_in_rule_ids() -> Vec<String> {
+    ponder::rules::registry()
+        .iter()
+        .map(|rule| rule.definition().id.clone())
+        .collect()
+}
+
 #[test]
 fn sarif_of_a_change_without_questions_is_valid_and_empty() {
     let mut repo = TestRepo::new();
@@ -541,7 +541,7 @@ fn sarif_of_a_change_without_questions_is_valid_and_empty() {
             .as_array()
             .expect("rules")
             .len(),
-        4
+        built_in_rule_ids().len()
     );
 }
 
@@ -1116,9 +1116,11 @@ fn answer_comments_that_answer_nothing_are_reported_as_stale() {
         *stale,
         vec![
             serde_json::json!({"file": "src/store.rs", "line": 15, "rule": "unhandled-failure",
-                "reason": "this sum used to index the slice directly", "known_rule": true}),
+                "reason": "this sum used to index the slice directly", "known_rule": true,
+                "did_you_mean": null, "needs_trailer": false}),
             serde_json::json!({"file": "src/store.rs", "line": 20, "rule": "unhandled-failur",
-                "reason": "a misspelt rule id never answers anything", "known_rule": false}),
+                "reason": "a misspelt rule id never answers anything", "known_rule": false,
+                "did_you_mean": "unhandled-failure", "needs_trailer": false}),
         ],
         "the answer that matches a prompt (line 6) and the one in a string literal \
          (tests/snippets.rs) are not stale"
@@ -1132,7 +1134,8 @@ fn answer_comments_that_answer_nothing_are_reported_as_stale() {
     assert!(
         human.stdout.contains(
             "Answers that match no question (remove or move them): src/store.rs:15 \
-             `unhandled-failure`; src/store.rs:20 `unhandled-failur`, no such rule."
+             `unhandled-failure`; src/store.rs:20 `unhandled-failur`, no such rule (did you \
+             mean `unhandled-failure`?)."
         ),
         "{human:?}"
     );
@@ -1176,7 +1179,8 @@ fn answers_on_lines_the_change_did_not_add_are_not_stale() {
     assert_eq!(
         report["stale_answers"],
         serde_json::json!([{"file": "src/store.rs", "line": 17, "rule": "unhandled-failures",
-            "reason": "the rule id has a typo here", "known_rule": false}]),
+            "reason": "the rule id has a typo here", "known_rule": false,
+            "did_you_mean": "unhandled-failure", "needs_trailer": false}]),
         "{report:#}"
     );
 }
@@ -1206,7 +1210,8 @@ fn a_custom_rule_id_is_known_to_answers() {
     assert_eq!(
         report["stale_answers"],
         serde_json::json!([{"file": "src/lib.rs", "line": 9, "rule": "println-in-library",
-            "reason": "nothing printed here any more", "known_rule": true}])
+            "reason": "nothing printed here any more", "known_rule": true,
+            "did_you_mean": null, "needs_trailer": false}])
     );
 
     // SARIF lists the custom rule after the built-in ones, and stays valid.
@@ -1216,14 +1221,14 @@ fn a_custom_rule_id_is_known_to_answers() {
     let rules = log["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .expect("rules");
-    assert_eq!(rules[4]["id"], "println-in-library");
+    assert_eq!(rules[built_in_rule_ids().len()]["id"], "println-in-library");
     let result = log["runs"][0]["results"]
         .as_array()
         .expect("results")
         .iter()
         .find(|r| r["ruleId"] == "println-in-library")
         .expect("the custom result");
-    assert_eq!(result["ruleIndex"], 4);
+    assert_eq!(result["ruleIndex"], built_in_rule_ids().len());
     assert_eq!(result["suppressions"][0]["kind"], "inSource");
 }
 
@@ -1296,7 +1301,8 @@ fn stale_answers_in_uncommitted_work_are_reported() {
     assert_eq!(
         report["stale_answers"],
         serde_json::json!([{"file": "src/store.rs", "line": 4, "rule": "unhandled-failure",
-            "reason": "the list is never empty here", "known_rule": true}]),
+            "reason": "the list is never empty here", "known_rule": true,
+            "did_you_mean": null, "needs_trailer": false}]),
         "{report:#}"
     );
     let github = run(repo.path(), &["--format", "github"]);
@@ -1323,7 +1329,14 @@ fn require_answers_gates_every_format_and_still_prints_the_report() {
             output.utf8_stdout().contains("unhandled-failure"),
             "{format}: {output:?}"
         );
-        assert!(output.stderr.is_empty(), "{format}");
+        // stderr says why the gate is shut, and nothing else: stdout is the report.
+        assert!(
+            output
+                .stderr
+                .starts_with("ponder: --require-answers does not pass")
+                && output.stderr.lines().count() == 1,
+            "{format}: {output:?}"
+        );
     }
 }
 

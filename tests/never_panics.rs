@@ -4,7 +4,8 @@
 //! Each case builds a real repository in a temp dir with git2 (in-process, so hundreds of
 //! cases run in seconds): a base commit, one to three commits of generated file contents
 //! and commit messages, and work in progress on top, then runs the range form, the
-//! `--commit` form and the no-argument form on it. File contents are arbitrary bytes,
+//! `--commit` form and the no-argument form on it, with every rule on (those that ship off
+//! too). File contents (a `Cargo.toml` among the paths) are arbitrary bytes,
 //! near-Rust token soup, real Rust cut off and spliced at arbitrary points, or real Rust
 //! with constructs nested far deeper than any stack holds.
 //!
@@ -271,6 +272,7 @@ const PATHS: &[&str] = &[
     "src/ünï côde.rs",
     "build.rs",
     "README.md",
+    "Cargo.toml",
 ];
 
 /// Any text git will store as a message (libgit2 takes no NUL in one).
@@ -399,6 +401,7 @@ fn check_report(report: &Report) -> Result<(), TestCaseError> {
     let style = Style {
         color: false,
         width: 100,
+        quiet: false,
     };
     let human = render(report, Format::Human, style);
     let raw = human
@@ -412,12 +415,26 @@ fn check_report(report: &Report) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// A configuration that turns on every rule that ships off, so that they meet the same
+/// inputs as the others. It lives in `.git`, outside what the repository holds.
+fn every_rule_on(path: &Path) -> std::path::PathBuf {
+    let text: String = ponder::rules::registry()
+        .iter()
+        .map(|rule| rule.definition())
+        .filter(|definition| !definition.enabled)
+        .map(|definition| format!("[rules.{}]\nenabled = true\n", definition.id))
+        .collect();
+    let config = path.join(".git").join("every-rule-on.toml");
+    std::fs::write(&config, text).expect("write the configuration");
+    config
+}
+
 fn analyze_ok(path: &Path, range: RangeSpec) -> Result<(), TestCaseError> {
     let request = Request {
         repo: path.to_path_buf(),
         git_env: false,
         range: range.clone(),
-        config: None,
+        config: Some(every_rule_on(path)),
         coverage: None,
     };
     match analyze(&request) {

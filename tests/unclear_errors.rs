@@ -98,7 +98,7 @@ fn a_partial_clone_missing_trees_says_what_to_fetch() {
         let mut command = ponder();
         command.current_dir(&clone).args(args);
         let run = command.run();
-        run.assert_diagnostic(&["partial clone", "git fetch --refetch --no-filter origin"]);
+        run.assert_diagnostic(&["partial clone", "git fetch --refetch --no-filter"]);
         assert!(!run.stderr.contains("fsck"), "{run:?}");
     }
     // And the advice works.

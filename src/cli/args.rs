@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use super::color::ColorChoice;
+
 #[derive(Parser)]
 #[command(
     name = "ponder",
@@ -61,6 +63,21 @@ pub struct Cli {
     #[arg(long)]
     pub timings: bool,
 
+    /// Print only the summary line, and nothing at all when no question is open, no answer
+    /// or trailer is stale and every changed Rust file was read (human format)
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// When to colour: auto (NO_COLOR, then CLICOLOR_FORCE or FORCE_COLOR, then whether it
+    /// is a terminal), always, never
+    ///
+    /// `auto` colours a terminal. Under `auto`, a non-empty NO_COLOR turns colour off and
+    /// wins over CLICOLOR_FORCE and FORCE_COLOR (set and not 0), which colour output that is
+    /// not a terminal; CLICOLOR=0 turns colour off on a terminal. An explicit `always` or
+    /// `never` wins over every variable. Errors on stderr follow the same rules.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
     /// Analyse every commit of the range on its own (against its first parent; merges
     /// skipped), report grouped by commit and written as it goes; JSON is one line per commit
     #[arg(long, conflicts_with = "commit")]
@@ -77,14 +94,46 @@ pub enum Command {
         /// A rule id, as `ponder rules` lists them
         rule: String,
     },
-    /// The rules, one line each
-    Rules,
+    /// The rules, one line each (`--format json`: id, title, enabled, summary)
+    Rules(RulesArgs),
     /// Post the report where a pull request's reviewers see it
     #[command(subcommand)]
     Post(PostTarget),
     /// Git hooks that run ponder
     #[command(subcommand)]
     Hook(HookCommand),
+    /// A shell completion script on stdout, e.g. `ponder completions bash >
+    /// ~/.local/share/bash-completion/completions/ponder`
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// The manual page (roff) on stdout: `ponder man > ponder.1`
+    Man,
+}
+
+#[derive(Args)]
+pub struct RulesArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+
+    /// The repository whose .ponder.toml (in its work tree) says which rules are enabled
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    pub repo: PathBuf,
+
+    /// A configuration file instead of the repository's .ponder.toml
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per rule
+    Text,
+    /// One JSON array of {id, title, enabled, summary}
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -186,6 +235,12 @@ pub enum HookCommand {
         /// Make the hook stop the push while any prompt is unanswered
         #[arg(long)]
         require_answers: bool,
+    },
+    /// Remove the pre-push hook `ponder hook install` wrote (and no other)
+    Uninstall {
+        /// The repository to remove the hook from
+        #[arg(long, value_name = "PATH", default_value = ".")]
+        repo: PathBuf,
     },
 }
 

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use miette::{Diagnostic, LabeledSpan, Severity, SourceCode};
-use ponder::report::neutral::keeping_lines;
+use ponder::report::neutral::{keeping_lines, one_line};
 
 /// Characters of one text (message, help line, cause) shown; more than any of ponder's
 /// own, and than a path can have.
@@ -124,22 +124,42 @@ impl Diagnostic for Neutral {
     }
 }
 
-/// A clap error. Help and version are printed as clap prints them (they echo nothing the
-/// user typed); a usage error, which quotes the offending argument, as plain text with that
-/// argument neutralised.
-pub fn usage_error(error: clap::Error) -> std::process::ExitCode {
+/// A clap error, printed as clap prints it (its colours follow `--color`). Help and
+/// version echo nothing the user typed. A usage error quotes the offending argument, so it
+/// is shown as the error the same command gives for the arguments neutralised (each on
+/// one line, harmful characters replaced, cut to [`MAX_TEXT`]): the same mistake, inert.
+pub fn usage_error(
+    error: clap::Error,
+    command: &mut clap::Command,
+    arguments: &[std::ffi::OsString],
+) -> std::process::ExitCode {
     use clap::error::ErrorKind;
     let code = u8::try_from(error.exit_code()).unwrap_or(2);
-    if matches!(
+    let informational = matches!(
         error.kind(),
         ErrorKind::DisplayHelp
             | ErrorKind::DisplayVersion
             | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-    ) {
+    );
+    if informational {
         // ponder: unhandled-failure: as clap's own `exit` does; a help text nobody can read is not an error worth a second message
         let _ = error.print();
         return std::process::ExitCode::from(code);
     }
-    super::output::say_raw(&clean(&error.render().to_string()));
+    let cleaned: Vec<std::ffi::OsString> = arguments
+        .iter()
+        .map(|argument| one_line(&clean(&argument.to_string_lossy())).into())
+        .collect();
+    let again = command
+        .try_get_matches_from_mut(super::color_flags_last(cleaned))
+        .and_then(|matches| <super::Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    match again {
+        Err(shown) => {
+            // ponder: unhandled-failure: stderr is where failures are told; when it cannot be written there is nowhere left to tell
+            let _ = shown.format(command).print();
+        }
+        // Neutralising made the arguments parse: say the original error, as plain text.
+        Ok(_) => super::output::say_raw(&clean(&error.render().to_string())),
+    }
     std::process::ExitCode::from(code)
 }

@@ -1,6 +1,7 @@
-//! The CLI layer: the only place that prints. `args` holds what clap parses, `run` the
-//! analysis command, `commands` the rules, explain and hook subcommands, `post` the
-//! forge posters, `output` the writing of output and the exit status.
+//! The CLI layer: the only place that prints. `args` holds what clap parses, `color` the
+//! `--color` precedence, `run` the analysis command, `commands` the rules, explain, hook,
+//! completions and man subcommands, `post` the forge posters, `output` the writing of
+//! output and the exit status.
 
 /// `eprintln!` that cannot panic: a message nobody can read (stderr closed or full) is
 /// dropped, it does not turn into a crash.
@@ -11,6 +12,7 @@ macro_rules! say {
 }
 
 mod args;
+mod color;
 mod commands;
 mod diagnostic;
 mod output;
@@ -18,6 +20,7 @@ mod post;
 mod run;
 
 pub use args::Cli;
+pub use color::{clap_color, color_flags_last, wants_color_here};
 pub use diagnostic::{usage_error, Neutral};
 pub use output::say_raw as say_error;
-pub use run::run;
+pub use run::{columns, run};

@@ -66,7 +66,23 @@ pub fn gate(require_answers: bool, unanswered: usize, unread: &[Unread]) -> Exit
         return ExitCode::from(1);
     }
     if unanswered > 0 {
+        say_raw(&open_questions(unanswered));
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// Why `--require-answers` does not pass on open questions, and how each kind is answered.
+fn open_questions(unanswered: usize) -> String {
+    let (count, verb) = if unanswered == 1 {
+        ("1 question".to_string(), "is")
+    } else {
+        (format!("{unanswered} questions"), "are")
+    };
+    format!(
+        "ponder: --require-answers does not pass: {count} {verb} still open. Answer a \
+         question about code with `// ponder: RULE: <why>` on its line or the line above it, \
+         and a question about a commit with a `Ponder-Answer: RULE: <why>` trailer in its \
+         message (the report says which each one takes; `ponder explain RULE` says more).\n"
+    )
 }

@@ -18,7 +18,7 @@ use super::{commands, post};
 /// Runs what the arguments ask for: a subcommand, or the analysis.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
-        Some(Command::Rules) => return commands::rules(),
+        Some(Command::Rules(args)) => return commands::rules(&args),
         Some(Command::Explain { rule }) => return commands::explain(&rule),
         Some(Command::Post(PostTarget::Github(post))) => return post::github(post),
         Some(Command::Post(PostTarget::Gitlab(post))) => return post::gitlab(post),
@@ -27,6 +27,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             force,
             require_answers,
         })) => return commands::install_hook(&repo, force, require_answers),
+        Some(Command::Hook(HookCommand::Uninstall { repo })) => {
+            return commands::uninstall_hook(&repo)
+        }
+        Some(Command::Completions { shell }) => return commands::completions(shell),
+        Some(Command::Man) => return commands::man(),
         None => {}
     }
 
@@ -48,9 +53,19 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     };
     let stdout = std::io::stdout();
     let style = Style {
-        color: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        color: super::color::wants_color_here(cli.color, stdout.is_terminal()),
         width: terminal_width(),
+        quiet: cli.quiet,
     };
+    if cli.quiet && format != Format::Human {
+        use clap::CommandFactory;
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--quiet shortens the human report: leave out --format, or use --format human",
+            )
+            .exit();
+    }
     if cli.each_commit {
         if !report::history::streams(format) {
             use clap::CommandFactory;
@@ -147,7 +162,11 @@ fn run_each_commit(
     let summary = summary?;
     if written.is_ok() {
         written = write_stdout(&report::history::summary(
-            &summary, prompts, unanswered, format,
+            &summary,
+            prompts,
+            unanswered,
+            format,
+            style.quiet,
         ));
     }
     if show_timings {
@@ -187,9 +206,13 @@ pub fn range_spec(commit: Option<&str>, range: Option<&str>) -> RangeSpec {
 }
 
 fn terminal_width() -> usize {
+    columns().unwrap_or(100)
+}
+
+/// `COLUMNS`, when it is set to a usable width: what the report and errors wrap at.
+pub fn columns() -> Option<usize> {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse::<usize>().ok())
         .filter(|w| *w >= 40)
-        .unwrap_or(100)
 }

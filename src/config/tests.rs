@@ -35,10 +35,14 @@ question = "Who reads this output?"
     .expect("valid config");
     assert!(config.is_skipped("vendor/lib/a.rs"));
     assert!(!config.is_skipped("src/lib.rs"));
-    assert_eq!(config.rules["bulk-insertion"].count("min_added_lines"), 120);
+    let thresholds = &config.rules["bulk-insertion"].thresholds;
     assert_eq!(
-        config.rules["bulk-insertion"].number("max_deletion_ratio"),
-        0.2
+        thresholds.get("min_added_lines"),
+        Some(&toml::Value::Integer(120))
+    );
+    assert_eq!(
+        thresholds.get("max_deletion_ratio"),
+        Some(&toml::Value::Float(0.2))
     );
     assert_eq!(config.custom.len(), 1);
 }

@@ -122,6 +122,12 @@ impl Repo {
         range::resolve(&self.repo, spec)
     }
 
+    /// For `A..B` or `A...B` that is empty because `B` is an ancestor of `A`: the range as
+    /// typed and the swapped form that reads those commits.
+    pub fn swapped_range(&self, spec: &RangeSpec) -> Option<(String, String)> {
+        range::swapped_form(&self.repo, spec)
+    }
+
     /// Reads a resolved range, adding the time spent diffing and reading blobs to
     /// `timings` (stages `diff` and `read`).
     pub fn read_resolved(

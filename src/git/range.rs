@@ -224,6 +224,19 @@ fn short_ref_name(name: &str) -> String {
         .to_string()
 }
 
+/// See `Repo::swapped_range`.
+pub(super) fn swapped_form(repo: &Repository, spec: &RangeSpec) -> Option<(String, String)> {
+    let (a, b, dots) = match spec {
+        RangeSpec::Between(a, b) => (a, b, ".."),
+        RangeSpec::Symmetric(a, b) => (a, b, "..."),
+        _ => return None,
+    };
+    let a_id = commit_id(repo, a).ok()?;
+    let b_id = commit_id(repo, b).ok()?;
+    let reversed = a_id != b_id && repo.graph_descendant_of(a_id, b_id).ok()?;
+    reversed.then(|| (format!("{a}{dots}{b}"), format!("{b}{dots}{a}")))
+}
+
 fn commit_id(repo: &Repository, spec: &str) -> Result<Oid, Error> {
     let object = repo.revparse_single(spec).map_err(|error| {
         if crate::error::is_out_of_memory(&error) {
@@ -268,6 +281,10 @@ fn missing_revision(repo: &Repository, revision: &str, reason: &str) -> Error {
         return Error::UnknownRevision {
             revision: revision.to_string(),
             reason: reason.to_string(),
+            did_you_mean: crate::suggest::did_you_mean(
+                near_branch(repo, revision).as_deref(),
+                "If not, ",
+            ),
             fetch: format!("git fetch origin {on_remote}"),
         };
     }
@@ -285,6 +302,26 @@ fn missing_revision(repo: &Repository, revision: &str, reason: &str) -> Error {
         revision: revision.to_string(),
         fetch,
     }
+}
+
+/// The local or remote-tracking branch whose name is nearest to the one in `revision`
+/// (what comes before a `~`, `^` or `@{…}` suffix, which is kept).
+fn near_branch(repo: &Repository, revision: &str) -> Option<String> {
+    let split = revision
+        .find(['~', '^', '@', ':'])
+        .unwrap_or(revision.len());
+    let (name, suffix) = revision.split_at(split);
+    let branches: Vec<String> = repo
+        .branches(None)
+        .ok()?
+        .filter_map(|branch| {
+            let (branch, _) = branch.ok()?;
+            let name = branch.name().ok()??.to_string();
+            // `origin/HEAD` is a pointer, not a branch anyone means to type.
+            (!name.ends_with("/HEAD")).then_some(name)
+        })
+        .collect();
+    crate::suggest::nearest_branch(name, &branches).map(|near| format!("{near}{suffix}"))
 }
 
 /// The commits at the edge of a shallow clone (`.git/shallow`), whose parents are missing.

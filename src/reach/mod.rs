@@ -58,6 +58,12 @@ impl<'a> Reach<'a> {
         Reach::new(Sources::default(), change)
     }
 
+    /// The change whose tests are looked for: its commits are what a change rule reads
+    /// the messages of.
+    pub fn change(&self) -> &'a Change {
+        self.change
+    }
+
     pub fn coverage(&self) -> Option<&Coverage> {
         self.sources.coverage
     }

@@ -19,7 +19,7 @@ pub fn commit_section(report: &Report, format: Format, style: Style) -> String {
             format!("{line}\n")
         }
         Format::Human => {
-            if report.prompts.is_empty() {
+            if report.prompts.is_empty() || style.quiet {
                 return String::new();
             }
             let (sha, subject) = report
@@ -52,10 +52,11 @@ pub fn summary(
     prompts: usize,
     unanswered: usize,
     format: Format,
+    quiet: bool,
 ) -> String {
     // The machine formats carry no trailer: JSON Lines and workflow commands are read
     // line by line, and a sentence would be a line that is neither.
-    if format != Format::Human {
+    if format != Format::Human || (quiet && unanswered == 0) {
         return String::new();
     }
     let merges = match summary.merges_skipped {
@@ -63,10 +64,17 @@ pub fn summary(
         1 => ", 1 merge skipped".to_string(),
         n => format!(", {n} merges skipped"),
     };
-    format!(
+    let mut line = format!(
         "ponder asked {} ({} answered) across {}{merges}.\n",
         plural(prompts, "question", "questions"),
         prompts - unanswered,
         plural(summary.commits, "commit", "commits")
-    )
+    );
+    for note in &summary.notes {
+        line.push_str(&format!(
+            "Note: {}.\n",
+            neutral::one_line(&note.to_string())
+        ));
+    }
+    line
 }

@@ -17,6 +17,9 @@ use super::Style;
 use crate::{Prompt, Report};
 
 pub fn render(report: &Report, style: Style) -> String {
+    if style.quiet {
+        return quiet(report);
+    }
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -45,6 +48,20 @@ pub fn render(report: &Report, style: Style) -> String {
     }
     out.push_str(&summary(report));
     out
+}
+
+/// `--quiet`: the summary line while there is something to do — an open question, a stale
+/// answer or trailer, a file no rule could read — and nothing otherwise.
+fn quiet(report: &Report) -> String {
+    let unread = report.files.iter().any(|f| f.note.is_some());
+    let stale_trailer = report
+        .notes
+        .iter()
+        .any(|n| matches!(n, crate::Note::TrailerAnswersNothing { .. }));
+    if report.unanswered() == 0 && report.stale_answers.is_empty() && !unread && !stale_trailer {
+        return String::new();
+    }
+    summary(report)
 }
 
 fn group_title(report: &Report, prompt: &Prompt) -> String {
@@ -125,7 +142,18 @@ fn summary(report: &Report) -> String {
             .stale_answers
             .iter()
             .map(|s| {
-                let why = if s.known_rule { "" } else { ", no such rule" };
+                let why = match (&s.known_rule, &s.did_you_mean) {
+                    (true, _) if s.needs_trailer => format!(
+                        ", which asks about commits (a `Ponder-Answer: {}: <why>` trailer in \
+                         the commit message answers it)",
+                        one_line(&s.rule)
+                    ),
+                    (true, _) => String::new(),
+                    (false, Some(near)) => {
+                        format!(", no such rule (did you mean `{}`?)", one_line(near))
+                    }
+                    (false, None) => ", no such rule".to_string(),
+                };
                 format!(
                     "{}:{} `{}`{why}",
                     one_line(&s.file),
@@ -170,8 +198,8 @@ impl PromptDiagnostic {
         match &prompt.answer {
             Some(answer) => help_lines.push(format!("answered: {}", one_line(answer))),
             None => help_lines.push(format!(
-                "answer with `// ponder: {}: <why>` or a `Ponder-Answer: {}: <why>` trailer",
-                prompt.rule, prompt.rule
+                "answer with {}",
+                super::text::how_to_answer(prompt)
             )),
         }
         let mut source = None;

@@ -31,6 +31,8 @@ pub enum Format {
 pub struct Style {
     pub color: bool,
     pub width: usize,
+    /// `--quiet`: the summary line alone, and nothing when there is nothing to ask.
+    pub quiet: bool,
 }
 
 pub fn render(report: &Report, format: Format, style: Style) -> String {

@@ -31,6 +31,39 @@ impl fmt::Display for Note {
                 "the coverage file {source} covers none of the changed Rust files: tests were \
                  judged by the call index alone (were the paths recorded in another checkout?)"
             ),
+            Note::RangeReversed { typed, swapped } => write!(
+                f,
+                "the range `{typed}` is empty because its ends are swapped: its right end is \
+                 an ancestor of its left one, so no commit is reachable from the right and \
+                 not from the left; `{swapped}` is the range of the commits between them"
+            ),
+            Note::TrailerAnswersNothing {
+                commit,
+                rule,
+                known_rule: true,
+                ..
+            } => write!(
+                f,
+                "commit {commit}: the trailer `Ponder-Answer: {rule}` answers nothing, since \
+                 `{rule}` asks about code: answer it with `// ponder: {rule}: <why>` on the \
+                 flagged line or the line above it"
+            ),
+            Note::TrailerAnswersNothing {
+                commit,
+                rule,
+                did_you_mean,
+                ..
+            } => {
+                write!(
+                    f,
+                    "commit {commit}: the trailer `Ponder-Answer: {rule}` answers nothing: \
+                     no rule is called `{rule}`"
+                )?;
+                match did_you_mean {
+                    Some(near) => write!(f, " (did you mean `{near}`?)"),
+                    None => write!(f, " (`ponder rules` lists them)"),
+                }
+            }
             Note::PromptsNotShown {
                 file,
                 rule,

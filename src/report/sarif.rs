@@ -58,6 +58,17 @@ const RULE_PROPERTIES: &[(&str, &[&str], &str)] = &[
     ("untested-branch", &["testing", "review"], "medium"),
     ("bulk-insertion", &["maintainability", "review"], "medium"),
     ("missing-rationale", &["commit-message", "review"], "medium"),
+    (
+        "silenced-check",
+        &["maintainability", "safety", "review"],
+        "medium",
+    ),
+    ("new-dependency", &["supply-chain", "review"], "medium"),
+    (
+        "swallowed-error",
+        &["reliability", "error-handling", "review"],
+        "medium",
+    ),
 ];
 
 pub fn render(report: &Report) -> String {

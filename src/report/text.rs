@@ -3,7 +3,7 @@
 //! is stripped of control characters; each format adds the escaping its consumer needs.
 
 use super::neutral::one_line;
-use crate::{Prompt, Report, StaleAnswer};
+use crate::{AnswerSource, Prompt, Report, StaleAnswer};
 
 /// A commit's SHA as people quote it: its first ten digits.
 pub fn short(sha: &str) -> &str {
@@ -41,7 +41,8 @@ pub fn naming_the_commit(report: &Report, prompt: &Prompt, message: String) -> S
     };
     let short = short(sha);
     match report.commits.iter().find(|c| &c.sha == sha) {
-        Some(summary) if !message.contains(short) => {
+        // The question, not the advice after it (which names the commit to amend).
+        Some(summary) if !prompt.question.contains(short) => {
             format!(
                 "Commit {short} (“{}”): {message}",
                 one_line(&summary.subject)
@@ -60,21 +61,9 @@ pub struct Parts {
 }
 
 pub fn prompt_parts(prompt: &Prompt) -> Parts {
-    let closing = match (&prompt.answer, &prompt.file, &prompt.commit) {
-        (Some(answer), _, _) => format!("Answered: {}", one_line(answer)),
-        (None, Some(_), None) => format!(
-            "Answer with `// ponder: {}: <why>` on this line or the line above it.",
-            prompt.rule
-        ),
-        (None, Some(_), Some(_)) => format!(
-            "Answer with `// ponder: {0}: <why>` on this line or the line above it, or a \
-             `Ponder-Answer: {0}: <why>` trailer in the commit message.",
-            prompt.rule
-        ),
-        (None, None, _) => format!(
-            "Answer with a `Ponder-Answer: {}: <why>` trailer in the commit message.",
-            prompt.rule
-        ),
+    let closing = match &prompt.answer {
+        Some(answer) => format!("Answered: {}", one_line(answer)),
+        None => format!("Answer with {}.", how_to_answer(prompt)),
     };
     Parts {
         question: one_line(&prompt.question),
@@ -83,18 +72,65 @@ pub fn prompt_parts(prompt: &Prompt) -> Parts {
     }
 }
 
+/// The one form that answers `prompt`, as the end of "answer with …": every format says
+/// the same, and says only what works.
+pub fn how_to_answer(prompt: &Prompt) -> String {
+    let rule = one_line(&prompt.rule);
+    let marker = crate::model::comment_marker(prompt.file.as_deref());
+    let comment = format!("`{marker} ponder: {rule}: <why>` on this line or the line above it");
+    let trailer = format!("a `Ponder-Answer: {rule}: <why>` trailer");
+    let takes = |form| prompt.answer_with.contains(&form);
+    match (
+        takes(AnswerSource::Comment),
+        takes(AnswerSource::Trailer),
+        &prompt.commit,
+    ) {
+        (true, false, _) => comment,
+        (false, true, Some(sha)) => format!(
+            "{trailer} in the message of commit {} (`git commit --amend`, or `git rebase -i` \
+             for an earlier one)",
+            short(sha)
+        ),
+        (false, true, None) => {
+            format!("{trailer} in the message of the commit that records this work")
+        }
+        (true, true, Some(sha)) => {
+            format!(
+                "{comment}, or {trailer} in the message of commit {}",
+                short(sha)
+            )
+        }
+        (true, true, None) => {
+            format!("{comment} (or, once committed, {trailer} in the commit message)")
+        }
+        // No rule takes no answer; were one to, `explain` says what to do.
+        (false, false, _) => format!("what `ponder explain {rule}` describes"),
+    }
+}
+
 /// Why an answer comment answers nothing, and what to do about it.
 pub fn stale_message(stale: &StaleAnswer) -> String {
-    if stale.known_rule {
+    if stale.needs_trailer {
+        let rule = one_line(&stale.rule);
+        format!(
+            "`{rule}` asks about a commit, which an answer comment cannot answer: write the \
+             reason as a `Ponder-Answer: {rule}: <why>` trailer in the commit message instead, \
+             and remove this comment."
+        )
+    } else if stale.known_rule {
         format!(
             "This answer comment for `{}` matches no question: ponder asks nothing of that rule \
              on this line or the line below it. Remove it, or move it next to the code it answers.",
             one_line(&stale.rule)
         )
     } else {
+        let check = match &stale.did_you_mean {
+            Some(near) => format!("Did you mean `{}`?", one_line(near)),
+            None => "Check the rule id.".to_string(),
+        };
         format!(
             "`{}` is not a rule ponder knows (`ponder rules` lists them), so this answer comment \
-             answers nothing. Check the rule id.",
+             answers nothing. {check}",
             one_line(&stale.rule)
         )
     }
@@ -143,6 +179,7 @@ mod tests {
             evidence: Vec::new(),
             answer: None,
             answered_by: None,
+            answer_with: vec![crate::AnswerSource::Trailer],
             fingerprint: "0123456789abcdef".to_string(),
         }
     }

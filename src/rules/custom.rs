@@ -21,10 +21,12 @@ impl CustomRule {
             id: id.to_string(),
             title: id.to_string(),
             summary: question.to_string(),
+            enabled: true,
             thresholds: BTreeMap::new(),
             questions: BTreeMap::from([(QUESTION.to_string(), literal(question))]),
             evidence: BTreeMap::from([(EVIDENCE.to_string(), "`{code}`".to_string())]),
             data: BTreeMap::new(),
+            answered_by: Vec::new(),
             docs: Docs::default(),
         }
     }

@@ -149,15 +149,6 @@ pub fn location(path: &str, line: u32) -> String {
     format!("{path}:{line}")
 }
 
-/// Number of lines `count` as "1 line" / "N lines".
-pub fn lines(count: usize) -> String {
-    if count == 1 {
-        "1 line".to_string()
-    } else {
-        format!("{count} lines")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::file_module;

@@ -12,7 +12,7 @@ use crate::config::RuleSettings;
 
 pub struct MissingRationale;
 
-const QUESTION_VARIABLES: &[&str] = &["commit", "subject", "size"];
+const QUESTION_VARIABLES: &[&str] = &["commit", "subject", "lines", "files"];
 
 impl Rule for MissingRationale {
     definition!("missing-rationale");
@@ -23,16 +23,21 @@ impl Rule for MissingRationale {
             ("questions.no_body", QUESTION_VARIABLES),
             ("questions.no_reason", QUESTION_VARIABLES),
             ("evidence.files", &["files"]),
+            ("evidence.more_files", &["count"]),
         ]
+    }
+
+    fn thresholds_problem(&self, settings: &RuleSettings) -> Option<String> {
+        settings.typed::<Thresholds>().err()
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Commit
     }
 
     /// Texts are read only to tell a trivial commit (a release, a move, formatting) from
     /// one that needs a reason; a commit whose message and size already settle it needs
     /// none.
-    fn scope(&self) -> Scope {
-        Scope::Commit
-    }
-
     fn needs_texts(
         &self,
         commit: Option<&Commit>,
@@ -69,35 +74,45 @@ impl Rule for MissingRationale {
             if is_trivial(commit, &counted, size, patterns, context.moved_code()) {
                 return findings;
             }
-            let size_text = format!(
-                "{} in {}",
-                super::helpers::lines(size),
-                if counted.len() == 1 {
-                    "1 file".to_string()
-                } else {
-                    format!("{} files", counted.len())
-                }
-            );
             let question = Message::new(key)
                 .with("commit", commit.short_sha().to_string())
                 .with("subject", commit.subject.clone())
-                .with("size", size_text);
+                .with("lines", size.to_string())
+                .with("files", counted.len().to_string());
             let mut finding = Finding::at_commit(question, &commit.sha);
-            let mut names: Vec<String> = counted
+            let names: Vec<String> = counted
                 .iter()
-                .take(6)
+                .take(MAX_LISTED_FILES)
                 .map(|f| format!("{} (+{} −{})", f.path, f.added_count(), f.removed_count()))
                 .collect();
-            if counted.len() > 6 {
-                names.push(format!("and {} more", counted.len() - 6));
-            }
             finding
                 .evidence
                 .push(Message::new("files").with("files", names.join(", ")));
+            if let Some(more) = counted
+                .len()
+                .checked_sub(MAX_LISTED_FILES)
+                .filter(|n| *n > 0)
+            {
+                finding
+                    .evidence
+                    .push(Message::new("more_files").with("count", more.to_string()));
+            }
             findings.push(finding);
         }
         findings
     }
+}
+
+/// Changed files the evidence names; the rest are counted.
+const MAX_LISTED_FILES: usize = 6;
+
+/// `[thresholds]` of rules/missing-rationale.toml.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Thresholds {
+    trivial_max_lines: usize,
+    min_lines_for_reason: usize,
+    references_count_as_reason: bool,
 }
 
 /// Compiled once per process: history mode checks one commit at a time.
@@ -121,16 +136,19 @@ fn question_key(
     settings: &RuleSettings,
     patterns: &Patterns,
 ) -> Option<&'static str> {
+    // Checked against the TOML by a test and against the loaded configuration before any
+    // rule runs (`Rule::thresholds_problem`), so this never returns here.
+    let limits = settings.typed::<Thresholds>().ok()?;
     let size = changed_lines(counted);
-    if size <= settings.count("trivial_max_lines") {
+    if size <= limits.trivial_max_lines {
         return None;
     }
     let body = without_trailers(&commit.body);
     let message = format!("{}\n{}", commit.subject, body);
-    let referenced = settings.flag("references_count_as_reason") && patterns.references(&message);
+    let referenced = limits.references_count_as_reason && patterns.references(&message);
     if patterns.is_generic(&commit.subject) {
         Some("generic_subject")
-    } else if size < settings.count("min_lines_for_reason")
+    } else if size < limits.min_lines_for_reason
         || patterns.gives_reason(&commit.subject)
         || referenced
     {

@@ -7,14 +7,17 @@ pub mod custom;
 pub mod definition;
 pub mod helpers;
 mod missing_rationale;
+mod new_dependency;
 mod signals;
+mod silenced_check;
+mod swallowed_error;
 mod unhandled_failure;
 mod untested_branch;
 
 use std::sync::OnceLock;
 
 use crate::change::{Commit, FileChange, MovedCode, Text};
-use crate::model::RuleSettings;
+use crate::model::{AnswerSource, RuleSettings};
 use crate::syntax::{ParsedFile, Syntax};
 
 pub use crate::template::{placeholders, render};
@@ -28,6 +31,9 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(untested_branch::UntestedBranch),
         Box::new(bulk_insertion::BulkInsertion),
         Box::new(missing_rationale::MissingRationale),
+        Box::new(silenced_check::SilencedCheck),
+        Box::new(new_dependency::NewDependency),
+        Box::new(swallowed_error::SwallowedError),
     ]
 }
 
@@ -57,7 +63,29 @@ pub trait Rule: Send + Sync {
         (!data.is_empty()).then(|| "has a [data] table that the rule does not read".to_string())
     }
 
+    /// Why `settings.thresholds` is not what the rule reads, if it is not: the rule
+    /// deserializes them into its typed struct. A rule without thresholds wants none.
+    fn thresholds_problem(&self, settings: &RuleSettings) -> Option<String> {
+        (!settings.thresholds.is_empty())
+            .then(|| "has thresholds that the rule does not read".to_string())
+    }
+
     fn scope(&self) -> Scope;
+
+    /// What can answer this rule's questions: a comment on the flagged line (or the line
+    /// above it) for a rule about code, a `Ponder-Answer:` trailer in the commit message
+    /// for a rule about commits; a commit rule whose questions also point at a line may
+    /// take both (`answered_by` in its TOML). Every format's advice says exactly these.
+    fn answered_by(&self) -> Vec<AnswerSource> {
+        let declared = &self.definition().answered_by;
+        if !declared.is_empty() {
+            return declared.clone();
+        }
+        match self.scope() {
+            Scope::Change => vec![AnswerSource::Comment],
+            Scope::Commit => vec![AnswerSource::Trailer],
+        }
+    }
 
     /// For a `Scope::Commit` rule: whether judging this commit needs the texts of its
     /// `files`, given their hunks and line numbers. Without texts, `added_texts()` and
@@ -117,6 +145,16 @@ impl Context<'_> {
         parsed: Option<&ParsedFile>,
     ) -> bool {
         helpers::is_production_rust(file, parsed) && !self.reach.declared_as_test(&file.path)
+    }
+
+    /// The commits whose messages speak for what is judged: the range's for a
+    /// `Scope::Change` rule (none for work that is not committed), the commit's own for a
+    /// `Scope::Commit` rule.
+    pub fn commits(&self) -> &[Commit] {
+        match self.commit {
+            Some(commit) => std::slice::from_ref(commit),
+            None => &self.reach.change().commits,
+        }
     }
 
     /// The parsed new version of a file, when it is Rust and was parsed.

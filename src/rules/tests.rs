@@ -108,6 +108,48 @@ fn every_data_table_has_the_shape_its_rule_reads() {
 }
 
 #[test]
+fn every_rule_reads_exactly_the_thresholds_its_toml_declares() {
+    for rule in registry() {
+        let definition = rule.definition();
+        let defaults = crate::model::RuleSettings {
+            enabled: true,
+            thresholds: definition.thresholds.clone(),
+            questions: definition.questions.clone(),
+            evidence: definition.evidence.clone(),
+        };
+        if let Some(problem) = rule.thresholds_problem(&defaults) {
+            panic!("rules/{}.toml [thresholds]: {problem}", definition.id);
+        }
+    }
+}
+
+#[test]
+fn a_misspelt_or_missing_threshold_is_a_problem_not_a_zero() {
+    let rule = registry()
+        .into_iter()
+        .find(|rule| rule.definition().id == "bulk-insertion")
+        .expect("bulk-insertion is registered");
+    let definition = rule.definition();
+    let mut settings = crate::model::RuleSettings {
+        enabled: true,
+        thresholds: definition.thresholds.clone(),
+        questions: definition.questions.clone(),
+        evidence: definition.evidence.clone(),
+    };
+    let value = settings
+        .thresholds
+        .remove("min_added_lines")
+        .expect("bulk-insertion has min_added_lines");
+    let missing = rule.thresholds_problem(&settings).unwrap_or_default();
+    assert!(missing.contains("min_added_lines"), "{missing}");
+    settings
+        .thresholds
+        .insert("min_aded_lines".to_string(), value);
+    let misspelt = rule.thresholds_problem(&settings).unwrap_or_default();
+    assert!(misspelt.contains("min_aded_lines"), "{misspelt}");
+}
+
+#[test]
 fn prompts_never_use_the_words_of_a_verdict() {
     for rule in registry() {
         let definition = rule.definition();

@@ -22,10 +22,18 @@ use super::definition::definition;
 use super::helpers::{changed_production_functions, location};
 use super::{Context, Finding, Message, Rule, Scope};
 use crate::change::FileChange;
+use crate::model::RuleSettings;
 use crate::syntax::{Failure, Function, Operand, Operation, Site, SiteKind};
 use judgment::{judge, Idioms, Judgment};
 
 pub struct UnhandledFailure;
+
+/// `[thresholds]` of rules/unhandled-failure.toml.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Thresholds {
+    max_listed_sites: usize,
+}
 
 const QUESTION_VARIABLES: &[&str] = &["function", "code", "location"];
 
@@ -55,6 +63,10 @@ impl Rule for UnhandledFailure {
         Idioms::read(&self.definition().data).err()
     }
 
+    fn thresholds_problem(&self, settings: &RuleSettings) -> Option<String> {
+        settings.typed::<Thresholds>().err()
+    }
+
     fn scope(&self) -> Scope {
         Scope::Change
     }
@@ -64,7 +76,12 @@ impl Rule for UnhandledFailure {
         // The embedded data is checked by `rules::tests`; empty lists only ask more.
         let idioms =
             IDIOMS.get_or_init(|| Idioms::read(&self.definition().data).unwrap_or_default());
-        let max_listed = context.settings.count("max_listed_sites");
+        // Checked against the TOML by a test and against the loaded configuration before
+        // any rule runs (`Rule::thresholds_problem`), so this never returns here.
+        let Ok(limits) = context.settings.typed::<Thresholds>() else {
+            return Vec::new();
+        };
+        let max_listed = limits.max_listed_sites;
         let moved = context.moved_code();
         let mut findings = Vec::new();
         for file in context.files {

@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use super::definition::definition;
 use super::helpers::{changed_production_functions, location};
 use super::{Context, Finding, Message, Rule, Scope};
+use crate::model::RuleSettings;
 use crate::syntax::{Branch, SiteKind};
 use names::{names_for, or_list};
 use rewritten::BaseFunctions;
@@ -25,6 +26,15 @@ use tested::{changed_expectation_roots, changed_tests, covered, judge, package_r
 use tested::{Covered, TestReach, Tested};
 
 pub struct UntestedBranch;
+
+/// `[thresholds]` of rules/untested-branch.toml.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Thresholds {
+    max_listed_branches: usize,
+    max_call_depth: usize,
+    snapshots_count_as_tests: bool,
+}
 
 const QUESTION_VARIABLES: &[&str] = &["function", "code", "location"];
 
@@ -46,16 +56,25 @@ impl Rule for UntestedBranch {
         ]
     }
 
+    fn thresholds_problem(&self, settings: &RuleSettings) -> Option<String> {
+        settings.typed::<Thresholds>().err()
+    }
+
     fn scope(&self) -> Scope {
         Scope::Change
     }
 
     fn check(&self, context: &Context<'_>) -> Vec<Finding> {
         let tests = changed_tests(context);
-        let max_listed = context.settings.count("max_listed_branches");
-        let max_depth = context.settings.count("max_call_depth");
+        // Checked against the TOML by a test and against the loaded configuration before
+        // any rule runs (`Rule::thresholds_problem`), so this never returns here.
+        let Ok(limits) = context.settings.typed::<Thresholds>() else {
+            return Vec::new();
+        };
+        let max_listed = limits.max_listed_branches;
+        let max_depth = limits.max_call_depth;
         let moved = context.moved_code();
-        let snapshot_roots = if context.settings.flag("snapshots_count_as_tests") {
+        let snapshot_roots = if limits.snapshots_count_as_tests {
             changed_expectation_roots(context)
         } else {
             Vec::new()

@@ -4,7 +4,8 @@
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
-use super::calls::{ident_at, is_arrow, punct_at, Call, CallKind, FunctionCalls};
+use super::calls::{Call, CallKind, FunctionCalls};
+use super::tokens::{ident_at, is_arrow, punct_at};
 
 const NOT_CALLS: &[&str] = &[
     "if", "while", "match", "return", "fn", "for", "in", "loop", "let", "as", "move", "async",

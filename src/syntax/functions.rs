@@ -24,6 +24,8 @@ pub fn collect(file: &syn::File) -> ParsedFile {
         parse_error: None,
         file_is_test,
         functions: walker.functions,
+        silencers: Vec::new(),
+        swallows: Vec::new(),
     }
 }
 

@@ -17,10 +17,13 @@ mod functions;
 mod guards;
 mod literals;
 mod operations;
+mod silencers;
 mod site;
 mod sites;
+mod swallows;
 pub mod test_code;
 mod threads;
+mod tokens;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,7 +34,9 @@ pub use decisions::DecisionKey;
 pub use guards::{Fact, Guard};
 pub use literals::in_string_literal;
 pub use operations::{Operand, Operation};
+pub use silencers::{Silencer, SilencerKind};
 pub use site::{Branch, Failure, Site, SiteKind};
+pub use swallows::{Swallow, SwallowKind};
 
 /// What ponder knows about one version of one Rust file.
 #[derive(Debug, Clone, Default)]
@@ -41,6 +46,11 @@ pub struct ParsedFile {
     /// `#![cfg(test)]` at the top of the file.
     pub file_is_test: bool,
     pub functions: Vec<Function>,
+    /// Allowed lints, `unsafe`, `#[ignore]` and leftover `todo!`/`dbg!`, by line.
+    pub silencers: Vec<Silencer>,
+    /// Errors let pass: empty catch-all arms on a `Result`, `if let Ok` on I/O with no
+    /// `else`, by line.
+    pub swallows: Vec<Swallow>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,7 +154,10 @@ fn parse_tokens(text: &str) -> ParsedFile {
     match syn::parse2::<syn::File>(stream) {
         Ok(mut file) => {
             file.shebang = shebang;
-            functions::collect(&file)
+            let mut parsed = functions::collect(&file);
+            parsed.silencers = silencers::collect(&file, parsed.file_is_test);
+            parsed.swallows = swallows::collect(&file);
+            parsed
         }
         Err(error) => ParsedFile {
             parse_error: Some((error.span().start().line as u32, error.to_string())),

@@ -16,7 +16,7 @@ mod ticks;
 use std::fmt::Write as _;
 
 use super::text::{plural, short};
-use crate::{Prompt, Report};
+use crate::{AnswerSource, Prompt, Report};
 use escape::{code, question, text};
 pub use item::link_base_from_env;
 pub use ticks::{is_item_marker, is_ponder_markup, keep_ticks};
@@ -53,11 +53,11 @@ pub fn render_with(report: &Report, options: &MarkdownOptions) -> String {
     if !unread.is_empty() {
         let _ = write!(tail, "\nNot read as Rust code: {}.\n", unread.join("; "));
     }
-    if report.unanswered() > 0 {
-        tail.push_str(
-            "\nAnswer a question where the next reader will see it: \
-             `// ponder: RULE: reason` on the flagged line or the line above it, \
-             or a `Ponder-Answer: RULE: reason` trailer in the commit message.\n",
+    let advice = how_to_answer(report);
+    if !advice.is_empty() {
+        let _ = writeln!(
+            tail,
+            "\nAnswer where the next reader will see it: {advice}."
         );
     }
 
@@ -125,6 +125,52 @@ fn cut_at_line(mut text: String, max: usize) -> String {
     text.truncate(line_end);
     text.push_str(NOTE);
     text
+}
+
+/// What answers the open questions, rule by rule: the checklist's items carry no advice
+/// of their own, so this says which form each open rule takes, and only those.
+fn how_to_answer(report: &Report) -> String {
+    type Forms = (Vec<AnswerSource>, &'static str);
+    let mut by_forms: Vec<(Forms, Vec<&str>)> = Vec::new();
+    for prompt in report.prompts.iter().filter(|p| p.answer.is_none()) {
+        let rule = prompt.rule.as_str();
+        let forms = (
+            prompt.answer_with.clone(),
+            crate::model::comment_marker(prompt.file.as_deref()),
+        );
+        match by_forms.iter_mut().find(|(known, _)| *known == forms) {
+            Some((_, rules)) if rules.contains(&rule) => {}
+            Some((_, rules)) => rules.push(rule),
+            None => by_forms.push((forms, vec![rule])),
+        }
+    }
+    let parts: Vec<String> = by_forms
+        .iter()
+        .map(|((forms, marker), rules)| {
+            // One rule: its own id in the syntax, so that it can be copied as it is.
+            let id = match rules.as_slice() {
+                [one] => *one,
+                _ => "RULE",
+            };
+            let comment = code(&format!("{marker} ponder: {id}: reason"))
+                + " on the flagged line or the line above it";
+            let trailer = format!(
+                "a {} trailer in the commit message",
+                code(&format!("Ponder-Answer: {id}: reason"))
+            );
+            let how = match (
+                forms.contains(&AnswerSource::Comment),
+                forms.contains(&AnswerSource::Trailer),
+            ) {
+                (true, true) => format!("{comment}, or {trailer}"),
+                (false, true) => trailer.to_string(),
+                _ => comment.to_string(),
+            };
+            let named: Vec<String> = rules.iter().map(|rule| code(rule)).collect();
+            format!("{} with {how}", named.join(", "))
+        })
+        .collect();
+    parts.join("; ")
 }
 
 /// Stale answers listed at most; the rest are counted.

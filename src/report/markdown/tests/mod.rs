@@ -24,6 +24,11 @@ fn prompt(rule: &str, file: Option<&str>, line: Option<u32>, question: &str) -> 
         evidence: Vec::new(),
         answer: None,
         answered_by: None,
+        answer_with: vec![if file.is_some() {
+            crate::AnswerSource::Comment
+        } else {
+            crate::AnswerSource::Trailer
+        }],
         fingerprint: "0123456789abcdef".to_string(),
     }
 }
@@ -405,6 +410,8 @@ fn stale_answers_are_listed_with_their_place_and_reason() {
             rule: "unhandled-failure".to_string(),
             reason: "@org/team said </details> is fine".to_string(),
             known_rule: true,
+            did_you_mean: None,
+            needs_trailer: false,
         },
         StaleAnswer {
             file: "src/lib.rs".to_string(),
@@ -412,6 +419,8 @@ fn stale_answers_are_listed_with_their_place_and_reason() {
             rule: "no-such-rule".to_string(),
             reason: "checked by hand".to_string(),
             known_rule: false,
+            did_you_mean: None,
+            needs_trailer: false,
         },
     ];
     let markdown = render(&with_stale);
