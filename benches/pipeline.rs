@@ -91,6 +91,7 @@ fn stages(c: &mut Criterion) {
     });
     let request = Request {
         repo: repo_path.clone(),
+        git_env: false,
         range: spec.clone(),
         config: None,
         coverage: None,

@@ -1,18 +1,24 @@
 //! `.ponder.toml`: which paths no rule looks at, per-rule switches, thresholds and
 //! question overrides, and custom regex rules. Every key is checked against what the rules
 //! declare; an unknown or mistyped key is an error that points at it, never a silent
-//! default.
+//! default. The file comes from the analysed repository, which ponder does not trust: its
+//! size, its lists and what a diagnostic quotes of it are bounded.
+
+mod custom;
+mod globs;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
-use miette::{NamedSource, SourceSpan};
+use globset::GlobSet;
+use miette::SourceSpan;
 use regex::Regex;
 
 use crate::change::FileChange;
+use crate::error::excerpt::quoted;
 use crate::error::{Error, InvalidConfig};
-use crate::git::Repo;
+use crate::git::{Bounded, Repo};
+use crate::local_file::{self, LocalFileError};
 use crate::model::RuleDefinition;
 pub use crate::model::RuleSettings;
 use crate::template::placeholders;
@@ -35,9 +41,13 @@ pub struct Config {
     pub custom: Vec<CustomRule>,
 }
 
-/// Longest custom pattern accepted: the config file comes from the analysed repository,
-/// which ponder does not trust.
-const MAX_PATTERN_LENGTH: usize = 1000;
+/// Longest question template (`[rules.ID.questions]`, a `[[custom]]` question): each
+/// prompt repeats it, so a long one multiplies into megabytes of report.
+pub(crate) const MAX_QUESTION_LENGTH: usize = 2_000;
+
+/// Largest configuration file read, wherever it comes from: a hundred times what a real
+/// one needs, small enough that no file makes parsing it slow.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 impl Config {
     /// The configuration with every rule at its defaults.
@@ -72,40 +82,35 @@ impl Config {
         let mut config = Config::defaults(rules);
         let invalid = |message: String, key: Option<&str>, help: String| {
             let span = key.and_then(|key| find_key(text, key));
-            Error::ConfigInvalid(Box::new(InvalidConfig {
-                message,
-                source_code: NamedSource::new(name, text.to_string()),
-                span,
-                label: "here".to_string(),
-                help,
-            }))
+            Error::ConfigInvalid(Box::new(InvalidConfig::new(
+                message, name, text, span, help,
+            )))
         };
+        if text.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(too_large(name));
+        }
         let table: toml::Table = toml::from_str(text).map_err(|error| {
-            Error::ConfigInvalid(Box::new(InvalidConfig {
-                message: format!("{name} is not valid TOML: {}", error.message()),
-                source_code: NamedSource::new(name, text.to_string()),
-                span: error.span().map(SourceSpan::from),
-                label: "here".to_string(),
-                help: "see the configuration section of the README for the expected shape"
-                    .to_string(),
-            }))
+            Error::ConfigInvalid(Box::new(InvalidConfig::new(
+                format!(
+                    "{} is not valid TOML: {}",
+                    quoted(name),
+                    quoted(error.message())
+                ),
+                name,
+                text,
+                error.span().map(SourceSpan::from),
+                "see the configuration section of the README for the expected shape".to_string(),
+            )))
         })?;
 
         for (key, value) in &table {
             match key.as_str() {
                 "skip" => {
-                    let patterns = string_list(value).ok_or_else(|| {
+                    config.skip = globs::glob_list(value).map_err(|error| {
                         invalid(
-                            "`skip` must be a list of path globs".to_string(),
+                            error.message("`skip`"),
                             Some("skip"),
-                            "write it as skip = [\"vendor/**\", \"src/generated/**\"]".to_string(),
-                        )
-                    })?;
-                    config.skip = glob_set(&patterns).map_err(|(pattern, reason)| {
-                        invalid(
-                            format!("`{pattern}` in `skip` is not a valid glob: {reason}"),
-                            Some("skip"),
-                            "globs use `*`, `**` and `?`, as in .gitignore".to_string(),
+                            error.help("skip = [\"vendor/**\", \"src/generated/**\"]"),
                         )
                     })?;
                 }
@@ -121,7 +126,7 @@ impl Config {
                         let known: Vec<String> = config.rules.keys().cloned().collect();
                         let Some(current) = config.rules.get_mut(id) else {
                             return Err(invalid(
-                                format!("there is no rule called `{id}`"),
+                                format!("there is no rule called `{}`", quoted(id)),
                                 Some(id),
                                 format!("the rules are: {}", known.join(", ")),
                             ));
@@ -131,7 +136,7 @@ impl Config {
                     }
                 }
                 "custom" => {
-                    config.custom = custom_rules(value, &config.rules)
+                    config.custom = custom::custom_rules(value, &config.rules)
                         .map_err(|(key, message, help)| invalid(message, Some(&key), help))?;
                     for rule in &config.custom {
                         config.rules.insert(rule.id.clone(), rule.settings());
@@ -139,7 +144,7 @@ impl Config {
                 }
                 other => {
                     return Err(invalid(
-                        format!("unknown key `{other}` in {name}"),
+                        format!("unknown key `{}` in {}", quoted(other), quoted(name)),
                         Some(other),
                         "the top-level keys are `skip`, `rules` and `custom`".to_string(),
                     ))
@@ -175,14 +180,15 @@ impl Config {
                 return Ok(Config::defaults(rules));
             }
         }
-        match head.and_then(|head| repo.file_at(head, NAME)) {
-            Some(bytes) => match String::from_utf8(bytes) {
+        match head.and_then(|head| repo.file_at(head, NAME, MAX_CONFIG_BYTES)) {
+            Some(Bounded::Within(bytes)) => match String::from_utf8(bytes) {
                 Ok(text) => Config::parse(NAME, &text, rules),
                 Err(error) => Err(Error::ConfigUnreadable {
                     path: PathBuf::from(NAME),
                     source: std::io::Error::new(std::io::ErrorKind::InvalidData, error),
                 }),
             },
+            Some(Bounded::TooLarge) => Err(too_large(NAME)),
             None => Ok(Config::defaults(rules)),
         }
     }
@@ -192,17 +198,30 @@ impl Config {
         files.retain(|file| !self.is_skipped(&file.path));
     }
 
-    /// Reads `--config PATH`.
-    pub fn read(path: &PathBuf, rules: &[&RuleDefinition]) -> Result<Config, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::ConfigUnreadable {
-            path: path.clone(),
-            source,
-        })?;
+    /// Reads `--config PATH` (or the work tree's `.ponder.toml`): a regular file only.
+    pub fn read(path: &Path, rules: &[&RuleDefinition]) -> Result<Config, Error> {
+        let text = local_file::read_regular_text(path, MAX_CONFIG_BYTES, "the configuration file")
+            .map_err(|error| match error {
+                LocalFileError::Unreadable { source, .. } => Error::ConfigUnreadable {
+                    path: path.to_path_buf(),
+                    source,
+                },
+                refused => Error::LocalFile(Box::new(refused)),
+            })?;
         Config::parse(&path.display().to_string(), &text, rules)
     }
 }
 
-type SettingError = (String, String, String);
+/// The configuration `name` is larger than [`MAX_CONFIG_BYTES`].
+fn too_large(name: &str) -> Error {
+    Error::LocalFile(Box::new(LocalFileError::TooLarge {
+        what: "the configuration file",
+        path: PathBuf::from(name),
+        limit: MAX_CONFIG_BYTES,
+    }))
+}
+
+pub(crate) type SettingError = (String, String, String);
 
 fn apply_rule_settings(
     id: &str,
@@ -240,7 +259,10 @@ fn apply_rule_settings(
                         let known: Vec<&String> = current.questions.keys().collect();
                         return Err((
                             question_key.clone(),
-                            format!("rule `{id}` has no question called `{question_key}`"),
+                            format!(
+                                "rule `{id}` has no question called `{}`",
+                                quoted(question_key)
+                            ),
                             format!(
                                 "its questions are: {}",
                                 known
@@ -258,6 +280,16 @@ fn apply_rule_settings(
                             "write the question as a quoted string".to_string(),
                         ));
                     };
+                    if template.chars().count() > MAX_QUESTION_LENGTH {
+                        return Err((
+                            question_key.clone(),
+                            format!(
+                                "the question `{question_key}` of `{id}` is {} characters long",
+                                template.chars().count()
+                            ),
+                            format!("keep a question under {MAX_QUESTION_LENGTH} characters: it is repeated in every prompt it asks"),
+                        ));
+                    }
                     let available = placeholders(default);
                     if let Some(unknown) = placeholders(template)
                         .into_iter()
@@ -266,7 +298,8 @@ fn apply_rule_settings(
                         return Err((
                             question_key.clone(),
                             format!(
-                                "the question `{question_key}` of `{id}` uses `{{{unknown}}}`, which the rule does not provide"
+                                "the question `{question_key}` of `{id}` uses `{{{}}}`, which the rule does not provide",
+                                quoted(&unknown)
                             ),
                             format!("this question can use: {}", brace_list(&available)),
                         ));
@@ -286,7 +319,7 @@ fn apply_rule_settings(
                         .collect();
                     return Err((
                         key.clone(),
-                        format!("unknown key `{threshold}` in [rules.{id}]"),
+                        format!("unknown key `{}` in [rules.{id}]", quoted(threshold)),
                         format!("the keys of [rules.{id}] are: {}", known.join(", ")),
                     ));
                 };
@@ -306,8 +339,9 @@ fn apply_rule_settings(
                     return Err((
                         key.clone(),
                         format!(
-                            "`rules.{id}.{threshold}` must be a non-negative {}, not `{value}`",
-                            default.type_str()
+                            "`rules.{id}.{threshold}` must be a non-negative {}, not `{}`",
+                            default.type_str(),
+                            quoted(&value.to_string())
                         ),
                         format!("the default is {threshold} = {default}"),
                     ));
@@ -321,128 +355,6 @@ fn apply_rule_settings(
     Ok(())
 }
 
-fn custom_rules(
-    value: &toml::Value,
-    rules: &BTreeMap<String, RuleSettings>,
-) -> Result<Vec<CustomRule>, SettingError> {
-    let shape_help = "write each as [[custom]] with id, pattern, question and optionally paths";
-    let Some(entries) = value.as_array() else {
-        return Err((
-            "custom".to_string(),
-            "`custom` must be an array of tables".to_string(),
-            shape_help.to_string(),
-        ));
-    };
-    let kebab = Regex::new("^[a-z0-9]+(-[a-z0-9]+)*$")
-        .map_err(|e| ("id".to_string(), e.to_string(), String::new()))?;
-    let mut custom = Vec::new();
-    for entry in entries {
-        let Some(table) = entry.as_table() else {
-            return Err((
-                "custom".to_string(),
-                "each `custom` entry must be a table".to_string(),
-                shape_help.to_string(),
-            ));
-        };
-        for key in table.keys() {
-            if !matches!(key.as_str(), "id" | "pattern" | "paths" | "question") {
-                return Err((
-                    key.clone(),
-                    format!("unknown key `{key}` in a [[custom]] rule"),
-                    "the keys of [[custom]] are: id, pattern, paths, question".to_string(),
-                ));
-            }
-        }
-        let text = |key: &str| table.get(key).and_then(|v| v.as_str()).map(str::to_string);
-        let (Some(id), Some(pattern), Some(question)) =
-            (text("id"), text("pattern"), text("question"))
-        else {
-            return Err((
-                "custom".to_string(),
-                "a [[custom]] rule needs `id`, `pattern` and `question` strings".to_string(),
-                shape_help.to_string(),
-            ));
-        };
-        if !kebab.is_match(&id) || rules.contains_key(&id) {
-            return Err((
-                id.clone(),
-                format!("`{id}` cannot be a custom rule id"),
-                "use a new kebab-case id such as `println-in-library`".to_string(),
-            ));
-        }
-        if pattern.len() > MAX_PATTERN_LENGTH {
-            return Err((
-                "pattern".to_string(),
-                format!("the pattern of `{id}` is {} characters long", pattern.len()),
-                format!("keep custom patterns under {MAX_PATTERN_LENGTH} characters"),
-            ));
-        }
-        let compiled = regex::RegexBuilder::new(&pattern)
-            .size_limit(1 << 20)
-            .dfa_size_limit(1 << 20)
-            .build()
-            .map_err(|error| match error {
-                regex::Error::CompiledTooBig(limit) => (
-                    "pattern".to_string(),
-                    format!("the pattern of `{id}` compiles to more than {limit} bytes"),
-                    "simplify it: nested or large repetition counts such as `{100}` multiply its size"
-                        .to_string(),
-                ),
-                error => (
-                    "pattern".to_string(),
-                    format!("the pattern of `{id}` is not a valid regex: {error}"),
-                    "patterns use the syntax of the `regex` crate (no look-around)".to_string(),
-                ),
-            })?;
-        let paths = match table.get("paths") {
-            None => None,
-            Some(value) => {
-                let patterns = string_list(value).ok_or_else(|| {
-                    (
-                        "paths".to_string(),
-                        format!("`paths` of `{id}` must be a list of globs"),
-                        "write paths = [\"src/**\"]".to_string(),
-                    )
-                })?;
-                Some(glob_set(&patterns).map_err(|(pattern, reason)| {
-                    (
-                        "paths".to_string(),
-                        format!("`{pattern}` is not a valid glob: {reason}"),
-                        "globs use `*`, `**` and `?`".to_string(),
-                    )
-                })?)
-            }
-        };
-        custom.push(CustomRule {
-            definition: CustomRule::definition_of(&id, &question),
-            id,
-            pattern: compiled,
-            paths,
-            question,
-        });
-    }
-    Ok(custom)
-}
-
-fn string_list(value: &toml::Value) -> Option<Vec<String>> {
-    value
-        .as_array()?
-        .iter()
-        .map(|item| item.as_str().map(str::to_string))
-        .collect()
-}
-
-fn glob_set(patterns: &[String]) -> Result<GlobSet, (String, String)> {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        let glob = Glob::new(pattern).map_err(|e| (pattern.clone(), e.kind().to_string()))?;
-        builder.add(glob);
-    }
-    builder
-        .build()
-        .map_err(|e| (patterns.join(", "), e.kind().to_string()))
-}
-
 fn brace_list(names: &[String]) -> String {
     names
         .iter()
@@ -453,6 +365,11 @@ fn brace_list(names: &[String]) -> String {
 
 /// Where `key` is written in the file, for the diagnostic's label.
 fn find_key(text: &str, key: &str) -> Option<SourceSpan> {
+    // A key too long to be a real one is not worth a regex of its size.
+    if key.len() > 200 {
+        let at = text.find(key)?;
+        return Some(SourceSpan::from(at..at + key.len()));
+    }
     let pattern = Regex::new(&format!(
         r#"(?m)(^\s*|\[[^\]]*\.?)("?{}"?)\s*(=|\]|\.)"#,
         regex::escape(key)

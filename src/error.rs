@@ -2,10 +2,15 @@
 //! diagnostic code and a help line that says what to do. An unparsable file or an empty
 //! range is not an error: it is part of the report.
 
+pub mod excerpt;
+
 use std::path::PathBuf;
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
+
+use crate::local_file::LocalFileError;
+use excerpt::Excerpt;
 
 #[derive(Debug, Error, Diagnostic)]
 pub enum Error {
@@ -58,6 +63,40 @@ pub enum Error {
     )]
     UnbornHead,
 
+    #[error("{} is owned by another user, and git's `safe.directory` does not list it", path.display())]
+    #[diagnostic(
+        code(ponder::git::dubious_ownership),
+        help("git refuses to read such a repository too; if you trust whoever owns it, list it in `safe.directory`: `git config --global --add safe.directory {}`", path.display())
+    )]
+    DubiousOwnership { path: PathBuf },
+
+    #[error("{} is a {format} repository, which ponder does not support yet", path.display())]
+    #[diagnostic(
+        code(ponder::git::unsupported_object_format),
+        help("ponder reads repositories with libgit2, which cannot open SHA-256 repositories (`extensions.objectformat`) yet; until it can, ponder can analyse only SHA-1 repositories")
+    )]
+    UnsupportedObjectFormat { path: PathBuf, format: String },
+
+    #[error("git failed while {action} {subject}: {message}; this is a partial clone, whose missing objects ponder cannot fetch")]
+    #[diagnostic(
+        code(ponder::git::partial_clone),
+        help("the clone was made with `--filter={filter}`, and libgit2 (which ponder reads with) does not fetch missing objects on demand as git does: fetch them all with `git fetch --refetch --no-filter {remote}` (in actions/checkout, leave out `filter:`), then run ponder again")
+    )]
+    PartialClone {
+        action: String,
+        subject: String,
+        message: String,
+        remote: String,
+        filter: String,
+    },
+
+    #[error("ran out of memory reading the range (while {action} {subject})")]
+    #[diagnostic(
+        code(ponder::git::out_of_memory),
+        help("try a shorter range or `--each-commit`, which reads one commit at a time; the repository itself is not damaged")
+    )]
+    OutOfMemory { action: String, subject: String },
+
     #[error("a bare repository has no work in progress to analyse")]
     #[diagnostic(
         code(ponder::git::bare_needs_range),
@@ -92,6 +131,11 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     ConfigInvalid(Box<InvalidConfig>),
+
+    /// A file named by the user or the environment that is no regular file, or too large.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    LocalFile(Box<LocalFileError>),
 
     #[error("the thresholds of `{rule}` are not what the rule reads: {reason}")]
     #[diagnostic(
@@ -193,7 +237,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// A libgit2 failure while `action` `subject`. Out of memory is said as such: it is
+    /// never advice to check the repository.
     pub fn git(action: &str, subject: &str, error: git2::Error) -> Error {
+        if is_out_of_memory(&error) {
+            return Error::OutOfMemory {
+                action: action.to_string(),
+                subject: subject.to_string(),
+            };
+        }
         Error::Git {
             action: action.to_string(),
             subject: subject.to_string(),
@@ -202,17 +254,74 @@ impl Error {
     }
 }
 
+/// Whether libgit2 failed for want of memory: its own out-of-memory class, or zlib's
+/// inflateInit, which fails only for want of memory ("failed to init zlib stream").
+pub fn is_out_of_memory(error: &git2::Error) -> bool {
+    error.class() == git2::ErrorClass::NoMemory
+        || (error.class() == git2::ErrorClass::Zlib
+            && error.message().starts_with("failed to init"))
+}
+
 /// A configuration file that does not say what ponder can use, pointing at the place.
 #[derive(Debug, Error, Diagnostic)]
 #[error("{message}")]
 #[diagnostic(code(ponder::config::invalid))]
 pub struct InvalidConfig {
     pub message: String,
+    /// A window around the error, not the whole file (see `excerpt`).
     #[source_code]
-    pub source_code: NamedSource<String>,
+    pub source_code: Excerpt,
     #[label("{label}")]
     pub span: Option<SourceSpan>,
     pub label: String,
     #[help]
     pub help: String,
+}
+
+impl InvalidConfig {
+    /// The error `message` about the file `name` whose text is `text`, pointing at `span`.
+    pub fn new(
+        message: String,
+        name: &str,
+        text: &str,
+        span: Option<SourceSpan>,
+        help: String,
+    ) -> InvalidConfig {
+        let (source_code, span) = Excerpt::around(name, text, span);
+        InvalidConfig {
+            message,
+            source_code,
+            span,
+            label: "here".to_string(),
+            help,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+    use git2::{ErrorClass, ErrorCode};
+
+    /// libgit2 out of memory (under `ulimit -v`, a long range) is not damage to `git fsck`.
+    #[test]
+    fn out_of_memory_is_said_as_such() {
+        let error = git2::Error::new(
+            ErrorCode::GenericError,
+            ErrorClass::NoMemory,
+            "out of memory",
+        );
+        let error = Error::git("reading the tree of", "abc", error);
+        assert!(matches!(error, Error::OutOfMemory { .. }));
+        assert!(error
+            .to_string()
+            .contains("ran out of memory reading the range"));
+        let help = miette::Diagnostic::help(&error)
+            .map(|help| help.to_string())
+            .unwrap_or_default();
+        assert!(
+            help.contains("--each-commit") && !help.contains("fsck"),
+            "{help}"
+        );
+    }
 }

@@ -27,6 +27,19 @@ const CHUNK: usize = 8;
 /// the results (a few prompts per commit) wait, so a wider window costs little memory.
 const WINDOW_CHUNKS_PER_THREAD: usize = 8;
 
+/// The workers' pool, or `None` when its threads could not be started. rayon's global
+/// pool panics in that case ("The global thread pool has not been initialized").
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|index| format!("ponder-history-{index}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
 thread_local! {
     /// Each rayon worker's own repository handle, opened on first use and kept for the
     /// run: libgit2 handles must not be shared between threads, and reopening one per
@@ -48,29 +61,34 @@ pub(crate) fn each_commit<T: Send>(
 ) -> Result<(), Error> {
     // A short branch is done before a second repository handle (which reads the pack
     // indexes again) or a worker thread would pay for itself.
-    if commits.len() <= CHUNK {
+    // Without a pool (no thread could be started: `ulimit -v`, a process limit) the
+    // range is read here, with this handle, rather than not at all.
+    let pool = if commits.len() <= CHUNK { None } else { pool() };
+    let Some(pool) = pool else {
         for commit in commits {
             if emit(work(repo, commit, timings)?).is_break() {
                 break;
             }
         }
         return Ok(());
-    }
-    let window = CHUNK * rayon::current_num_threads().max(1) * WINDOW_CHUNKS_PER_THREAD;
+    };
+    let window = CHUNK * pool.current_num_threads().max(1) * WINDOW_CHUNKS_PER_THREAD;
     for commits in commits.chunks(window) {
-        let results: Vec<Result<(Vec<T>, Timings), Error>> = commits
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                with_worker_repo(repo_path, |repo| {
-                    let mut chunk_timings = Timings::default();
-                    let results = chunk
-                        .iter()
-                        .map(|commit| work(repo, commit, &mut chunk_timings))
-                        .collect::<Result<Vec<T>, Error>>()?;
-                    Ok((results, chunk_timings))
+        let results: Vec<Result<(Vec<T>, Timings), Error>> = pool.install(|| {
+            commits
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    with_worker_repo(repo_path, |repo| {
+                        let mut chunk_timings = Timings::default();
+                        let results = chunk
+                            .iter()
+                            .map(|commit| work(repo, commit, &mut chunk_timings))
+                            .collect::<Result<Vec<T>, Error>>()?;
+                        Ok((results, chunk_timings))
+                    })
                 })
-            })
-            .collect();
+                .collect()
+        });
         for result in results {
             let (results, chunk_timings) = result?;
             timings.merge(&chunk_timings);

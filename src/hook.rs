@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 use crate::git::Repo;
+use crate::local_file;
 
 /// The line that identifies a hook as ponder's.
 const HOOK_MARKER: &str = "# Installed by `ponder hook install`.";
@@ -45,7 +46,8 @@ pub fn install_pre_push(repo: &Path, options: HookOptions) -> Result<Installed, 
     // `symlink_metadata`: a dangling symlink is a hook too, and is not followed.
     let existing = std::fs::symlink_metadata(&path).is_ok();
     if existing {
-        let current = std::fs::read_to_string(&path).ok();
+        // A FIFO or a device named pre-push is somebody else's, never read.
+        let current = local_file::read_regular_text(&path, 1024 * 1024, "the hook").ok();
         if current.as_deref() == Some(script.as_str()) {
             make_executable(&path).map_err(unwritable)?;
             return Ok(Installed::Unchanged(path));

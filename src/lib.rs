@@ -39,6 +39,7 @@ mod history;
 pub mod hook;
 pub mod http;
 mod judge;
+pub mod local_file;
 pub mod model;
 pub mod progress;
 mod prompts;
@@ -78,6 +79,9 @@ pub use crate::setup::configured_rules;
 #[derive(Debug, Clone)]
 pub struct Request {
     pub repo: PathBuf,
+    /// Open the repository as git would from `GIT_DIR`, `GIT_WORK_TREE` and the rest of
+    /// its environment, not at `repo` (the CLI's choice when `--repo` is not given).
+    pub git_env: bool,
     pub range: RangeSpec,
     /// `--config PATH`; otherwise `.ponder.toml` at the repository root.
     pub config: Option<PathBuf>,
@@ -90,6 +94,7 @@ impl Request {
     pub fn new(repo: impl Into<PathBuf>) -> Request {
         Request {
             repo: repo.into(),
+            git_env: false,
             range: RangeSpec::Default,
             config: None,
             coverage: None,
@@ -110,12 +115,26 @@ const PARSE_CACHE_BYTES: u64 = 8 * 1024 * 1024;
 /// time, each read only as far as they need) and the work in progress; the change rules
 /// judge the range's diff. A blob parsed for one is not parsed again for another.
 pub fn analyze(request: &Request) -> Result<Report, Error> {
+    let repo = open(request)?;
+    analyze_in(&repo, request).map_err(|error| repo.diagnose(error))
+}
+
+/// The repository of `request`: `--repo PATH` (or the current directory), or where git's
+/// environment (`GIT_DIR`, `GIT_WORK_TREE`) puts it.
+fn open(request: &Request) -> Result<Repo, Error> {
+    if request.git_env {
+        Repo::open_from_env()
+    } else {
+        Repo::open(&request.repo)
+    }
+}
+
+fn analyze_in(repo: &Repo, request: &Request) -> Result<Report, Error> {
     let mut timings = Timings::default();
-    let repo = Repo::open(&request.repo)?;
     let options = ReadOptions::default();
     let resolved = timings.measure("resolve", || repo.resolve(&request.range))?;
     let mut change = repo.read_range_without_commit_files(&resolved, &options, &mut timings)?;
-    let all = all_rules(&repo, request, change.head.as_deref())?;
+    let all = all_rules(repo, request, change.head.as_deref())?;
     let config = &all.config;
     config.drop_skipped(&mut change.files);
     if let Some(files) = &mut change.work_tree {
@@ -123,7 +142,7 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
     }
     let cache = ParseCache::new(PARSE_CACHE_BYTES);
     let rules = Rules::new(&all.rules, config, &cache);
-    let coverage = read_coverage(&repo, request)?;
+    let coverage = read_coverage(repo, request)?;
     // The commit rules need no call index: only the change is reached by tests.
     let nowhere = Change::default();
     let no_reach = Reach::none(&nowhere);
@@ -132,8 +151,8 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
     let mut unit = Unit::default();
     let commits: Vec<&Commit> = change.commits.iter().filter(|c| !c.is_merge).collect();
     history::each_commit(
-        &repo,
-        &request.repo,
+        repo,
+        &repo.git_dir(),
         &commits,
         |repo, commit, timings| {
             let needs_texts = |files: &[_]| rules.commit_needs_texts(Some(commit), files);
@@ -160,7 +179,7 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
         unit.pending.extend(judged.pending);
     }
     let sources = reach::Sources {
-        repo: Some(&repo),
+        repo: Some(repo),
         coverage: coverage.as_ref(),
     };
     let reach = Reach::new(sources, &change);
@@ -201,25 +220,33 @@ pub fn analyze(request: &Request) -> Result<Report, Error> {
 /// branch's commits are analysed and the work in progress is not.
 pub fn analyze_each_commit(
     request: &Request,
+    on_commit: impl FnMut(Report, usize, usize) -> ControlFlow<()>,
+) -> Result<HistorySummary, Error> {
+    let repo = open(request)?;
+    each_commit_in(&repo, request, on_commit).map_err(|error| repo.diagnose(error))
+}
+
+fn each_commit_in(
+    repo: &Repo,
+    request: &Request,
     mut on_commit: impl FnMut(Report, usize, usize) -> ControlFlow<()>,
 ) -> Result<HistorySummary, Error> {
     let mut timings = Timings::default();
-    let repo = Repo::open(&request.repo)?;
     let options = ReadOptions::default();
     let resolved = timings.measure("resolve", || repo.resolve(&request.range))?;
     let listed = timings.measure("diff", || repo.list_commits(&resolved))?;
-    let all = all_rules(&repo, request, resolved.head_sha().as_deref())?;
+    let all = all_rules(repo, request, resolved.head_sha().as_deref())?;
     let config = &all.config;
     let cache = ParseCache::new(PARSE_CACHE_BYTES);
     let rules = Rules::new(&all.rules, config, &cache);
-    let coverage = read_coverage(&repo, request)?;
+    let coverage = read_coverage(repo, request)?;
 
     let commits: Vec<&Commit> = listed.iter().filter(|c| !c.is_merge).collect();
     let total = commits.len();
     let mut done = 0;
     history::each_commit(
-        &repo,
-        &request.repo,
+        repo,
+        &repo.git_dir(),
         &commits,
         |repo, commit, timings| {
             let mut files = repo.read_commit_files(&commit.sha, &options, timings, &|_| true)?;

@@ -30,12 +30,16 @@ pub fn main() -> ExitCode {
     // clap's help and usage errors follow an explicit `--color` too.
     command = command.color(cli::clap_color(&arguments));
     let cli = match command
-        .try_get_matches_from_mut(cli::color_flags_last(arguments))
+        .try_get_matches_from_mut(cli::color_flags_last(arguments.clone()))
         .and_then(|matches| cli::Cli::from_arg_matches(&matches))
     {
         Ok(cli) => cli,
-        // `--help` and `--version` too: clap prints them and chooses the status.
-        Err(error) => error.format(&mut command).exit(),
+        // `--help` and `--version` as clap prints them; a usage error with what it echoes
+        // of the arguments neutralised.
+        Err(error) => {
+            let error = error.format(&mut command);
+            return cli::usage_error(error, &mut command, &arguments);
+        }
     };
     // Errors go to stderr, coloured by the same `--color` rules as the report on stdout.
     let error_color = cli::wants_color_here(cli.color, std::io::stderr().is_terminal());
@@ -53,7 +57,7 @@ pub fn main() -> ExitCode {
     match cli::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            let report = miette::Report::new(error);
+            let report = miette::Report::new(cli::Neutral::new(error));
             cli::say_error(&format!("{report:?}\n"));
             ExitCode::from(2)
         }

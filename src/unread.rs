@@ -48,7 +48,8 @@ pub fn gate_message(unread: &[Unread]) -> String {
     if has(|reason| *reason == SkipReason::Missing) {
         out.push_str(
             "help: this clone lacks their content (a partial clone, `--filter=blob:none`): \
-             fetch it with `git fetch --refetch origin`, or clone without `--filter` \
+             fetch it with `git fetch --refetch --no-filter origin` (a plain `--refetch` \
+             keeps the clone's filter), or clone without `--filter` \
              (actions/checkout: no `filter` input)\n",
         );
     }

@@ -250,6 +250,7 @@ fn run_case(case: &Path) -> Result<(), Failed> {
     let name = &built.name;
     let report = analyze(&Request {
         repo: built.repo.path().to_path_buf(),
+        git_env: false,
         range: built.range(),
         config: None,
         coverage: built.coverage.clone(),

@@ -563,6 +563,24 @@ fn a_forks_read_only_token_writes_the_job_summary_instead() {
     result.exits_with(2, &["no job summary"]);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_job_summary_that_is_a_fifo_or_a_directory_is_refused_without_blocking() {
+    let repo = repository();
+    let server = FakeGitHub::start(Mode::ReadOnly, "", 100);
+    let job = Job::new();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("summary");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    for (path, kind) in [(fifo.as_path(), "FIFO"), (dir.path(), "directory")] {
+        let mut command = job.command(repo.path(), &server, &["main..topic"]);
+        command.env("GITHUB_STEP_SUMMARY", path);
+        let result = command.run_within(std::time::Duration::from_secs(30));
+        result.exits_with(2, &["the job summary", "not a regular file", kind]);
+    }
+}
+
 #[test]
 fn missing_inputs_fail_before_any_request() {
     let repo = repository();

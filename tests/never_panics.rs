@@ -432,6 +432,7 @@ fn every_rule_on(path: &Path) -> std::path::PathBuf {
 fn analyze_ok(path: &Path, range: RangeSpec) -> Result<(), TestCaseError> {
     let request = Request {
         repo: path.to_path_buf(),
+        git_env: false,
         range: range.clone(),
         config: Some(every_rule_on(path)),
         coverage: None,

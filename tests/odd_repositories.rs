@@ -1290,7 +1290,10 @@ fn require_answers_fails_on_rust_files_that_could_not_be_read() {
                 remove_object(repo, "HEAD:src/reload.rs");
                 "src/reload.rs"
             },
-            &["missing from this repository", "git fetch --refetch"],
+            &[
+                "missing from this repository",
+                "git fetch --refetch --no-filter",
+            ],
         ),
         (
             "over the size limit",

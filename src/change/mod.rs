@@ -72,6 +72,18 @@ pub enum SkipReason {
     },
     /// The content is not in the repository: a partial (`--filter`) or damaged clone.
     Missing,
+    /// A path no checkout can have (`..`, `.` or `.git` as one of its parts, built with
+    /// `git mktree`): shown in SARIF or an annotation it would point outside the
+    /// repository, so it is never read.
+    UnsafePath,
+}
+
+/// Whether `path` has a part that is `..`, `.`, `.git` (in any case) or empty, split at
+/// `/` and at `\` (a separator where the path may end up): git refuses to check such a
+/// path out, and another tool would resolve it outside the repository.
+pub fn is_unsafe_path(path: &str) -> bool {
+    path.split(['/', '\\'])
+        .any(|part| matches!(part, "" | "." | "..") || part.eq_ignore_ascii_case(".git"))
 }
 
 impl SkipReason {
@@ -91,11 +103,14 @@ impl SkipReason {
             SkipReason::BeyondFileLimit { limit } => {
                 format!("beyond the first {limit} changed files, ponder's limit per change")
             }
-            SkipReason::Missing => {
-                "its content is missing from this repository (a partial or damaged clone: \
-                 see `git fsck`)"
+            SkipReason::UnsafePath => {
+                "unsafe path: a part of it is `..`, `.` or `.git`, which git refuses to check \
+                 out, so it is never read"
                     .to_string()
             }
+            SkipReason::Missing => "its content is missing from this repository (a partial clone: \
+                 `git fetch --refetch --no-filter origin` fetches it)"
+                .to_string(),
         }
     }
 }

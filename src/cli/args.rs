@@ -27,9 +27,10 @@ pub struct Cli {
     #[arg(long, value_name = "SHA", conflicts_with = "range")]
     pub commit: Option<String>,
 
-    /// The repository to analyse
-    #[arg(long, value_name = "PATH", default_value = ".")]
-    pub repo: PathBuf,
+    /// The repository to analyse [default: as git finds it: GIT_DIR and GIT_WORK_TREE, else
+    /// the one containing the current directory]
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
 
     /// A configuration file instead of the repository's .ponder.toml
     #[arg(long, value_name = "PATH")]
@@ -184,9 +185,10 @@ pub struct PostAnalysis {
     #[arg(long, value_name = "SHA", conflicts_with = "range")]
     pub commit: Option<String>,
 
-    /// The repository to analyse
-    #[arg(long, value_name = "PATH", default_value = ".")]
-    pub repo: PathBuf,
+    /// The repository to analyse [default: as git finds it: GIT_DIR and GIT_WORK_TREE, else
+    /// the one containing the current directory]
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
 
     /// A configuration file instead of the repository's .ponder.toml
     #[arg(long, value_name = "PATH")]

@@ -14,11 +14,13 @@ macro_rules! say {
 mod args;
 mod color;
 mod commands;
+mod diagnostic;
 mod output;
 mod post;
 mod run;
 
 pub use args::Cli;
 pub use color::{clap_color, color_flags_last, wants_color_here};
+pub use diagnostic::{usage_error, Neutral};
 pub use output::say_raw as say_error;
 pub use run::{columns, run};

@@ -54,7 +54,8 @@ fn report_to_post(
     link_base: Option<String>,
 ) -> Result<(ponder::Report, String), Error> {
     let request = Request {
-        repo: analysis.repo.clone(),
+        repo: analysis.repo.clone().unwrap_or_else(|| ".".into()),
+        git_env: analysis.repo.is_none(),
         range: range_spec(analysis.commit.as_deref(), analysis.range.as_deref()),
         config: analysis.config.clone(),
         coverage: None,

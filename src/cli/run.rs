@@ -36,7 +36,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     }
 
     let request = Request {
-        repo: cli.repo,
+        repo: cli.repo.clone().unwrap_or_else(|| ".".into()),
+        git_env: cli.repo.is_none(),
         range: range_spec(cli.commit.as_deref(), cli.range.as_deref()),
         config: cli.config,
         coverage: cli.coverage,

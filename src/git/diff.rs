@@ -11,7 +11,7 @@ use git2::{Delta, Diff, DiffFindOptions, DiffOptions, Oid, Patch, Repository, So
 
 use super::range::Resolved;
 use super::ReadOptions;
-use crate::change::{Change, Commit, FileChange, FileStatus, Hunk, SkipReason};
+use crate::change::{is_unsafe_path, Change, Commit, FileChange, FileStatus, Hunk, SkipReason};
 use crate::error::Error;
 use crate::timings::Timings;
 
@@ -102,7 +102,10 @@ pub fn list_commits(repo: &Repository, range: &Resolved) -> Result<Vec<Commit>, 
         let commit = repo
             .find_commit(id)
             .map_err(|e| Error::git("reading commit", &id.to_string(), e))?;
-        let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
+        let message = texts::commit_message(
+            commit.message_bytes(),
+            commit.message_encoding().ok().flatten(),
+        );
         let (subject, body) = split_message(&message);
         commits.push(Commit {
             sha: id.to_string(),
@@ -302,6 +305,8 @@ impl<'r> Reader<'r> {
                 })
             } else if not_regular.is_some() {
                 not_regular
+            } else if is_unsafe_path(&new_path) || is_unsafe_path(&old_path) {
+                Some(SkipReason::UnsafePath)
             } else if too_large(old_file.size()) || too_large(new_file.size()) {
                 Some(SkipReason::TooLarge {
                     limit: self.options.max_file_bytes,

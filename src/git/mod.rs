@@ -8,12 +8,13 @@
 mod copies;
 mod diff;
 mod hooks;
+mod open;
 mod range;
 mod sources;
 
 use std::path::{Path, PathBuf};
 
-use git2::{Repository, RepositoryOpenFlags};
+use git2::Repository;
 
 use crate::change::{Change, Commit, FileChange};
 use crate::error::Error;
@@ -49,7 +50,7 @@ impl Default for ReadOptions {
 
 /// Process-wide libgit2 settings, applied once before the first repository is opened
 /// (and so before any worker thread uses libgit2).
-fn configure_libgit2() {
+pub(super) fn configure_libgit2() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // libgit2 re-hashes every object it inflates to check its id; git itself does not
@@ -73,18 +74,14 @@ pub struct Repo {
     repo: Repository,
 }
 
-impl Repo {
-    /// Opens the repository at `path` or the one that contains it.
-    pub fn open(path: &Path) -> Result<Repo, Error> {
-        configure_libgit2();
-        let repo = Repository::open_ext(path, RepositoryOpenFlags::empty(), [] as [&Path; 0])
-            .map_err(|source| Error::NotARepository {
-                path: path.to_path_buf(),
-                reason: source.message().to_string(),
-            })?;
-        Ok(Repo { repo })
-    }
+/// A committed file read up to a bound.
+#[derive(Debug)]
+pub enum Bounded {
+    Within(Vec<u8>),
+    TooLarge,
+}
 
+impl Repo {
     /// The work tree's root, or `None` for a bare repository.
     pub fn work_dir(&self) -> Option<PathBuf> {
         self.repo.workdir().map(Path::to_path_buf)
@@ -93,8 +90,9 @@ impl Repo {
     /// The bytes of `path` as committed at `revision`, or `None` when it is not there.
     /// Used for `.ponder.toml`, which is read from the analysed head, not from the disk,
     /// in ranges that do not include the work tree. A symlink or submodule at `path` counts
-    /// as absent, as a symlinked `.ponder.toml` in the work tree does.
-    pub fn file_at(&self, revision: &str, path: &str) -> Option<Vec<u8>> {
+    /// as absent, as a symlinked `.ponder.toml` in the work tree does. A blob larger than
+    /// `limit` is not read at all.
+    pub fn file_at(&self, revision: &str, path: &str, limit: u64) -> Option<Bounded> {
         let tree = self
             .repo
             .revparse_single(revision)
@@ -109,8 +107,14 @@ impl Repo {
         {
             return None;
         }
+        // The header says the size: a huge blob is never inflated.
+        let odb = self.repo.odb().ok()?;
+        let (size, _) = odb.read_header(entry.id()).ok()?;
+        if size as u64 > limit {
+            return Some(Bounded::TooLarge);
+        }
         let blob = entry.to_object(&self.repo).ok()?.peel_to_blob().ok()?;
-        Some(blob.content().to_vec())
+        Some(Bounded::Within(blob.content().to_vec()))
     }
 
     /// Turns what the user typed into a base and a head commit.

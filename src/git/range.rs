@@ -4,6 +4,7 @@
 use git2::{BranchType, Oid, Repository};
 
 use crate::error::Error;
+use crate::local_file;
 
 /// The range forms of the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,7 +239,9 @@ pub(super) fn swapped_form(repo: &Repository, spec: &RangeSpec) -> Option<(Strin
 
 fn commit_id(repo: &Repository, spec: &str) -> Result<Oid, Error> {
     let object = repo.revparse_single(spec).map_err(|error| {
-        if spec == "HEAD" && repo.head().is_err() {
+        if crate::error::is_out_of_memory(&error) {
+            Error::git("resolving", spec, error)
+        } else if spec == "HEAD" && repo.head().is_err() {
             Error::UnbornHead
         } else {
             missing_revision(repo, spec, error.message())
@@ -326,7 +329,9 @@ pub(super) fn shallow_roots(repo: &Repository) -> Vec<Oid> {
     if !repo.is_shallow() {
         return Vec::new();
     }
-    std::fs::read_to_string(repo.commondir().join("shallow"))
+    // One line of 41 bytes per root; a FIFO or a device there is no list of roots.
+    let shallow = repo.commondir().join("shallow");
+    local_file::read_regular_text(&shallow, 256 * 1024 * 1024, "the shallow file")
         .unwrap_or_default()
         .lines()
         .filter_map(|line| Oid::from_str(line.trim()).ok())

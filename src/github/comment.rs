@@ -6,7 +6,6 @@
 //! HTTP goes through the client `post gitlab` shares (`crate::http`); what GitHub's
 //! statuses and messages mean is said here.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use serde::Deserialize;
@@ -167,18 +166,18 @@ fn html_url(body: &str) -> Option<String> {
     value.get("html_url")?.as_str().map(str::to_string)
 }
 
-fn append_summary(path: &PathBuf, body: &str) -> Result<(), GitHubError> {
+fn append_summary(path: &std::path::Path, body: &str) -> Result<(), GitHubError> {
     let error = |e: std::io::Error| GitHubError::SummaryUnwritable {
         path: path.display().to_string(),
         reason: e.to_string(),
     };
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(error)?;
-    file.write_all(body.as_bytes()).map_err(error)?;
-    file.write_all(b"\n").map_err(error)
+    let text = format!("{body}\n");
+    crate::local_file::append_regular(path, text.as_bytes(), "the job summary").map_err(|failure| {
+        match failure {
+            crate::local_file::LocalFileError::Unreadable { source, .. } => error(source),
+            refused => GitHubError::LocalFile(Box::new(refused)),
+        }
+    })
 }
 
 struct Client {

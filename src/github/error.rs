@@ -48,6 +48,12 @@ pub enum GitHubError {
     )]
     EventUnreadable { path: String, reason: String },
 
+    /// GITHUB_EVENT_PATH or GITHUB_STEP_SUMMARY names a FIFO, a device, a directory, or a
+    /// payload past the bound.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    LocalFile(Box<crate::local_file::LocalFileError>),
+
     #[error("GitHub refused the token (401 Unauthorized) at {url}")]
     #[diagnostic(
         code(ponder::github::unauthorized),

@@ -8,11 +8,12 @@
 mod comment;
 mod error;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use crate::git::RangeSpec;
+use crate::local_file::{self, LocalFileError};
 
 pub use comment::{post, Posted};
 pub use error::GitHubError;
@@ -177,14 +178,22 @@ fn server_from_api(api_url: &str) -> Option<String> {
     api_url.strip_suffix("/api/v3").map(str::to_string)
 }
 
+/// Largest event payload read: GitHub caps webhook payloads at 25 MB.
+const MAX_EVENT_BYTES: u64 = 32 * 1024 * 1024;
+
 fn event_payload(env: Env<'_>) -> Result<Option<Value>, GitHubError> {
     let Some(path) = env("GITHUB_EVENT_PATH").filter(|p| !p.is_empty()) else {
         return Ok(None);
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| GitHubError::EventUnreadable {
-        path: path.clone(),
-        reason: e.to_string(),
-    })?;
+    let text =
+        local_file::read_regular_text(Path::new(&path), MAX_EVENT_BYTES, "the event payload")
+            .map_err(|error| match error {
+                LocalFileError::Unreadable { source, .. } => GitHubError::EventUnreadable {
+                    path: path.clone(),
+                    reason: source.to_string(),
+                },
+                refused => GitHubError::LocalFile(Box::new(refused)),
+            })?;
     serde_json::from_str(&text)
         .map(Some)
         .map_err(|e| GitHubError::EventUnreadable {

@@ -7,7 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::local_file::{self, LocalFileError};
 use crate::model::Note;
+
+/// Largest lcov file read: a large workspace's is tens of MiB.
+const MAX_COVERAGE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Hits per line of each file the lcov file covers.
 #[derive(Debug, Clone, Default)]
@@ -22,10 +26,14 @@ impl Coverage {
     /// Reads `path`; `root` is the repository's work tree, against which absolute `SF:`
     /// paths are made relative.
     pub fn read(path: &Path, root: Option<&Path>) -> Result<Coverage, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::CoverageUnreadable {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = local_file::read_regular_text(path, MAX_COVERAGE_BYTES, "the coverage file")
+            .map_err(|error| match error {
+                LocalFileError::Unreadable { source, .. } => Error::CoverageUnreadable {
+                    path: path.to_path_buf(),
+                    source,
+                },
+                refused => Error::LocalFile(Box::new(refused)),
+            })?;
         let root = root.and_then(|r| r.canonicalize().ok().or_else(|| Some(r.to_path_buf())));
         let mut coverage = Coverage::parse(&path.display().to_string(), &text, root.as_deref())?;
         // The evidence names the file as a reader knows it, not by a temporary directory.

@@ -76,6 +76,36 @@ impl CleanCommand {
     pub fn run(mut self) -> Run {
         Run::from(self.command.output().expect("the program runs"))
     }
+
+    /// As [`CleanCommand::run`], but a program still running after `limit` is killed and
+    /// the test fails: for input that once made ponder block (a FIFO, `/dev/zero`).
+    pub fn run_within(mut self, limit: std::time::Duration) -> Run {
+        use std::process::Stdio;
+        let child = self
+            .command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the program runs");
+        let pid = child.id();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = sender.send(child.wait_with_output());
+        });
+        match receiver.recv_timeout(limit) {
+            Ok(output) => Run::from(output.expect("the program ran")),
+            Err(_) => {
+                let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+                // The program and its arguments only: the environment may hold a token.
+                let args: Vec<_> = self.command.get_args().collect();
+                panic!(
+                    "{:?} {args:?} was still running after {limit:?}",
+                    self.command.get_program()
+                );
+            }
+        }
+    }
 }
 
 impl Deref for CleanCommand {

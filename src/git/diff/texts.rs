@@ -243,3 +243,48 @@ pub(super) fn not_regular(mode: FileMode) -> Option<SkipReason> {
         _ => Some(SkipReason::NotAFile),
     }
 }
+
+/// A commit message as text. git stores the bytes as written and names their encoding in
+/// the commit's `encoding` header (`i18n.commitEncoding`); read as UTF-8, a Latin-1 "café"
+/// would be mojibake. Latin-1 and Windows-1252 are decoded; UTF-8, no header, or any other
+/// encoding is read as UTF-8, invalid bytes replaced.
+pub(in crate::git) fn commit_message(bytes: &[u8], encoding: Option<&str>) -> String {
+    let encoding = encoding.unwrap_or("utf-8").trim().to_ascii_lowercase();
+    match encoding.as_str() {
+        "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1" => {
+            bytes.iter().map(|&b| char::from(b)).collect()
+        }
+        "windows-1252" | "cp1252" => bytes.iter().map(|&b| windows_1252(b)).collect(),
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// Windows-1252: Latin-1 but for 0x80–0x9F, where it has printable characters.
+fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{fffd}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{fffd}', 'Ž',
+        '\u{fffd}', '\u{fffd}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ',
+        '\u{fffd}', 'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9f => HIGH
+            .get(usize::from(byte - 0x80))
+            .copied()
+            .unwrap_or('\u{fffd}'),
+        _ => char::from(byte),
+    }
+}
+
+#[cfg(test)]
+mod message_tests {
+    use super::commit_message;
+
+    #[test]
+    fn a_message_is_decoded_by_its_encoding_header() {
+        assert_eq!(commit_message(b"caf\xe9", Some("ISO-8859-1")), "café");
+        assert_eq!(commit_message(b"\x93ok\x94", Some("windows-1252")), "“ok”");
+        assert_eq!(commit_message("café".as_bytes(), None), "café");
+        assert_eq!(commit_message(b"caf\xe9", Some("UTF-8")), "caf\u{fffd}");
+        assert_eq!(commit_message(b"caf\xe9", Some("x-unknown")), "caf\u{fffd}");
+    }
+}
