@@ -33,6 +33,9 @@ pub struct Config {
     skip: GlobSet,
     pub rules: BTreeMap<String, RuleSettings>,
     pub custom: Vec<CustomRule>,
+    /// `squash = true`: the history keeps only the squashed message, so missing-rationale
+    /// judges the pull request description instead of each commit.
+    pub squash: bool,
 }
 
 /// Longest custom pattern accepted: the config file comes from the analysed repository,
@@ -60,6 +63,7 @@ impl Config {
             skip: GlobSet::empty(),
             rules,
             custom: Vec::new(),
+            squash: false,
         }
     }
 
@@ -130,6 +134,15 @@ impl Config {
                             .map_err(|(key, message, help)| invalid(message, Some(&key), help))?;
                     }
                 }
+                "squash" => {
+                    config.squash = value.as_bool().ok_or_else(|| {
+                        invalid(
+                            "`squash` must be true or false".to_string(),
+                            Some("squash"),
+                            "write squash = true when pull requests are squash-merged".to_string(),
+                        )
+                    })?;
+                }
                 "custom" => {
                     config.custom = custom_rules(value, &config.rules)
                         .map_err(|(key, message, help)| invalid(message, Some(&key), help))?;
@@ -141,7 +154,7 @@ impl Config {
                     return Err(invalid(
                         format!("unknown key `{other}` in {name}"),
                         Some(other),
-                        "the top-level keys are `skip`, `rules` and `custom`".to_string(),
+                        "the top-level keys are `skip`, `squash`, `rules` and `custom`".to_string(),
                     ))
                 }
             }

@@ -12,7 +12,11 @@ use crate::config::RuleSettings;
 
 pub struct MissingRationale;
 
+/// The rule's id, for the pull request description (`crate::description`).
+pub(crate) const ID: &str = "missing-rationale";
+
 const QUESTION_VARIABLES: &[&str] = &["commit", "subject", "size"];
+const DESCRIPTION_VARIABLES: &[&str] = &["commits", "size"];
 
 impl Rule for MissingRationale {
     definition!("missing-rationale");
@@ -22,6 +26,8 @@ impl Rule for MissingRationale {
             ("questions.generic_subject", QUESTION_VARIABLES),
             ("questions.no_body", QUESTION_VARIABLES),
             ("questions.no_reason", QUESTION_VARIABLES),
+            ("questions.no_description", DESCRIPTION_VARIABLES),
+            ("questions.description_no_reason", DESCRIPTION_VARIABLES),
             ("evidence.files", &["files"]),
         ]
     }
@@ -73,35 +79,40 @@ impl Rule for MissingRationale {
             if is_trivial(commit, &counted, size, patterns, context.moved_code()) {
                 return findings;
             }
-            let size_text = format!(
-                "{} in {}",
-                super::helpers::lines(size),
-                if counted.len() == 1 {
-                    "1 file".to_string()
-                } else {
-                    format!("{} files", counted.len())
-                }
-            );
             let question = Message::new(key)
                 .with("commit", commit.short_sha().to_string())
                 .with("subject", commit.subject.clone())
-                .with("size", size_text);
+                .with("size", size_text(size, counted.len()));
             let mut finding = Finding::at_commit(question, &commit.sha);
-            let mut names: Vec<String> = counted
-                .iter()
-                .take(6)
-                .map(|f| format!("{} (+{} −{})", f.path, f.added_count(), f.removed_count()))
-                .collect();
-            if counted.len() > 6 {
-                names.push(format!("and {} more", counted.len() - 6));
-            }
-            finding
-                .evidence
-                .push(Message::new("files").with("files", names.join(", ")));
+            finding.evidence.push(files_evidence(&counted));
             findings.push(finding);
         }
         findings
     }
+}
+
+fn size_text(size: usize, files: usize) -> String {
+    format!(
+        "{} in {}",
+        super::helpers::lines(size),
+        if files == 1 {
+            "1 file".to_string()
+        } else {
+            format!("{files} files")
+        }
+    )
+}
+
+fn files_evidence(counted: &[&FileChange]) -> Message {
+    let mut names: Vec<String> = counted
+        .iter()
+        .take(6)
+        .map(|f| format!("{} (+{} −{})", f.path, f.added_count(), f.removed_count()))
+        .collect();
+    if counted.len() > 6 {
+        names.push(format!("and {} more", counted.len() - 6));
+    }
+    Message::new("files").with("files", names.join(", "))
 }
 
 /// `[thresholds]` of rules/missing-rationale.toml.
@@ -390,5 +401,8 @@ fn without_trailers(body: &str) -> String {
         .to_string()
 }
 
+mod description;
 #[cfg(test)]
 mod tests;
+
+pub(crate) use description::{description_finding, description_reason};

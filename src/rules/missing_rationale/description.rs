@@ -1,0 +1,116 @@
+//! missing-rationale on a pull request description (`crate::description`): whether the
+//! description gives a reason, judged by the words a commit body is judged by, and with
+//! `squash = true` the one question about a description that gives none.
+
+use super::{
+    changed_lines, files_evidence, is_lockfile, patterns, size_text, without_trailers, Thresholds,
+};
+use crate::change::FileChange;
+use crate::config::RuleSettings;
+use crate::rules::{Finding, Message};
+
+/// The first sentence of a pull request description that gives a reason, judged by the
+/// reason words a commit body is judged by, or `None` when it only lists changes.
+/// Trailers and markdown headings are left out; a long sentence is cut at 200 characters.
+pub(crate) fn description_reason(description: &str) -> Option<String> {
+    const LONGEST: usize = 200;
+    let patterns = patterns()?;
+    let text = without_trailers(description);
+    let text: String = text
+        .lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if !patterns.gives_reason(&text) {
+        return None;
+    }
+    let sentence = sentences(&text).find(|s| patterns.gives_reason(s))?;
+    let sentence = sentence.trim_start_matches(['-', '*', '+', ' ']).trim();
+    Some(match sentence.char_indices().nth(LONGEST) {
+        Some((cut, _)) => format!("{}…", sentence.get(..cut).unwrap_or(sentence)),
+        None => sentence.to_string(),
+    })
+}
+
+/// `text` split into sentences: at a blank line or a list item, and after `.`, `!` or `?`
+/// followed by a space; each with its lines joined by spaces.
+fn sentences(text: &str) -> impl Iterator<Item = String> + '_ {
+    let mut paragraphs: Vec<String> = vec![String::new()];
+    for line in text.lines() {
+        let trimmed = line.trim();
+        let item = trimmed.starts_with(['-', '*', '+']);
+        if trimmed.is_empty() || item {
+            paragraphs.push(String::new());
+        }
+        if let Some(last) = paragraphs.last_mut() {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(trimmed);
+        }
+    }
+    paragraphs.into_iter().flat_map(|paragraph| {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
+        for pair in chars.windows(2) {
+            if let [(at, end), (_, ' ')] = pair {
+                if matches!(end, '.' | '!' | '?') {
+                    let stop = at + end.len_utf8();
+                    out.push(
+                        paragraph
+                            .get(start..stop)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string(),
+                    );
+                    start = stop;
+                }
+            }
+        }
+        out.push(
+            paragraph
+                .get(start..)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        );
+        out.into_iter().filter(|s| !s.is_empty())
+    })
+}
+
+/// With `squash = true`: the one question about a pull request whose description gives
+/// no reason (`described`: it has one at all), shown at the `head` commit, for the
+/// range's `files`; `None` when the change is trivial (`trivial_max_lines`).
+pub(crate) fn description_finding(
+    described: bool,
+    commits: usize,
+    head: &str,
+    files: &[FileChange],
+    settings: &RuleSettings,
+) -> Option<Finding> {
+    let limits = settings.typed::<Thresholds>().ok()?;
+    let counted: Vec<&FileChange> = files.iter().filter(|f| !is_lockfile(&f.path)).collect();
+    let size = changed_lines(&counted);
+    if size <= limits.trivial_max_lines {
+        return None;
+    }
+    let key = if described {
+        "description_no_reason"
+    } else {
+        "no_description"
+    };
+    let question = Message::new(key)
+        .with(
+            "commits",
+            if commits == 1 {
+                "1 commit".to_string()
+            } else {
+                format!("{commits} commits")
+            },
+        )
+        .with("size", size_text(size, counted.len()));
+    let mut finding = Finding::at_commit(question, head);
+    finding.evidence.push(files_evidence(&counted));
+    Some(finding)
+}
