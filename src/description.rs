@@ -70,7 +70,12 @@ pub(crate) fn apply(
     files: &[FileChange],
     unit: &mut Unit,
 ) {
-    let reason = description.and_then(missing_rationale::description_reason);
+    // A sentence that gives a reason, else a `Ponder-Answer:` line written in the
+    // description as it would be in a commit message.
+    let reason = description.and_then(|text| {
+        missing_rationale::description_reason(text)
+            .or_else(|| crate::answers::trailer_answer(text, RULE))
+    });
     if let Some(reason) = &reason {
         let answer = format!("the pull request describes why: {reason}");
         prompts::answer_commit_prompts(&mut unit.pending, RULE, &answer);
@@ -79,7 +84,7 @@ pub(crate) fn apply(
     if !squash {
         return;
     }
-    let Some((settings, answered_by)) = rules.enabled_rule(RULE) else {
+    let Some(settings) = rules.enabled_settings(RULE) else {
         return;
     };
     let Some(head) = change.commits.iter().rev().find(|c| !c.is_merge) else {
@@ -95,13 +100,8 @@ pub(crate) fn apply(
     ) else {
         return;
     };
-    unit.pending.push(prompts::pending_with_message(
-        RULE,
-        finding,
-        settings,
-        description,
-        answered_by,
-    ));
+    unit.pending
+        .push(prompts::pending_about_description(RULE, finding, settings));
     if !unit.anchors.iter().any(|(sha, _)| sha == &head.sha) {
         if let Some(found) = anchor::anchor(files) {
             unit.anchors.push((head.sha.clone(), found));

@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 use crate::answers::KnownRules;
 use crate::change::{Commit, FileChange, MovedCode, Text, TextKey};
 use crate::config::Config;
-use crate::model::{AnswerSource, RuleDefinition, RuleSettings};
+use crate::model::{RuleDefinition, RuleSettings};
 use crate::prompts::{self, Pending};
 use crate::reach::Reach;
 use crate::rules::{Context, Rule, Scope};
@@ -143,12 +143,12 @@ impl<'a> Rules<'a> {
         self.cache.syntax_for(requests)
     }
 
-    /// The settings of rule `id` and what answers it, when it is enabled.
-    pub fn enabled_rule(&self, id: &str) -> Option<(&'a RuleSettings, Vec<AnswerSource>)> {
+    /// The settings of rule `id`, when it is enabled.
+    pub fn enabled_settings(&self, id: &str) -> Option<&'a RuleSettings> {
         self.enabled
             .iter()
             .find(|(rule, _)| rule.definition().id == id)
-            .map(|(rule, settings)| (*settings, rule.answered_by()))
+            .map(|(_, settings)| *settings)
     }
 
     /// Every rule id of the run, enabled or not, with what answers it: for telling a

@@ -55,18 +55,11 @@ pub fn pending(
     Pending { prompt, source }
 }
 
-/// Like `pending`, for a finding about no file, whose answer trailer is looked up in
-/// `message` (the pull request description, for the squash question).
-pub fn pending_with_message(
-    rule: &str,
-    finding: Finding,
-    settings: &RuleSettings,
-    message: Option<&str>,
-    answered_by: Vec<AnswerSource>,
-) -> Pending {
+/// The squash question, about a pull request description that gives no reason: only
+/// the description answers it (`AnswerSource::Description`), by saying why.
+pub fn pending_about_description(rule: &str, finding: Finding, settings: &RuleSettings) -> Pending {
     let mut prompt = render_finding(rule, finding, settings);
-    prompt.answer_with = answered_by;
-    answers::apply(&mut prompt, None, message);
+    prompt.answer_with = vec![AnswerSource::Description];
     Pending {
         prompt,
         source: None,

@@ -83,6 +83,27 @@ fn a_description_that_gives_a_reason_answers_every_commit() {
 }
 
 #[test]
+fn a_trailer_in_the_description_answers_as_in_a_commit_message() {
+    let repo = branch_without_reasons();
+    let scratch = tempfile::tempdir().expect("temp dir");
+    let file = write_file(
+        scratch.path(),
+        "pr.md",
+        b"- add retry loop\n\nPonder-Answer: missing-rationale: the caller lands in the next pull request\n",
+    );
+    let report = analyse(&repo, &["--description-file", &file]);
+    let asked = rationale(&report);
+    assert_eq!(asked.len(), 2, "{report:#}");
+    for prompt in asked {
+        assert_eq!(prompt["answered_by"], "description", "{prompt:#}");
+        assert_eq!(
+            prompt["answer"],
+            "the pull request describes why: the caller lands in the next pull request"
+        );
+    }
+}
+
+#[test]
 fn a_description_that_only_lists_changes_answers_nothing() {
     let repo = branch_without_reasons();
     let scratch = tempfile::tempdir().expect("temp dir");
@@ -134,6 +155,7 @@ fn squash_asks_one_question_about_the_description() {
     let report = analyse(&repo, &["--description-file", &list]);
     let asked = rationale(&report);
     assert_eq!(asked.len(), 1, "{report:#}");
+    assert_eq!(asked[0]["answer_with"], serde_json::json!(["description"]));
     let question = asked[0]["question"].as_str().unwrap_or_default();
     assert!(question.contains("squash-merged"), "{question}");
     assert!(question.contains("3 commits"), "{question}");

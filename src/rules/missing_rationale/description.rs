@@ -114,3 +114,46 @@ pub(crate) fn description_finding(
     finding.evidence.push(files_evidence(&counted));
     Some(finding)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::description_reason;
+
+    #[test]
+    fn the_first_sentence_that_gives_a_reason_is_the_answer() {
+        let text = "## Summary\n\nAdds a retry loop. Uploads failed during deploys\nbecause the CDN sheds load. Three retries ride it out.\n";
+        assert_eq!(
+            description_reason(text).as_deref(),
+            Some("Uploads failed during deploys because the CDN sheds load.")
+        );
+    }
+
+    #[test]
+    fn a_list_of_changes_headings_and_trailers_give_no_reason() {
+        for text in [
+            "- add X\n- update Y\n",
+            "## Why\n\n- add retry loop\n- rename helper\n",
+            "Add retry\n\nSigned-off-by: A <a@example.com>\n",
+            "",
+        ] {
+            assert_eq!(description_reason(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_reason_in_a_list_item_is_given_without_its_bullet() {
+        let text = "- add retry loop\n- keep the old client, since the CLI still uses it\n";
+        assert_eq!(
+            description_reason(text).as_deref(),
+            Some("keep the old client, since the CLI still uses it")
+        );
+    }
+
+    #[test]
+    fn a_long_sentence_is_cut() {
+        let text = format!("This is needed because {}", "é".repeat(400));
+        let reason = description_reason(&text).unwrap_or_default();
+        assert_eq!(reason.chars().count(), 201, "{reason}");
+        assert!(reason.ends_with('…'));
+    }
+}
