@@ -170,6 +170,29 @@ fn squash_asks_one_question_about_the_description() {
         .unwrap_or_default()
         .contains("has no description"));
 
+    // One commit on its own is judged by its message, squash or not.
+    let config = write_file(scratch.path(), "squash.toml", b"squash = true\n");
+    let one = run_in(
+        repo.path(),
+        &[
+            "--commit",
+            "topic~1",
+            "--config",
+            &config,
+            "--description-file",
+            &list,
+            "--format",
+            "json",
+        ],
+    )
+    .json();
+    let asked = rationale(&one);
+    assert_eq!(asked.len(), 1, "{one:#}");
+    assert!(asked[0]["question"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Add retry helpers"));
+
     // A description with a reason: nothing to ask.
     let reason = write_file(scratch.path(), "pr.md", REASON.as_bytes());
     let answered = analyse(&repo, &["--description-file", &reason]);
@@ -224,4 +247,13 @@ fn a_description_file_that_cannot_be_read_is_a_diagnostic() {
     let dir = scratch.path().display().to_string();
     run_in(repo.path(), &["main..topic", "--description-file", &dir])
         .assert_diagnostic(&["description file", "not a regular file"]);
+}
+
+#[test]
+fn squash_must_be_a_boolean() {
+    let mut repo = branch_without_reasons();
+    repo.write(".ponder.toml", "squash = \"yes\"\n");
+    repo.commit_all("Configure ponder for squash-merged pull requests");
+    run_in(repo.path(), &["main..topic"])
+        .assert_diagnostic(&["`squash` must be true or false", "squash = true"]);
 }
