@@ -170,13 +170,24 @@ fn squash_asks_one_question_about_the_description() {
         .unwrap_or_default()
         .contains("has no description"));
 
+    // Another push keeps the question's fingerprint: it is about the pull request, not
+    // the head commit it is shown at.
+    let before = asked[0]["fingerprint"].clone();
+    repo.write("src/extra.rs", "pub fn extra() -> u32 {\n    7\n}\n");
+    repo.commit_all("Add extra");
+    let pushed = analyse(&repo, &[]);
+    let asked = rationale(&pushed);
+    assert_eq!(asked.len(), 1, "{pushed:#}");
+    assert_eq!(asked[0]["fingerprint"], before);
+    assert_ne!(asked[0]["commit"], none["head"]);
+
     // One commit on its own is judged by its message, squash or not.
     let config = write_file(scratch.path(), "squash.toml", b"squash = true\n");
     let one = run_in(
         repo.path(),
         &[
             "--commit",
-            "topic~1",
+            "topic~2",
             "--config",
             &config,
             "--description-file",
