@@ -146,6 +146,30 @@ fn the_pull_request_body_is_read_from_the_github_event() {
 }
 
 #[test]
+fn the_merge_request_description_is_read_in_gitlab_ci() {
+    let repo = branch_without_reasons();
+    let run = |gitlab: &str| -> Value {
+        let mut command = ponder();
+        command
+            .current_dir(repo.path())
+            .args(["main..topic", "--format", "json"])
+            .env("GITLAB_CI", gitlab)
+            .env("CI_MERGE_REQUEST_IID", "3")
+            .env("CI_MERGE_REQUEST_DESCRIPTION", REASON);
+        command.run().json()
+    };
+    let report = run("true");
+    let asked = rationale(&report);
+    assert_eq!(asked.len(), 2, "{report:#}");
+    assert!(
+        asked.iter().all(|p| p["answered_by"] == "description"),
+        "{report:#}"
+    );
+    let outside = run("false");
+    assert!(rationale(&outside).iter().all(|p| p["answer"].is_null()));
+}
+
+#[test]
 fn squash_asks_one_question_about_the_description() {
     let mut repo = branch_without_reasons();
     repo.write(".ponder.toml", "squash = true\n");

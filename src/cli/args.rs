@@ -37,7 +37,7 @@ pub struct Cli {
 
     /// The pull request's description, whose reason answers missing-rationale for the
     /// branch's commits (not with --commit) [default: in GitHub Actions, pull_request.body
-    /// in $GITHUB_EVENT_PATH]
+    /// in $GITHUB_EVENT_PATH; in GitLab CI, $CI_MERGE_REQUEST_DESCRIPTION]
     #[arg(long, value_name = "FILE")]
     pub description_file: Option<PathBuf>,
 
@@ -200,7 +200,7 @@ pub struct PostAnalysis {
 
     /// The pull request's description, whose reason answers missing-rationale for the
     /// branch's commits (not with --commit) [default: in GitHub Actions, pull_request.body
-    /// in $GITHUB_EVENT_PATH]
+    /// in $GITHUB_EVENT_PATH; in GitLab CI, $CI_MERGE_REQUEST_DESCRIPTION]
     #[arg(long, value_name = "FILE")]
     pub description_file: Option<PathBuf>,
 

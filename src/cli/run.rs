@@ -206,11 +206,12 @@ pub fn range_spec(commit: Option<&str>, range: Option<&str>) -> RangeSpec {
 }
 
 /// The pull request description: `--description-file`, else in GitHub Actions the
-/// pull request's body from the event payload.
+/// pull request's body from the event payload, else in GitLab CI the merge request's.
 pub fn description(file: Option<&std::path::Path>) -> Result<Option<String>, Error> {
     match file {
         Some(path) => ponder::description::read_file(path).map(Some),
-        None => Ok(github::pull_request_body(&github::process_env)),
+        None => Ok(github::pull_request_body(&github::process_env)
+            .or_else(|| ponder::gitlab::merge_request_description(&github::process_env))),
     }
 }
 
