@@ -107,11 +107,20 @@ fn a_trailer_in_the_description_answers_as_in_a_commit_message() {
 fn a_description_that_only_lists_changes_answers_nothing() {
     let repo = branch_without_reasons();
     let scratch = tempfile::tempdir().expect("temp dir");
-    let file = write_file(scratch.path(), "pr.md", LIST_ONLY.as_bytes());
-    let report = analyse(&repo, &["--description-file", &file]);
-    let asked = rationale(&report);
-    assert_eq!(asked.len(), 2, "{report:#}");
-    assert!(asked.iter().all(|p| p["answer"].is_null()), "{report:#}");
+    // The template's own prompts ("why", "bug", "regression") are not the author's reason.
+    let template = format!(
+        "<!-- Why is this change needed? Link the issue it fixes. -->\n{LIST_ONLY}\n## Checklist\n- [x] No regression in the benchmarks\n"
+    );
+    for (name, text) in [("list.md", LIST_ONLY), ("template.md", template.as_str())] {
+        let file = write_file(scratch.path(), name, text.as_bytes());
+        let report = analyse(&repo, &["--description-file", &file]);
+        let asked = rationale(&report);
+        assert_eq!(asked.len(), 2, "{name}: {report:#}");
+        assert!(
+            asked.iter().all(|p| p["answer"].is_null()),
+            "{name}: {report:#}"
+        );
+    }
 }
 
 #[test]

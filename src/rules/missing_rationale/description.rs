@@ -11,14 +11,23 @@ use crate::rules::{Finding, Message};
 
 /// The first sentence of a pull request description that gives a reason, judged by the
 /// reason words a commit body is judged by, or `None` when it only lists changes.
-/// Trailers and markdown headings are left out; a long sentence is cut at 200 characters.
+/// What a pull request template writes is left out — HTML comments (`<!-- Why is this
+/// needed? -->`), headings, task-list items (`- [ ] Tests pass`) — and so are trailers;
+/// a long sentence is cut at 200 characters.
 pub(crate) fn description_reason(description: &str) -> Option<String> {
     const LONGEST: usize = 200;
     let patterns = patterns()?;
-    let text = without_trailers(description);
+    let text = without_trailers(&without_html_comments(description));
     let text: String = text
         .lines()
-        .filter(|line| !line.trim_start().starts_with('#'))
+        .filter(|line| {
+            let line = line.trim_start();
+            let task = ["- [", "* [", "+ ["]
+                .iter()
+                .any(|item| line.starts_with(item))
+                && line.get(4..5) == Some("]");
+            !line.starts_with('#') && !task
+        })
         .collect::<Vec<_>>()
         .join("\n");
     if !patterns.gives_reason(&text) {
@@ -30,6 +39,23 @@ pub(crate) fn description_reason(description: &str) -> Option<String> {
         Some((cut, _)) => format!("{}…", sentence.get(..cut).unwrap_or(sentence)),
         None => sentence.to_string(),
     })
+}
+
+/// `text` without `<!-- … -->` comments; an unclosed one runs to the end, as markdown
+/// renders it.
+fn without_html_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(rest.get(..start).unwrap_or_default());
+        let after = rest.get(start + 4..).unwrap_or_default();
+        match after.find("-->") {
+            Some(end) => rest = after.get(end + 3..).unwrap_or_default(),
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `text` split into sentences: at a blank line or a list item, and after `.`, `!` or `?`
@@ -138,6 +164,18 @@ mod tests {
         ] {
             assert_eq!(description_reason(text), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn an_untouched_pull_request_template_gives_no_reason() {
+        let template = "## Why\n\n<!-- Why is this change needed? What problem\ndoes it solve? -->\n\n## Checklist\n\n- [ ] Tests cover the bug fix\n- [x] No regression in the benchmarks\n\n- add retry loop\n";
+        assert_eq!(description_reason(template), None);
+        let filled = format!("{template}\nRetries are needed because the CDN sheds load.\n");
+        assert_eq!(
+            description_reason(&filled).as_deref(),
+            Some("Retries are needed because the CDN sheds load.")
+        );
+        assert_eq!(description_reason("<!-- unclosed, so that"), None);
     }
 
     #[test]
