@@ -201,7 +201,14 @@ fn squash_asks_one_question_about_the_description() {
     assert!(asked[0]["question"]
         .as_str()
         .unwrap_or_default()
-        .contains("has no description"));
+        .contains("is empty or was not given to ponder"));
+    assert!(
+        asked[0]["evidence"][1]
+            .as_str()
+            .unwrap_or_default()
+            .contains("--description-file"),
+        "{none:#}"
+    );
 
     // Another push keeps the question's fingerprint: it is about the pull request, not
     // the head commit it is shown at.

@@ -649,7 +649,7 @@ fn a_squash_merged_pull_request_is_judged_by_its_body() {
     let body = post(serde_json::Value::Null);
     assert_eq!(checkboxes(&body).len(), 3, "{body}");
     assert!(
-        body.contains("squash-merged and has no description"),
+        body.contains("is empty or was not given to ponder"),
         "{body}"
     );
     // A body that says why: nothing to ask about it.

@@ -29,6 +29,7 @@ impl Rule for MissingRationale {
             ("questions.no_description", DESCRIPTION_VARIABLES),
             ("questions.description_no_reason", DESCRIPTION_VARIABLES),
             ("evidence.files", &["files"]),
+            ("evidence.no_description", &[]),
         ]
     }
 

@@ -138,6 +138,9 @@ pub(crate) fn description_finding(
         .with("size", size_text(size, counted.len()));
     let mut finding = Finding::at_commit(question, head);
     finding.evidence.push(files_evidence(&counted));
+    if !described {
+        finding.evidence.push(Message::new("no_description"));
+    }
     Some(finding)
 }
 
