@@ -190,6 +190,18 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        // A description is text from anyone who can open a pull request.
+        #[test]
+        fn any_description_is_judged_without_panicking(
+            text in "(\\PC|\n|<!--|-->|- \\[x\\] |# |\\. |because ){0,80}"
+        ) {
+            if let Some(reason) = description_reason(&text) {
+                proptest::prop_assert!(reason.chars().count() <= 201);
+            }
+        }
+    }
+
     #[test]
     fn a_long_sentence_is_cut() {
         let text = format!("This is needed because {}", "é".repeat(400));
