@@ -95,6 +95,7 @@ fn stages(c: &mut Criterion) {
         range: spec.clone(),
         config: None,
         coverage: None,
+        description: None,
     };
     group.bench_function("analyze (whole range)", |b| {
         b.iter(|| analyze(&request).expect("report"))

@@ -39,6 +39,9 @@ pub struct Config {
     skip: GlobSet,
     pub rules: BTreeMap<String, RuleSettings>,
     pub custom: Vec<CustomRule>,
+    /// `squash = true`: the history keeps only the squashed message, so missing-rationale
+    /// judges the pull request description instead of each commit.
+    pub squash: bool,
 }
 
 /// Longest question template (`[rules.ID.questions]`, a `[[custom]]` question): each
@@ -70,6 +73,7 @@ impl Config {
             skip: GlobSet::empty(),
             rules,
             custom: Vec::new(),
+            squash: false,
         }
     }
 
@@ -135,6 +139,15 @@ impl Config {
                             .map_err(|(key, message, help)| invalid(message, Some(&key), help))?;
                     }
                 }
+                "squash" => {
+                    config.squash = value.as_bool().ok_or_else(|| {
+                        invalid(
+                            "`squash` must be true or false".to_string(),
+                            Some("squash"),
+                            "write squash = true when pull requests are squash-merged".to_string(),
+                        )
+                    })?;
+                }
                 "custom" => {
                     config.custom = custom::custom_rules(value, &config.rules)
                         .map_err(|(key, message, help)| invalid(message, Some(&key), help))?;
@@ -146,7 +159,7 @@ impl Config {
                     return Err(invalid(
                         format!("unknown key `{}` in {}", quoted(other), quoted(name)),
                         Some(other),
-                        "the top-level keys are `skip`, `rules` and `custom`".to_string(),
+                        "the top-level keys are `skip`, `squash`, `rules` and `custom`".to_string(),
                     ))
                 }
             }

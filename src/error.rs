@@ -137,6 +137,13 @@ pub enum Error {
     #[diagnostic(transparent)]
     LocalFile(Box<LocalFileError>),
 
+    #[error("could not read the description file {}: {reason}", path.display())]
+    #[diagnostic(
+        code(ponder::description::unreadable),
+        help("pass a regular UTF-8 text file of at most 256 KiB holding the pull request's description, e.g. `gh pr view --json body --jq .body > pr.md`")
+    )]
+    DescriptionUnreadable { path: PathBuf, reason: String },
+
     #[error("the thresholds of `{rule}` are not what the rule reads: {reason}")]
     #[diagnostic(
         code(ponder::config::thresholds),

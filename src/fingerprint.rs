@@ -10,7 +10,9 @@
 //! - a prompt about a commit (no file): the rule and the commit's subject, whitespace
 //!   collapsed. Not the SHA: a rebase or an amended body gives the same commit a new SHA,
 //!   and its prompt should still be the one CI already posted. Rewording the subject makes
-//!   it a new prompt, which is what a reviewer would expect.
+//!   it a new prompt, which is what a reviewer would expect. The `squash = true` question
+//!   about the pull request description: the rule alone, for the head commit it is shown
+//!   at changes with every push.
 //! - anything else: the rule and the file alone.
 //!
 //! Two prompts with the same identity (two identical `x.unwrap()` lines in one function)
@@ -23,7 +25,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::{source_key, CommitSummary, Prompt};
+use crate::{source_key, AnswerSource, CommitSummary, Prompt};
 
 /// Sets `fingerprint` on every prompt. `sources` are the texts prompts point into, keyed
 /// by `source_key`; `commits` give commit-level prompts their subject.
@@ -67,6 +69,11 @@ fn identity(
                 let end = prompt.end_line.unwrap_or(line).max(line);
                 fields.push(format!("code:{}", normalised_code(text, line, end)));
             }
+        }
+        // The `squash = true` question is about the pull request, whichever commit is its
+        // head: a push must not make it a new prompt.
+        (None, _) if prompt.answer_with.contains(&AnswerSource::Description) => {
+            fields.push("pull-request-description".to_string());
         }
         (None, _) => {
             let subject = prompt

@@ -143,6 +143,14 @@ impl<'a> Rules<'a> {
         self.cache.syntax_for(requests)
     }
 
+    /// The settings of rule `id`, when it is enabled.
+    pub fn enabled_settings(&self, id: &str) -> Option<&'a RuleSettings> {
+        self.enabled
+            .iter()
+            .find(|(rule, _)| rule.definition().id == id)
+            .map(|(_, settings)| *settings)
+    }
+
     /// Every rule id of the run, enabled or not, with what answers it: for telling a
     /// stale answer from a misspelt one, and an answer of the wrong form.
     pub fn ids(&self) -> KnownRules {

@@ -30,6 +30,7 @@ pub mod answers;
 mod assemble;
 pub mod change;
 pub mod config;
+pub mod description;
 mod error;
 pub mod fingerprint;
 pub mod git;
@@ -87,6 +88,9 @@ pub struct Request {
     pub config: Option<PathBuf>,
     /// `--coverage PATH`: an lcov file whose line hits decide which new branches ran.
     pub coverage: Option<PathBuf>,
+    /// The pull request's description (`--description-file`, or the pull request body
+    /// in GitHub Actions): read for a branch analysed as a whole, not for `--commit`.
+    pub description: Option<String>,
 }
 
 impl Request {
@@ -98,6 +102,7 @@ impl Request {
             range: RangeSpec::Default,
             config: None,
             coverage: None,
+            description: None,
         }
     }
 }
@@ -148,6 +153,9 @@ fn analyze_in(repo: &Repo, request: &Request) -> Result<Report, Error> {
     let no_reach = Reach::none(&nowhere);
     let nowhere = &nowhere;
 
+    // A branch as a whole has a pull request; one commit on its own has only its message.
+    let as_whole = !matches!(request.range, RangeSpec::Commit(_));
+    let squash = as_whole && config.squash;
     let mut unit = Unit::default();
     let commits: Vec<&Commit> = change.commits.iter().filter(|c| !c.is_merge).collect();
     history::each_commit(
@@ -159,7 +167,11 @@ fn analyze_in(repo: &Repo, request: &Request) -> Result<Report, Error> {
             let mut files = repo.read_commit_files(&commit.sha, &options, timings, &needs_texts)?;
             config.drop_skipped(&mut files);
             let no_reach = Reach::none(nowhere);
-            let judged = rules.judge(&files, Some(commit), &[Scope::Commit], &no_reach, timings);
+            let mut judged =
+                rules.judge(&files, Some(commit), &[Scope::Commit], &no_reach, timings);
+            judged
+                .pending
+                .retain(|p| description::keep_commit_prompt(p, squash));
             Ok(Unit {
                 anchors: anchor(commit, &files, &judged.pending),
                 pending: judged.pending,
@@ -190,6 +202,17 @@ fn analyze_in(repo: &Repo, request: &Request) -> Result<Report, Error> {
     // A commit's anchor is in its own line numbers; the range's formats show the head's.
     for (_, found) in &mut unit.anchors {
         *found = anchor::relocate(found.clone(), &change.files);
+    }
+    if as_whole {
+        let description = request.description.as_deref();
+        description::apply(
+            description,
+            squash,
+            &rules,
+            &change,
+            &change.files,
+            &mut unit,
+        );
     }
     unit.notes
         .splice(0..0, summary::change_limit(&change.files));

@@ -57,6 +57,9 @@ pub enum AnswerSource {
     Comment,
     /// A `Ponder-Answer: RULE-ID: reason` trailer in a commit message.
     Trailer,
+    /// The pull request description (`--description-file`, or the pull request's body in
+    /// GitHub Actions), which gives the reason for every commit of the branch.
+    Description,
 }
 
 /// An answer comment, written on an added line, that answers no prompt.

@@ -55,6 +55,34 @@ pub fn pending(
     Pending { prompt, source }
 }
 
+/// The squash question, about a pull request description that gives no reason: only
+/// the description answers it (`AnswerSource::Description`), by saying why.
+pub fn pending_about_description(rule: &str, finding: Finding, settings: &RuleSettings) -> Pending {
+    let mut prompt = render_finding(rule, finding, settings);
+    prompt.answer_with = vec![AnswerSource::Description];
+    Pending {
+        prompt,
+        source: None,
+    }
+}
+
+/// The rule whose finding `pending` is.
+pub fn rule_of(pending: &Pending) -> &str {
+    &pending.prompt.rule
+}
+
+/// Answers every unanswered question of `rule` about a whole commit with `answer`, which
+/// the pull request description gave (`AnswerSource::Description`).
+pub fn answer_commit_prompts(pending: &mut [Pending], rule: &str, answer: &str) {
+    for item in pending.iter_mut() {
+        let prompt = &mut item.prompt;
+        if prompt.rule == rule && prompt.file.is_none() && prompt.answer.is_none() {
+            prompt.answer = Some(answer.to_string());
+            prompt.answered_by = Some(AnswerSource::Description);
+        }
+    }
+}
+
 fn render_finding(rule: &str, finding: Finding, settings: &RuleSettings) -> Prompt {
     let template = |table: &BTreeMap<String, String>, key: &str| {
         table

@@ -254,6 +254,7 @@ fn run_case(case: &Path) -> Result<(), Failed> {
         range: built.range(),
         config: None,
         coverage: built.coverage.clone(),
+        description: None,
     })
     .map_err(|e| format!("{name}: analysis failed: {e:?}"))?;
 

@@ -255,13 +255,16 @@ struct Job {
 
 impl Job {
     fn new() -> Job {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let event = dir.path().join("event.json");
-        std::fs::write(
-            &event,
+        Job::with_event(
             r#"{"action":"synchronize","number":7,"pull_request":{"number":7,"base":{"ref":"main"}}}"#,
         )
-        .expect("event");
+    }
+
+    /// A job whose event payload is `payload`.
+    fn with_event(payload: &str) -> Job {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let event = dir.path().join("event.json");
+        std::fs::write(&event, payload).expect("event");
         let summary = dir.path().join("summary.md");
         Job {
             event: event.to_string_lossy().into_owned(),
@@ -639,6 +642,40 @@ fn in_a_pull_request_job_the_range_defaults_to_the_base_branch() {
         "{body}"
     );
     assert_eq!(checkboxes(body).len(), 2, "{body}");
+}
+
+#[test]
+fn a_squash_merged_pull_request_is_judged_by_its_body() {
+    let repo = repository();
+    let config = repo.path().join("squash.toml");
+    std::fs::write(&config, "squash = true\n").expect("config");
+    let config = config.to_string_lossy().into_owned();
+    let post = |body: serde_json::Value| {
+        let server = FakeGitHub::start(Mode::Normal, "", 100);
+        let payload = serde_json::json!({
+            "action": "synchronize",
+            "pull_request": {"number": 7, "body": body},
+        });
+        let job = Job::with_event(&payload.to_string());
+        let mut command = job.command(repo.path(), &server, &["main..topic", "--config", &config]);
+        command.env("GITHUB_ACTIONS", "true");
+        let result = run(command);
+        assert_eq!(result.code, Some(0), "{result:?}");
+        server.comments()[0].1.clone()
+    };
+    // No body: the unwrap, the branch, and the one question about the description.
+    let body = post(serde_json::Value::Null);
+    assert_eq!(checkboxes(&body).len(), 3, "{body}");
+    assert!(
+        body.contains("is empty or was not given to ponder"),
+        "{body}"
+    );
+    // A body that says why: nothing to ask about it.
+    let body = post(serde_json::json!(
+        "Callers size their buffers before reading, because reading twice was slow."
+    ));
+    assert_eq!(checkboxes(&body).len(), 2, "{body}");
+    assert!(!body.contains("squash-merged"), "{body}");
 }
 
 // ─── The composite action ───────────────────────────────────────────────────────────────

@@ -436,6 +436,7 @@ fn analyze_ok(path: &Path, range: RangeSpec) -> Result<(), TestCaseError> {
         range: range.clone(),
         config: Some(every_rule_on(path)),
         coverage: None,
+        description: None,
     };
     match analyze(&request) {
         Ok(report) => check_report(&report),

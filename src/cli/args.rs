@@ -36,6 +36,12 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// The pull request's description, whose reason answers missing-rationale for the
+    /// branch's commits (not with --commit) [default: in GitHub Actions, pull_request.body
+    /// in $GITHUB_EVENT_PATH; in GitLab CI, $CI_MERGE_REQUEST_DESCRIPTION]
+    #[arg(long, value_name = "FILE")]
+    pub description_file: Option<PathBuf>,
+
     /// An lcov file from a test run (`cargo llvm-cov --lcov`): new branches whose lines have
     /// hits are not asked about
     #[arg(long, value_name = "PATH")]
@@ -193,6 +199,12 @@ pub struct PostAnalysis {
     /// A configuration file instead of the repository's .ponder.toml
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+
+    /// The pull request's description, whose reason answers missing-rationale for the
+    /// branch's commits (not with --commit) [default: in GitHub Actions, pull_request.body
+    /// in $GITHUB_EVENT_PATH; in GitLab CI, $CI_MERGE_REQUEST_DESCRIPTION]
+    #[arg(long, value_name = "FILE")]
+    pub description_file: Option<PathBuf>,
 
     /// After posting, exit with status 1 while any prompt is unanswered
     #[arg(long)]

@@ -59,6 +59,7 @@ fn report_to_post(
         range: range_spec(analysis.commit.as_deref(), analysis.range.as_deref()),
         config: analysis.config.clone(),
         coverage: None,
+        description: super::run::description(analysis.description_file.as_deref())?,
     };
     let report = analyze(&request)?;
     let markdown = report::markdown::render_with(

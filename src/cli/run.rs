@@ -41,6 +41,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         range: range_spec(cli.commit.as_deref(), cli.range.as_deref()),
         config: cli.config,
         coverage: cli.coverage,
+        description: description(cli.description_file.as_deref())?,
     };
     let format = match cli.format {
         OutputFormat::Human => Format::Human,
@@ -202,6 +203,16 @@ pub fn range_spec(commit: Option<&str>, range: Option<&str>) -> RangeSpec {
         (Some(sha), _) => RangeSpec::Commit(sha.to_string()),
         (None, Some(range)) => RangeSpec::parse(range),
         (None, None) => github::default_range(&github::process_env).unwrap_or(RangeSpec::Default),
+    }
+}
+
+/// The pull request description: `--description-file`, else in GitHub Actions the
+/// pull request's body from the event payload, else in GitLab CI the merge request's.
+pub fn description(file: Option<&std::path::Path>) -> Result<Option<String>, Error> {
+    match file {
+        Some(path) => ponder::description::read_file(path).map(Some),
+        None => Ok(github::pull_request_body(&github::process_env)
+            .or_else(|| ponder::gitlab::merge_request_description(&github::process_env))),
     }
 }
 

@@ -53,6 +53,21 @@ pub fn default_range(env: Env<'_>) -> Option<RangeSpec> {
     }
 }
 
+/// In a GitHub Actions job for a pull request: the pull request's description
+/// (`pull_request.body` in the event payload), where teams that squash-merge write why.
+/// `None` outside Actions, for another event, or when the body is empty or unreadable.
+pub fn pull_request_body(env: Env<'_>) -> Option<String> {
+    if env("GITHUB_ACTIONS").as_deref() != Some("true") {
+        return None;
+    }
+    let payload = event_payload(env).ok().flatten()?;
+    payload
+        .pointer("/pull_request/body")
+        .and_then(Value::as_str)
+        .filter(|body| !body.trim().is_empty())
+        .map(str::to_string)
+}
+
 /// What `ponder post github` was told on its command line; the rest comes from the
 /// environment.
 #[derive(Debug, Clone, Default)]

@@ -16,6 +16,17 @@ use crate::github::Env;
 /// The variable that holds the token unless `--token-env` names another.
 pub const DEFAULT_TOKEN_ENV: &str = "GITLAB_TOKEN";
 
+/// In a GitLab CI merge request pipeline: the merge request's description, from the
+/// predefined `CI_MERGE_REQUEST_DESCRIPTION` (GitLab 16.7 and later; a long description is
+/// cut to its first 2,700 characters there, which is where its reason usually is).
+/// `None` outside GitLab CI or when it is empty.
+pub fn merge_request_description(env: Env<'_>) -> Option<String> {
+    if env("GITLAB_CI").as_deref() != Some("true") {
+        return None;
+    }
+    env("CI_MERGE_REQUEST_DESCRIPTION").filter(|text| !text.trim().is_empty())
+}
+
 /// What `ponder post gitlab` was told on its command line; the rest comes from the
 /// environment.
 #[derive(Debug, Clone, Default)]

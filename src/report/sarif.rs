@@ -229,7 +229,7 @@ fn result(report: &Report, prompt: &Prompt, rules: &[Descriptor]) -> SarifResult
     let suppressions = match (&prompt.answer, prompt.answered_by) {
         (Some(reason), source) => vec![Suppression {
             kind: match source {
-                Some(AnswerSource::Trailer) => "external",
+                Some(AnswerSource::Trailer | AnswerSource::Description) => "external",
                 Some(AnswerSource::Comment) | None => "inSource",
             },
             status: "accepted",

@@ -80,6 +80,12 @@ pub fn how_to_answer(prompt: &Prompt) -> String {
     let comment = format!("`{marker} ponder: {rule}: <why>` on this line or the line above it");
     let trailer = format!("a `Ponder-Answer: {rule}: <why>` trailer");
     let takes = |form| prompt.answer_with.contains(&form);
+    if takes(AnswerSource::Description) {
+        return format!(
+            "a sentence in the pull request description that says why (or a \
+             `Ponder-Answer: {rule}: <why>` line in it), then run ponder again"
+        );
+    }
     match (
         takes(AnswerSource::Comment),
         takes(AnswerSource::Trailer),

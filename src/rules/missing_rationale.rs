@@ -12,7 +12,11 @@ use crate::config::RuleSettings;
 
 pub struct MissingRationale;
 
+/// The rule's id, for the pull request description (`crate::description`).
+pub(crate) const ID: &str = "missing-rationale";
+
 const QUESTION_VARIABLES: &[&str] = &["commit", "subject", "lines", "files"];
+const DESCRIPTION_VARIABLES: &[&str] = &["commits", "lines", "files"];
 
 impl Rule for MissingRationale {
     definition!("missing-rationale");
@@ -22,8 +26,11 @@ impl Rule for MissingRationale {
             ("questions.generic_subject", QUESTION_VARIABLES),
             ("questions.no_body", QUESTION_VARIABLES),
             ("questions.no_reason", QUESTION_VARIABLES),
+            ("questions.no_description", DESCRIPTION_VARIABLES),
+            ("questions.description_no_reason", DESCRIPTION_VARIABLES),
             ("evidence.files", &["files"]),
             ("evidence.more_files", &["count"]),
+            ("evidence.no_description", &[]),
         ]
     }
 
@@ -80,23 +87,7 @@ impl Rule for MissingRationale {
                 .with("lines", size.to_string())
                 .with("files", counted.len().to_string());
             let mut finding = Finding::at_commit(question, &commit.sha);
-            let names: Vec<String> = counted
-                .iter()
-                .take(MAX_LISTED_FILES)
-                .map(|f| format!("{} (+{} −{})", f.path, f.added_count(), f.removed_count()))
-                .collect();
-            finding
-                .evidence
-                .push(Message::new("files").with("files", names.join(", ")));
-            if let Some(more) = counted
-                .len()
-                .checked_sub(MAX_LISTED_FILES)
-                .filter(|n| *n > 0)
-            {
-                finding
-                    .evidence
-                    .push(Message::new("more_files").with("count", more.to_string()));
-            }
+            finding.evidence.extend(files_evidence(&counted));
             findings.push(finding);
         }
         findings
@@ -105,6 +96,25 @@ impl Rule for MissingRationale {
 
 /// Changed files the evidence names; the rest are counted.
 const MAX_LISTED_FILES: usize = 6;
+
+/// The changed files as evidence: the first `MAX_LISTED_FILES` named with their counts,
+/// the rest counted in a line of their own.
+fn files_evidence(counted: &[&FileChange]) -> Vec<Message> {
+    let names: Vec<String> = counted
+        .iter()
+        .take(MAX_LISTED_FILES)
+        .map(|f| format!("{} (+{} −{})", f.path, f.added_count(), f.removed_count()))
+        .collect();
+    let mut evidence = vec![Message::new("files").with("files", names.join(", "))];
+    if let Some(more) = counted
+        .len()
+        .checked_sub(MAX_LISTED_FILES)
+        .filter(|n| *n > 0)
+    {
+        evidence.push(Message::new("more_files").with("count", more.to_string()));
+    }
+    evidence
+}
 
 /// `[thresholds]` of rules/missing-rationale.toml.
 #[derive(serde::Deserialize)]
@@ -392,5 +402,8 @@ fn without_trailers(body: &str) -> String {
         .to_string()
 }
 
+mod description;
 #[cfg(test)]
 mod tests;
+
+pub(crate) use description::{description_finding, description_reason};

@@ -6,7 +6,7 @@ mod bulk_insertion;
 pub mod custom;
 pub mod definition;
 pub mod helpers;
-mod missing_rationale;
+pub(crate) mod missing_rationale;
 mod new_dependency;
 mod signals;
 mod silenced_check;

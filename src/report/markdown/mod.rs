@@ -162,6 +162,9 @@ fn how_to_answer(report: &Report) -> String {
                 forms.contains(&AnswerSource::Comment),
                 forms.contains(&AnswerSource::Trailer),
             ) {
+                _ if forms.contains(&AnswerSource::Description) => {
+                    "a sentence in the pull request description that says why".to_string()
+                }
                 (true, true) => format!("{comment}, or {trailer}"),
                 (false, true) => trailer.to_string(),
                 _ => comment.to_string(),
