@@ -122,8 +122,23 @@ struct Asked<'a> {
     /// For a call with no receiver, its module (`fs` in `fs::remove_file(p)`), or the
     /// function's own name when it has no path.
     module: Option<String>,
+    /// The message of a panic macro, for grouping the arms that state one assumption in
+    /// words that differ by a name. (Two `expect`s stay apart: each names an operation of
+    /// its own, such as two files read.)
+    message: Option<String>,
     subject: Option<String>,
     sites: Vec<&'a Site>,
+}
+
+/// Whether two panic messages are one sentence with one word changed:
+/// "reminder id type mismatch" and "reminder title type mismatch". Three words at least,
+/// so that "bad id" and "bad tag" stay apart.
+fn one_word_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<&str>, Vec<&str>) = (
+        a.split_whitespace().collect(),
+        b.split_whitespace().collect(),
+    );
+    a.len() >= 3 && a.len() == b.len() && a.iter().zip(&b).filter(|(x, y)| x != y).count() <= 1
 }
 
 /// What groups calls without a receiver: the path before the function's name, or the name.
@@ -168,6 +183,20 @@ fn asked_operations<'a>(sites: &[&'a Site], build_script: bool, idioms: &Idioms)
             earlier.sites.push(site);
             continue;
         }
+        // `_ => panic!("id type mismatch")`, `_ => panic!("title type mismatch")`: one
+        // assumption (the row's types) written once per column, one question.
+        if let Some(earlier) = asked.iter_mut().find(|earlier| {
+            question_key(earlier.failure) == question_key(failure)
+                && matches!(failure, Failure::PanicMacro)
+                && earlier
+                    .message
+                    .as_deref()
+                    .zip(operand.message.as_deref())
+                    .is_some_and(|(a, b)| one_word_apart(a, b))
+        }) {
+            earlier.sites.push(site);
+            continue;
+        }
         // `let _ = fs::remove_file(index); let _ = fs::remove_dir_all(blobs);`: one
         // decision to carry on whatever the cleanup manages, one question.
         let module = module_of(operand);
@@ -187,6 +216,7 @@ fn asked_operations<'a>(sites: &[&'a Site], build_script: bool, idioms: &Idioms)
             failure,
             receiver: operand.receiver.clone(),
             module,
+            message: operand.message.clone(),
             subject,
             sites: vec![site],
         });
