@@ -10,6 +10,11 @@ use syn::{BinOp, Block, Expr, Pat, Stmt, UnOp};
 
 use super::operations::{compact, without_views};
 
+mod patterns;
+mod qualified;
+
+pub use patterns::{names_absence, names_success};
+
 /// A fact about `subject` (compact text: `v`, `self.items`, `args.get(1)`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Guard {
@@ -152,6 +157,11 @@ pub fn facts(condition: &Expr, holds: bool, into: &mut Vec<Guard>) {
             op => comparison(&binary.left, op, &binary.right, holds, into),
         },
         Expr::MethodCall(call) => method_facts(call, holds, into),
+        Expr::Call(call) => {
+            if let Some(call) = qualified::as_method_call(call) {
+                method_facts(&call, holds, into);
+            }
+        }
         Expr::Let(binding) if holds && names_success(&binding.pat) => {
             present(&binding.expr, into);
             found_index(&binding.pat, &binding.expr, into);
@@ -178,37 +188,6 @@ fn value_and_pattern(input: syn::parse::ParseStream<'_>) -> syn::Result<(Expr, P
     let pattern = Pat::parse_multi_with_leading_vert(input)?;
     let _rest: proc_macro2::TokenStream = input.parse()?;
     Ok((value, pattern))
-}
-
-fn variant_name(pat: &Pat) -> Option<String> {
-    let path = match pat {
-        Pat::TupleStruct(tuple) => &tuple.path,
-        Pat::Path(path) => &path.path,
-        Pat::Ident(ident) => return Some(ident.ident.to_string()),
-        _ => return None,
-    };
-    path.segments
-        .last()
-        .map(|segment| segment.ident.to_string())
-}
-
-/// `Some(..)`, `Ok(..)` (or several of them): the value is there.
-pub fn names_success(pat: &Pat) -> bool {
-    match pat {
-        Pat::Or(or) => or.cases.iter().all(names_success),
-        Pat::Paren(inner) => names_success(&inner.pat),
-        Pat::Guard(guarded) => names_success(&guarded.pat),
-        _ => matches!(variant_name(pat).as_deref(), Some("Some" | "Ok")),
-    }
-}
-
-/// `None`, `Err(..)`: the value is missing or failed.
-pub fn names_absence(pat: &Pat) -> bool {
-    match pat {
-        Pat::Or(or) => or.cases.iter().all(names_absence),
-        Pat::Paren(inner) => names_absence(&inner.pat),
-        _ => matches!(variant_name(pat).as_deref(), Some("None" | "Err")),
-    }
 }
 
 fn method_facts(call: &syn::ExprMethodCall, holds: bool, into: &mut Vec<Guard>) {
