@@ -69,6 +69,7 @@ const RULE_PROPERTIES: &[(&str, &[&str], &str)] = &[
         &["reliability", "error-handling", "review"],
         "medium",
     ),
+    ("assertion-free-test", &["review"], "medium"),
 ];
 
 pub fn render(report: &Report) -> String {

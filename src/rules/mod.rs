@@ -2,6 +2,7 @@
 //! templates that live in `rules/<id>.toml`. A rule writes no prose; this module turns its
 //! findings into prompts and keeps the registry, the one ordered list of all rules.
 
+mod assertion_free_test;
 mod bulk_insertion;
 pub mod custom;
 pub mod definition;
@@ -34,6 +35,7 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(silenced_check::SilencedCheck),
         Box::new(new_dependency::NewDependency),
         Box::new(swallowed_error::SwallowedError),
+        Box::new(assertion_free_test::AssertionFreeTest),
     ]
 }
 
