@@ -5,7 +5,9 @@
 //! `expect`, no comparison whose result it keeps, no method named like an assertion
 //! (`.assert()`, `.assert_eq(..)`), and no call of a helper that asserts. It also asks
 //! when its only assertions are `assert!(true)`, `assert!(x.is_ok())` or
-//! `assert!(x.is_some())`, which pass whatever the value inside is.
+//! `assert!(x.is_some())`, which pass whatever the value inside is, or the always true
+//! `assert!(x.is_ok() || x.is_err())`. A test that returns a value (`-> Result<..>`)
+//! fails on an `Err` it returns, so it is not asked about.
 //!
 //! A helper asserts when its body (in any file of the change) passes the same test, or
 //! calls a helper that does; a helper the change does not show counts when its name
@@ -139,6 +141,8 @@ struct Data {
     weak_macros: Vec<String>,
     weak_arguments: Vec<String>,
     weak_argument_endings: Vec<String>,
+    /// `x.is_ok() || x.is_err()`: pairs of endings whose `||` is always true.
+    tautologies: Vec<String>,
     failing_methods: Vec<String>,
     helper_prefixes: Vec<String>,
 }
@@ -168,11 +172,12 @@ impl Data {
             weak_macros: list("weak_macros")?,
             weak_arguments: list("weak_arguments")?,
             weak_argument_endings: list("weak_argument_endings")?,
+            tautologies: list("tautologies")?,
             failing_methods: list("failing_methods")?,
             helper_prefixes: list("helper_prefixes")?,
         };
         match data.len() {
-            6 => Ok(read),
+            7 => Ok(read),
             _ => Err("[data] holds keys the rule does not read".to_string()),
         }
     }
@@ -186,7 +191,27 @@ impl Data {
                         .weak_argument_endings
                         .iter()
                         .any(|ending| argument.ends_with(ending.as_str()))
+                    || self.is_tautology(argument)
             })
+    }
+
+    /// `x.is_ok() || x.is_err()` (either order): true whatever `x` is.
+    fn is_tautology(&self, argument: &str) -> bool {
+        let Some((left, right)) = argument.split_once("||") else {
+            return false;
+        };
+        self.tautologies.iter().any(|pair| {
+            let Some((first, second)) = pair.split_once('|') else {
+                return false;
+            };
+            let same = |a: &str, b: &str| {
+                let (Some(x), Some(y)) = (left.strip_suffix(a), right.strip_suffix(b)) else {
+                    return false;
+                };
+                x == y && !x.is_empty()
+            };
+            same(first, second) || same(second, first)
+        })
     }
 
     /// A helper's body asserts: an assertion macro or a call named like one. Its `unwrap`s
@@ -203,9 +228,12 @@ impl Data {
     }
 
     /// Whether the body fails on its own (without helpers), and its weak assertions.
+    /// `?`, `unwrap`, `expect` and a returned `Result` fail a test only when it states no
+    /// assertion at all: beside `assert!(result.is_ok())` or `assert!(true)` they are the
+    /// setup (a temporary directory, a written file), and the weak assertion is the check.
     fn fails_directly(&self, body: &TestBody) -> (bool, Vec<String>) {
         let mut weak = Vec::new();
-        let mut fails = body.should_panic || body.uses_try || body.compares;
+        let mut explicit = body.should_panic || body.compares;
         for use_ in &body.macros {
             if !word_prefix(&use_.name, &self.assert_macros) {
                 continue;
@@ -214,17 +242,22 @@ impl Data {
                 let argument = use_.first_argument.clone().unwrap_or_default();
                 weak.push(format!("`{}!({argument})`", use_.name));
             } else {
-                fails = true;
+                explicit = true;
             }
         }
-        fails = fails
-            || body.methods.iter().any(|method| {
-                self.failing_methods.contains(method) || word_prefix(method, &self.helper_prefixes)
-            })
+        let checking_call = body
+            .methods
+            .iter()
+            .chain(&body.calls)
+            .filter(|name| !self.failing_methods.contains(name))
+            .any(|name| word_prefix(name, &self.helper_prefixes));
+        let can_fail = body.returns_value
+            || body.uses_try
             || body
-                .calls
+                .methods
                 .iter()
-                .any(|call| word_prefix(call, &self.helper_prefixes));
+                .any(|method| self.failing_methods.contains(method));
+        let fails = explicit || checking_call || (can_fail && weak.is_empty());
         (fails, weak)
     }
 
@@ -256,5 +289,17 @@ mod tests {
         assert!(!word_prefix("checked_add", &prefixes));
         assert!(!word_prefix("assertions", &prefixes));
         assert!(!word_prefix("run", &prefixes));
+    }
+
+    #[test]
+    fn either_outcome_is_a_tautology() {
+        let data = super::Data {
+            tautologies: vec!["is_ok()|is_err()".to_string()],
+            ..super::Data::default()
+        };
+        assert!(data.is_tautology("result.is_ok()||result.is_err()"));
+        assert!(data.is_tautology("r.is_err()||r.is_ok()"));
+        assert!(!data.is_tautology("a.is_ok()||b.is_err()"));
+        assert!(!data.is_tautology("result.is_ok()"));
     }
 }

@@ -23,6 +23,9 @@ pub struct TestBody {
     /// `#[test]`-like attribute (`#[bench]` is not one: a benchmark asserts nothing).
     pub is_test: bool,
     pub should_panic: bool,
+    /// The signature returns something (`-> Result<..>`, `-> TestResult`): a test fails on
+    /// an `Err` it returns, whatever builds it.
+    pub returns_value: bool,
     pub macros: Vec<MacroUse>,
     pub methods: Vec<String>,
     /// The last segment of each called path (`check` for `common::check(..)`).
@@ -79,6 +82,7 @@ fn body(attrs: &[Attribute], signature: &syn::Signature, block: &Block) -> TestB
             .iter()
             .any(|a| is_test_attribute(a) && !a.path().is_ident("bench")),
         should_panic: attrs.iter().any(|a| a.path().is_ident("should_panic")),
+        returns_value: !matches!(signature.output, syn::ReturnType::Default),
         ..TestBody::default()
     };
     Facts { body: &mut facts }.visit_block(block);
