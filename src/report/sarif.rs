@@ -70,6 +70,7 @@ const RULE_PROPERTIES: &[(&str, &[&str], &str)] = &[
         "medium",
     ),
     ("assertion-free-test", &["review"], "medium"),
+    ("confident-assumption", &["review"], "medium"),
 ];
 
 pub fn render(report: &Report) -> String {

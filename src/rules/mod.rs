@@ -4,6 +4,7 @@
 
 mod assertion_free_test;
 mod bulk_insertion;
+mod confident_assumption;
 pub mod custom;
 pub mod definition;
 pub mod helpers;
@@ -36,6 +37,7 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(new_dependency::NewDependency),
         Box::new(swallowed_error::SwallowedError),
         Box::new(assertion_free_test::AssertionFreeTest),
+        Box::new(confident_assumption::ConfidentAssumption),
     ]
 }
 
