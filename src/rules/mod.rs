@@ -2,7 +2,9 @@
 //! templates that live in `rules/<id>.toml`. A rule writes no prose; this module turns its
 //! findings into prompts and keeps the registry, the one ordered list of all rules.
 
+mod assertion_free_test;
 mod bulk_insertion;
+mod confident_assumption;
 pub mod custom;
 pub mod definition;
 pub mod helpers;
@@ -34,6 +36,8 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
         Box::new(silenced_check::SilencedCheck),
         Box::new(new_dependency::NewDependency),
         Box::new(swallowed_error::SwallowedError),
+        Box::new(assertion_free_test::AssertionFreeTest),
+        Box::new(confident_assumption::ConfidentAssumption),
     ]
 }
 

@@ -21,6 +21,7 @@ mod silencers;
 mod site;
 mod sites;
 mod swallows;
+pub mod test_bodies;
 pub mod test_code;
 mod threads;
 mod tokens;
@@ -51,6 +52,8 @@ pub struct ParsedFile {
     /// Errors let pass: empty catch-all arms on a `Result`, `if let Ok` on I/O with no
     /// `else`, by line.
     pub swallows: Vec<Swallow>,
+    /// What each function body could fail a test with (see `test_bodies`).
+    pub test_bodies: Vec<test_bodies::TestBody>,
 }
 
 #[derive(Debug, Clone)]
