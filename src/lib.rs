@@ -46,6 +46,7 @@ pub mod progress;
 mod prompts;
 pub mod reach;
 pub mod report;
+mod request;
 pub mod rules;
 mod setup;
 pub mod suggest;
@@ -56,7 +57,6 @@ pub mod timings;
 pub mod unread;
 
 use std::ops::ControlFlow;
-use std::path::PathBuf;
 
 use crate::assemble::{anchor, assemble, Unit};
 use crate::change::{Change, Commit};
@@ -74,38 +74,8 @@ pub use crate::model::{
     source_key, AnswerSource, CommitAnchor, CommitSummary, FileSummary, HistorySummary, Note,
     Prompt, Report, StaleAnswer, MAX_PROMPTS_PER_FILE,
 };
+pub use crate::request::Request;
 pub use crate::setup::configured_rules;
-
-/// What to analyse and how.
-#[derive(Debug, Clone)]
-pub struct Request {
-    pub repo: PathBuf,
-    /// Open the repository as git would from `GIT_DIR`, `GIT_WORK_TREE` and the rest of
-    /// its environment, not at `repo` (the CLI's choice when `--repo` is not given).
-    pub git_env: bool,
-    pub range: RangeSpec,
-    /// `--config PATH`; otherwise `.ponder.toml` at the repository root.
-    pub config: Option<PathBuf>,
-    /// `--coverage PATH`: an lcov file whose line hits decide which new branches ran.
-    pub coverage: Option<PathBuf>,
-    /// The pull request's description (`--description-file`, or the pull request body
-    /// in GitHub Actions): read for a branch analysed as a whole, not for `--commit`.
-    pub description: Option<String>,
-}
-
-impl Request {
-    /// The no-argument form in `repo`: the branch against its base, plus work in progress.
-    pub fn new(repo: impl Into<PathBuf>) -> Request {
-        Request {
-            repo: repo.into(),
-            git_env: false,
-            range: RangeSpec::Default,
-            config: None,
-            coverage: None,
-            description: None,
-        }
-    }
-}
 
 /// Parsed source held across the commits of one run before the least recently used
 /// parses are dropped. A parse's summary takes about twice its source's size (measured
@@ -120,18 +90,8 @@ const PARSE_CACHE_BYTES: u64 = 8 * 1024 * 1024;
 /// time, each read only as far as they need) and the work in progress; the change rules
 /// judge the range's diff. A blob parsed for one is not parsed again for another.
 pub fn analyze(request: &Request) -> Result<Report, Error> {
-    let repo = open(request)?;
+    let repo = request.open()?;
     analyze_in(&repo, request).map_err(|error| repo.diagnose(error))
-}
-
-/// The repository of `request`: `--repo PATH` (or the current directory), or where git's
-/// environment (`GIT_DIR`, `GIT_WORK_TREE`) puts it.
-fn open(request: &Request) -> Result<Repo, Error> {
-    if request.git_env {
-        Repo::open_from_env()
-    } else {
-        Repo::open(&request.repo)
-    }
 }
 
 fn analyze_in(repo: &Repo, request: &Request) -> Result<Report, Error> {
@@ -245,7 +205,7 @@ pub fn analyze_each_commit(
     request: &Request,
     on_commit: impl FnMut(Report, usize, usize) -> ControlFlow<()>,
 ) -> Result<HistorySummary, Error> {
-    let repo = open(request)?;
+    let repo = request.open()?;
     each_commit_in(&repo, request, on_commit).map_err(|error| repo.diagnose(error))
 }
 
