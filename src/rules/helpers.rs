@@ -30,7 +30,10 @@ pub struct ChangedFunction<'a> {
 /// branch of the same keyword (an existing `if` or `return` rewritten), or its code was
 /// removed from the same file (the line around it was edited).
 pub fn had_before(moved: &MovedCode, file: &FileChange, site: &Site) -> bool {
+    // The site's own code, without what a branch site adds to name it: `… (when x)` for
+    // a match arm's guard, `else (of if x)` for an else.
     let code = site.code.split(" (when ").next().unwrap_or("");
+    let code = code.split(" (of ").next().unwrap_or("");
     // Code cut to a readable length may end inside a word: judge the words before it.
     let whole = match code.strip_suffix("...") {
         Some(cut) => cut.trim_end_matches(|c: char| c.is_alphanumeric() || c == '_'),
