@@ -289,3 +289,61 @@ fn a_changed_operator_is_new_code_however_small() {
         "`-` became `+`: the index is new code"
     );
 }
+
+#[test]
+fn a_function_moved_to_a_new_file_and_made_pub_crate_is_old_code() {
+    let classify = "fn classify(value: i64, limit: i64) -> &'static str {\n    if value > limit {\n        \"high\"\n    } else if value < -limit {\n        \"low\"\n    } else {\n        \"mid\"\n    }\n}\n";
+    let rest = "pub fn keep() -> u32 {\n    1\n}\n\npub fn run(v: i64) -> &'static str {\n    classify(v, 10)\n}\n";
+    let from = changed(
+        "src/a.rs",
+        &format!("pub fn keep() -> u32 {{\n    1\n}}\n\n{classify}\npub fn run(v: i64) -> &'static str {{\n    classify(v, 10)\n}}\n"),
+        &format!("use crate::b::classify;\n\n{rest}"),
+    );
+    let mut to = changed("src/b.rs", "", &format!("pub(crate) {classify}"));
+    to.status = FileStatus::Added;
+    let files = [from, to];
+    let index = MovedCode::of(&files);
+    assert_eq!(old_lines(&index, &files[1]), (1..=9).collect::<Vec<u32>>());
+}
+
+#[test]
+fn lines_that_say_nothing_between_moved_lines_moved_with_them() {
+    // The old file keeps a twin of `_ => None,` and `}`, which the diff matches, so the
+    // removed code has gaps where the added code has those lines.
+    let helpers = "fn ident_at(tokens: &[Token], index: usize) -> Option<String> {\n    match tokens.get(index) {\n        Some(Token::Ident(ident)) => Some(ident.to_string()),\n        _ => None,\n    }\n}\n";
+    let kept = "fn punct_at(tokens: &[Token], index: usize) -> Option<char> {\n    match tokens.get(index) {\n        Some(Token::Punct(punct)) => Some(punct.as_char()),\n        _ => None,\n    }\n}\n";
+    let group = "fn group_at(tokens: &[Token], index: usize) -> Option<&Group> {\n    match tokens.get(index) {\n        Some(Token::Group(group)) => Some(group),\n        _ => None,\n    }\n}\n";
+    let from = changed("src/calls.rs", &format!("{helpers}{group}{kept}"), kept);
+    let mut to = changed(
+        "src/tokens.rs",
+        "",
+        &format!("pub(super) {helpers}\npub(super) {group}"),
+    );
+    to.status = FileStatus::Added;
+    let files = [from, to];
+    let index = MovedCode::of(&files);
+    assert_eq!(
+        old_lines(&index, &files[1]),
+        (1..=6).chain(8..=13).collect::<Vec<u32>>()
+    );
+}
+
+#[test]
+fn a_new_early_return_between_moved_lines_stays_new_when_it_names_something() {
+    let body = "fn total(values: &[u32]) -> u32 {\n    let sum: u32 = values.iter().sum();\n    sum.saturating_mul(2)\n}\n";
+    let from = changed(
+        "src/a.rs",
+        &format!("pub fn keep() {{}}\n{body}"),
+        "pub fn keep() {}\n",
+    );
+    let with_check = body.replace(
+        "    let sum",
+        "    if values.len() > MAX_VALUES {\n        return u32::MAX;\n    }\n    let sum",
+    );
+    let mut to = changed("src/b.rs", "", &with_check);
+    to.status = FileStatus::Added;
+    let files = [from, to];
+    let index = MovedCode::of(&files);
+    let old = old_lines(&index, &files[1]);
+    assert!(!old.contains(&2) && !old.contains(&3), "{old:?}");
+}
