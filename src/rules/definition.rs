@@ -37,3 +37,21 @@ macro_rules! definition {
     };
 }
 pub(crate) use definition;
+
+/// The list of strings at `key` of a rule's `[data]` table, each passed through `each`
+/// (`str::to_string`, `str::to_lowercase`); a missing key or another shape is the
+/// message `Rule::data_problem` reports.
+pub fn data_list(
+    data: &std::collections::BTreeMap<String, toml::Value>,
+    key: &str,
+    each: fn(&str) -> String,
+) -> Result<Vec<String>, String> {
+    match data.get(key) {
+        Some(toml::Value::Array(items)) => items
+            .iter()
+            .map(|item| item.as_str().map(each))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| format!("[data] `{key}` must be a list of strings")),
+        _ => Err(format!("[data] needs `{key}`, a list of strings")),
+    }
+}

@@ -242,16 +242,7 @@ struct Data {
 
 impl Data {
     fn read(data: &BTreeMap<String, toml::Value>) -> Result<Data, String> {
-        let list = |key: &str| -> Result<Vec<String>, String> {
-            match data.get(key) {
-                Some(toml::Value::Array(items)) => items
-                    .iter()
-                    .map(|item| item.as_str().map(str::to_string))
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| format!("[data] `{key}` must be a list of strings")),
-                _ => Err(format!("[data] needs `{key}`, a list of strings")),
-            }
-        };
+        let list = |key: &str| super::definition::data_list(data, key, str::to_string);
         let read = Data {
             quiet_lints: list("quiet_lints")?,
             reason_markers: list("reason_markers")?,
