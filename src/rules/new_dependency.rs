@@ -299,8 +299,12 @@ fn named_in(name: &str, messages: &[String]) -> bool {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     messages.iter().any(|message| {
         message.match_indices(&name).any(|(at, _)| {
-            let before = message[..at].chars().next_back();
-            let after = message[at + name.len()..].chars().next();
+            // match_indices gives char boundaries of `message`; `get` keeps that a fact
+            // the code does not have to trust.
+            let before = message.get(..at).and_then(|s| s.chars().next_back());
+            let after = message
+                .get(at + name.len()..)
+                .and_then(|s| s.chars().next());
             !before.is_some_and(is_word) && !after.is_some_and(is_word)
         })
     })
