@@ -105,7 +105,7 @@ fn analyze_in(repo: &Repo, request: &Request) -> Result<Report, Error> {
     if let Some(files) = &mut change.work_tree {
         config.drop_skipped(files);
     }
-    let cache = ParseCache::new(PARSE_CACHE_BYTES);
+    let cache = ParseCache::new(PARSE_CACHE_BYTES, setup::syntax_passes(&all));
     let rules = Rules::new(&all.rules, config, &cache);
     let coverage = read_coverage(repo, request)?;
     // The commit rules need no call index: only the change is reached by tests.
@@ -220,7 +220,7 @@ fn each_commit_in(
     let listed = timings.measure("diff", || repo.list_commits(&resolved))?;
     let all = all_rules(repo, request, resolved.head_sha().as_deref())?;
     let config = &all.config;
-    let cache = ParseCache::new(PARSE_CACHE_BYTES);
+    let cache = ParseCache::new(PARSE_CACHE_BYTES, setup::syntax_passes(&all));
     let rules = Rules::new(&all.rules, config, &cache);
     let coverage = read_coverage(repo, request)?;
 

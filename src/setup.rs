@@ -92,3 +92,58 @@ pub fn configured_rules(
     );
     Ok(listed)
 }
+
+/// The syntax passes the run's enabled rules read, so that a parse makes no reading that
+/// no rule of the run will look at.
+pub fn syntax_passes(all: &AllRules) -> crate::syntax::Passes {
+    all.rules
+        .iter()
+        .filter(|rule| {
+            all.config
+                .rules
+                .get(&rule.definition().id)
+                .is_none_or(|settings| settings.enabled)
+        })
+        .fold(crate::syntax::Passes::default(), |passes, rule| {
+            passes.union(rule.syntax_passes())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{syntax_passes, AllRules};
+    use crate::config::Config;
+    use crate::rules;
+    use crate::syntax::Passes;
+
+    fn with(enabled: &[&str]) -> AllRules {
+        let rules = rules::registry();
+        let definitions: Vec<_> = rules.iter().map(|rule| rule.definition()).collect();
+        let mut config = Config::defaults(&definitions);
+        for id in enabled {
+            if let Some(settings) = config.rules.get_mut(*id) {
+                settings.enabled = true;
+            }
+        }
+        AllRules { rules, config }
+    }
+
+    #[test]
+    fn a_parse_reads_only_what_the_enabled_rules_need() {
+        // The rules that read the optional passes ship off by default.
+        assert_eq!(syntax_passes(&with(&[])), Passes::default());
+        let passes = syntax_passes(&with(&["silenced-check", "assertion-free-test"]));
+        assert!(
+            passes.silencers && passes.test_bodies && !passes.swallows,
+            "{passes:?}"
+        );
+        assert_eq!(
+            syntax_passes(&with(&[
+                "silenced-check",
+                "swallowed-error",
+                "assertion-free-test"
+            ])),
+            Passes::ALL
+        );
+    }
+}

@@ -40,6 +40,13 @@ impl Rule for AssertionFreeTest {
         Data::read(&self.definition().data).err()
     }
 
+    fn syntax_passes(&self) -> crate::syntax::Passes {
+        crate::syntax::Passes {
+            test_bodies: true,
+            ..Default::default()
+        }
+    }
+
     fn scope(&self) -> Scope {
         Scope::Change
     }

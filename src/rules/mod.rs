@@ -74,6 +74,11 @@ pub trait Rule: Send + Sync {
             .then(|| "has thresholds that the rule does not read".to_string())
     }
 
+    /// The optional syntax passes the rule reads (`syntax::Passes`); none unless it says.
+    fn syntax_passes(&self) -> crate::syntax::Passes {
+        crate::syntax::Passes::default()
+    }
+
     fn scope(&self) -> Scope;
 
     /// What can answer this rule's questions: a comment on the flagged line (or the line

@@ -58,6 +58,13 @@ impl Rule for SilencedCheck {
         settings.typed::<Thresholds>().err()
     }
 
+    fn syntax_passes(&self) -> crate::syntax::Passes {
+        crate::syntax::Passes {
+            silencers: true,
+            ..Default::default()
+        }
+    }
+
     fn scope(&self) -> Scope {
         Scope::Change
     }

@@ -45,6 +45,13 @@ impl Rule for SwallowedError {
         ignorable(&self.definition().data).err()
     }
 
+    fn syntax_passes(&self) -> crate::syntax::Passes {
+        crate::syntax::Passes {
+            swallows: true,
+            ..Default::default()
+        }
+    }
+
     fn scope(&self) -> Scope {
         Scope::Change
     }

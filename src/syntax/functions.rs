@@ -26,7 +26,7 @@ pub fn collect(file: &syn::File) -> ParsedFile {
         functions: walker.functions,
         silencers: Vec::new(),
         swallows: Vec::new(),
-        test_bodies: super::test_bodies::collect(file),
+        test_bodies: Vec::new(),
     }
 }
 

@@ -17,6 +17,8 @@ mod functions;
 mod guards;
 mod literals;
 mod operations;
+mod passes;
+mod shebang;
 mod silencers;
 mod site;
 mod sites;
@@ -35,6 +37,7 @@ pub use decisions::DecisionKey;
 pub use guards::{Fact, Guard};
 pub use literals::in_string_literal;
 pub use operations::{Operand, Operation};
+pub use passes::Passes;
 pub use silencers::{Silencer, SilencerKind};
 pub use site::{Branch, Failure, Site, SiteKind};
 pub use swallows::{Swallow, SwallowKind};
@@ -120,19 +123,19 @@ impl ParsedFile {
 /// Parses one text. Never panics on any input; span data is released afterwards so that
 /// memory does not grow with the number of files parsed on this thread.
 pub fn parse(text: &str) -> ParsedFile {
-    threads::on_parse_thread(|| parse_here(text)).unwrap_or_else(no_parse_thread)
+    threads::on_parse_thread(|| parse_here(text, Passes::ALL)).unwrap_or_else(no_parse_thread)
 }
 
 /// `parse`, on the current thread, which must be a parsing thread (see `threads`). The
 /// text is lexed once: the depth bound is measured on the tokens syn then parses.
-fn parse_here(text: &str) -> ParsedFile {
-    let parsed = parse_tokens(text);
+fn parse_here(text: &str, passes: Passes) -> ParsedFile {
+    let parsed = parse_tokens(text, passes);
     proc_macro2::extra::invalidate_current_thread_spans();
     parsed
 }
 
-fn parse_tokens(text: &str) -> ParsedFile {
-    let (content, shebang) = split_shebang(text);
+fn parse_tokens(text: &str, passes: Passes) -> ParsedFile {
+    let (content, shebang) = shebang::split_shebang(text);
     let stream: proc_macro2::TokenStream = match content.parse() {
         Ok(stream) => stream,
         Err(error) => {
@@ -158,45 +161,21 @@ fn parse_tokens(text: &str) -> ParsedFile {
         Ok(mut file) => {
             file.shebang = shebang;
             let mut parsed = functions::collect(&file);
-            parsed.silencers = silencers::collect(&file, parsed.file_is_test);
-            parsed.swallows = swallows::collect(&file);
+            if passes.silencers {
+                parsed.silencers = silencers::collect(&file, parsed.file_is_test);
+            }
+            if passes.swallows {
+                parsed.swallows = swallows::collect(&file);
+            }
+            if passes.test_bodies {
+                parsed.test_bodies = test_bodies::collect(&file);
+            }
             parsed
         }
         Err(error) => ParsedFile {
             parse_error: Some((error.span().start().line as u32, error.to_string())),
             ..ParsedFile::default()
         },
-    }
-}
-
-/// What `syn::parse_file` does before it lexes: drops a byte order mark, and takes a
-/// shebang line off (its line break stays, so line numbers do not move). `#![attr]` is
-/// an inner attribute, not a shebang.
-fn split_shebang(text: &str) -> (&str, Option<String>) {
-    let content = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some(rest) = content.strip_prefix("#!") else {
-        return (content, None);
-    };
-    if skip_blank_and_comments(rest).starts_with('[') {
-        return (content, None);
-    }
-    match content.find('\n') {
-        Some(end) => (&content[end..], Some(content[..end].to_string())),
-        None => ("", Some(content.to_string())),
-    }
-}
-
-/// `text` from its first character that is neither white space nor inside a comment.
-fn skip_blank_and_comments(mut text: &str) -> &str {
-    loop {
-        let trimmed = text.trim_start();
-        if let Some(rest) = trimmed.strip_prefix("//") {
-            text = rest.find('\n').map_or("", |end| &rest[end..]);
-        } else if let Some(rest) = trimmed.strip_prefix("/*") {
-            text = rest.find("*/").map_or("", |end| &rest[end + 2..]);
-        } else {
-            return trimmed;
-        }
     }
 }
 
@@ -208,7 +187,8 @@ pub fn parse_touched(text: &str, touched: &BTreeSet<u32>) -> ParsedFile {
     if nearly_all(touched, text) {
         return parse(text);
     }
-    threads::on_parse_thread(|| parse_around(text, touched)).unwrap_or_else(no_parse_thread)
+    threads::on_parse_thread(|| parse_around(text, touched, Passes::ALL))
+        .unwrap_or_else(no_parse_thread)
 }
 
 /// What a text is when no thread could be started to parse it on.
@@ -224,16 +204,16 @@ fn no_parse_thread() -> ParsedFile {
 }
 
 /// `parse_touched` once it is settled that blanking is worth it.
-fn parse_around(text: &str, touched: &BTreeSet<u32>) -> ParsedFile {
+fn parse_around(text: &str, touched: &BTreeSet<u32>, passes: Passes) -> ParsedFile {
     let blanked = focus::blank_untouched(text, touched);
     proc_macro2::extra::invalidate_current_thread_spans();
     if let Some(blanked) = blanked {
-        let parsed = parse_here(&blanked);
+        let parsed = parse_here(&blanked, passes);
         if parsed.parse_error.is_none() {
             return parsed;
         }
     }
-    parse_here(text)
+    parse_here(text, passes)
 }
 
 /// What to parse: a text, and the lines a change touched in it when only the items
@@ -260,10 +240,10 @@ impl ParseRequest {
         self.touched.as_ref()
     }
 
-    fn parse(&self) -> ParsedFile {
+    fn parse(&self, passes: Passes) -> ParsedFile {
         match self.focus() {
-            Some(lines) => parse_around(&self.content, lines),
-            None => parse_here(&self.content),
+            Some(lines) => parse_around(&self.content, lines, passes),
+            None => parse_here(&self.content, passes),
         }
     }
 }
@@ -305,6 +285,8 @@ impl Syntax {
 pub struct ParseCache {
     state: Mutex<CacheState>,
     budget_bytes: u64,
+    /// What every parse of the run reads besides functions: one run, one set.
+    passes: Passes,
 }
 
 #[derive(Debug, Default)]
@@ -345,10 +327,11 @@ impl CacheEntry {
 }
 
 impl ParseCache {
-    pub fn new(budget_bytes: u64) -> ParseCache {
+    pub fn new(budget_bytes: u64, passes: Passes) -> ParseCache {
         ParseCache {
             state: Mutex::new(CacheState::default()),
             budget_bytes,
+            passes,
         }
     }
 
@@ -409,7 +392,7 @@ impl ParseCache {
         }
         let keys: Vec<TextKey> = todo.iter().map(|request| request.key.clone()).collect();
         let Some(parsed) = threads::map_on_parse_threads(todo, |request| {
-            let parsed = Arc::new(request.parse());
+            let parsed = Arc::new(request.parse(self.passes));
             (request, parsed)
         }) else {
             let unparsed = Arc::new(no_parse_thread());
