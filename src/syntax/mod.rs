@@ -181,14 +181,18 @@ fn parse_tokens(text: &str, passes: Passes) -> ParsedFile {
 
 /// Parses the items of `text` that hold a `touched` line (1-based), with the rest
 /// blanked out (see `focus`): the functions that hold no touched line are missing from
-/// the result, everything else is as `parse` gives it. Falls back to `parse` when the
-/// blanked text does not parse, and skips the blanking when nearly every line is touched.
+/// the result, everything else is as `parse` gives it but for the optional passes, which
+/// it leaves out: it reads base versions for their functions and decisions, which no
+/// optional pass serves. Falls back to the whole text when the blanked one does not parse,
+/// and skips the blanking when nearly every line is touched.
 pub fn parse_touched(text: &str, touched: &BTreeSet<u32>) -> ParsedFile {
-    if nearly_all(touched, text) {
-        return parse(text);
-    }
-    threads::on_parse_thread(|| parse_around(text, touched, Passes::ALL))
-        .unwrap_or_else(no_parse_thread)
+    let passes = Passes::default();
+    let parsed = if nearly_all(touched, text) {
+        threads::on_parse_thread(|| parse_here(text, passes))
+    } else {
+        threads::on_parse_thread(|| parse_around(text, touched, passes))
+    };
+    parsed.unwrap_or_else(no_parse_thread)
 }
 
 /// What a text is when no thread could be started to parse it on.
