@@ -251,6 +251,17 @@ def off_by_default(listing: str) -> list[str]:
     return [line.split()[0] for line in listing.splitlines() if line.strip().endswith(OFF_BY_DEFAULT)]
 
 
+def rule_yields(folder: Path) -> dict[str, list[str]]:
+    """Per rule, the rules it yields a line to (`yields_to` in rules/ID.toml of this
+    checkout): their question on a line stands for its own."""
+    yields = {}
+    for path in sorted(folder.glob("*.toml")):
+        definition = read_toml(path)
+        if definition.get("yields_to"):
+            yields[definition.get("id", path.stem)] = list(definition["yields_to"])
+    return yields
+
+
 def config_enabling(rules: list[str], existing: str | None) -> str:
     """A configuration that turns `rules` on: the commit's own .ponder.toml (if it has one)
     plus an `enabled = true` table for each rule it does not configure itself."""
@@ -326,7 +337,13 @@ class Tally:
     noise: list = field(default_factory=list)
 
 
-def judge(commits: list[Commit], prompts_by_sha: dict[str, list[dict]], rules: list[str]) -> dict[str, Tally]:
+def judge(
+    commits: list[Commit],
+    prompts_by_sha: dict[str, list[dict]],
+    rules: list[str],
+    yields: dict[str, list[str]] | None = None,
+) -> dict[str, Tally]:
+    yields = yields or {}
     tallies = {rule: Tally() for rule in rules}
     for commit in commits:
         prompts = prompts_by_sha[commit.sha]
@@ -337,6 +354,14 @@ def judge(commits: list[Commit], prompts_by_sha: dict[str, list[dict]], rules: l
             asks = [site for site in commit.asks if site.rule == rule]
             quiets = [site for site in commit.quiets if site.rule == rule]
             found = [prompt for prompt in prompts if prompt["rule"] == rule]
+            # One line, one question: where this rule yields a line to another rule
+            # (`yields_to` in its TOML), that rule's prompt on a labelled site asks it.
+            found += [
+                prompt
+                for prompt in prompts
+                if prompt["rule"] in yields.get(rule, ())
+                and any(covers(prompt, site) for site in asks)
+            ]
             tally.judged += 1
             tally.labelled += bool(asks)
             tally.asked += bool(found)
@@ -525,7 +550,7 @@ def main(argv: list[str]) -> int:
         futures = {commit.sha: pool.submit(run_ponder, ponder, repos[commit.repo].git_dir, commit.sha, enable) for commit in commits}
         prompts_by_sha = {sha: future.result() for sha, future in futures.items()}
 
-    tallies = judge(commits, prompts_by_sha, rules)
+    tallies = judge(commits, prompts_by_sha, rules, rule_yields(EVAL_DIR.parent / "rules"))
     repo_count = len({commit.repo for commit in commits})
     print(f"ponder {ponder_version(ponder).removeprefix('ponder ')} on {len(commits)} labelled commits of {repo_count} repositories\n")
     print_table(tallies)

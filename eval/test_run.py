@@ -100,6 +100,19 @@ class Judging(unittest.TestCase):
         self.assertEqual(len(rationale.noise), 1)
         self.assertEqual(tallies["untested-branch"].judged, 0)
 
+    def test_a_line_yielded_to_another_rule_counts_as_asked_and_nothing_more(self):
+        asks = [run.Site("unhandled-failure", "src/a.rs", 10, "f", "write discarded")]
+        prompts = [
+            prompt("swallowed-error", "src/a.rs", 10, 10, "f"),
+            prompt("swallowed-error", "src/a.rs", 40, 40, "g", "f2"),  # no label: not UF's
+        ]
+        yields = {"unhandled-failure": ["swallowed-error"]}
+        failure = run.judge([self.commit(asks)], {SHA: prompts}, sorted(RULES), yields)["unhandled-failure"]
+        self.assertEqual((failure.asked, failure.both, failure.prompts, failure.matched_labels), (1, 1, 1, 1))
+        self.assertEqual(failure.noise, [])
+        unyielded = run.judge([self.commit(asks)], {SHA: prompts}, sorted(RULES))["unhandled-failure"]
+        self.assertEqual((unyielded.asked, unyielded.matched_labels), (0, 0))
+
 
 class LabelChecks(unittest.TestCase):
     def load(self, body: str):

@@ -75,6 +75,8 @@ pub fn trailer_answer(message: &str, rule: &str) -> Option<String> {
 #[derive(Debug, Clone, Default)]
 pub struct KnownRules {
     pub forms: BTreeMap<String, Vec<AnswerSource>>,
+    /// Per rule, the rules its question about a line yields to (`yields_to` in its TOML).
+    pub yields_to: BTreeMap<String, Vec<String>>,
 }
 
 impl KnownRules {

@@ -160,6 +160,15 @@ impl<'a> Rules<'a> {
                 .iter()
                 .map(|rule| (rule.definition().id.clone(), rule.answered_by()))
                 .collect(),
+            yields_to: self
+                .all
+                .iter()
+                .filter(|rule| !rule.definition().yields_to.is_empty())
+                .map(|rule| {
+                    let definition = rule.definition();
+                    (definition.id.clone(), definition.yields_to.clone())
+                })
+                .collect(),
         }
     }
 

@@ -206,6 +206,12 @@ pub struct RuleDefinition {
     /// (`Rule::answered_by`): `["comment", "trailer"]`.
     #[serde(default)]
     pub answered_by: Vec<AnswerSource>,
+    /// Rules whose question about a line replaces this rule's question about the same line:
+    /// one line, one question, and the more specific rule asks it (`unhandled-failure`
+    /// yields `let _ = fs::write(..)` to `swallowed-error` and `todo!()` to
+    /// `silenced-check`, when those run).
+    #[serde(default)]
+    pub yields_to: Vec<String>,
     /// What code scanning shows next to the rule: tags to filter by, and how often its
     /// question is worth asking (SARIF's `precision`: very-high, high, medium, low).
     pub tags: Vec<String>,

@@ -145,6 +145,7 @@ pub fn finish(
         }
         prompts.push(prompt);
     }
+    drop_yielded(&mut prompts, rules);
     sort_prompts(&mut prompts, commits);
     let stale_answers = answers::stale(&prompts, files, rules);
     cap_prompts(&mut prompts, notes);
@@ -154,6 +155,37 @@ pub fn finish(
         stale_answers,
         sources,
     }
+}
+
+/// One line, one question: a prompt about one line (of one commit) is left out when a rule
+/// it yields to (`yields_to`) asks about that same line. A prompt spanning several lines
+/// stays, since the other rule speaks for only one of them.
+fn drop_yielded(prompts: &mut Vec<Prompt>, rules: &KnownRules) {
+    if rules.yields_to.is_empty() {
+        return;
+    }
+    let place = |prompt: &Prompt| Some((prompt.file.clone()?, prompt.line?, prompt.commit.clone()));
+    let asked: std::collections::BTreeSet<(String, String, u32, Option<String>)> = prompts
+        .iter()
+        .filter_map(|prompt| {
+            let (file, line, commit) = place(prompt)?;
+            Some((prompt.rule.clone(), file, line, commit))
+        })
+        .collect();
+    prompts.retain(|prompt| {
+        let Some(yields_to) = rules.yields_to.get(&prompt.rule) else {
+            return true;
+        };
+        let Some((file, line, commit)) = place(prompt) else {
+            return true;
+        };
+        if prompt.end_line.is_some_and(|end| end != line) {
+            return true;
+        }
+        !yields_to
+            .iter()
+            .any(|other| asked.contains(&(other.clone(), file.clone(), line, commit.clone())))
+    });
 }
 
 /// File prompts by path and line, then commit prompts in commit order.
@@ -219,5 +251,65 @@ fn cap_prompts(prompts: &mut Vec<Prompt>, notes: &mut Vec<Note>) {
                 limit: MAX_PROMPTS_PER_FILE,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prompt(rule: &str, line: u32, end_line: Option<u32>, commit: &str) -> Prompt {
+        Prompt {
+            rule: rule.to_string(),
+            file: Some("src/lib.rs".to_string()),
+            line: Some(line),
+            end_line,
+            commit: Some(commit.to_string()),
+            function: None,
+            question: String::new(),
+            evidence: Vec::new(),
+            answer: None,
+            answered_by: None,
+            answer_with: Vec::new(),
+            fingerprint: String::new(),
+        }
+    }
+
+    fn kept(mut prompts: Vec<Prompt>) -> Vec<(String, u32)> {
+        let rules = KnownRules {
+            forms: BTreeMap::new(),
+            yields_to: BTreeMap::from([(
+                "unhandled-failure".to_string(),
+                vec!["swallowed-error".to_string()],
+            )]),
+        };
+        drop_yielded(&mut prompts, &rules);
+        prompts
+            .into_iter()
+            .map(|p| (p.rule, p.line.unwrap_or(0)))
+            .collect()
+    }
+
+    #[test]
+    fn a_line_asked_by_the_rule_yielded_to_gets_only_that_question() {
+        let kept = kept(vec![
+            prompt("unhandled-failure", 16, None, "c1"),
+            prompt("swallowed-error", 16, None, "c1"),
+        ]);
+        assert_eq!(kept, vec![("swallowed-error".to_string(), 16)]);
+    }
+
+    #[test]
+    fn other_lines_commits_spans_and_rules_keep_their_questions() {
+        let kept = kept(vec![
+            prompt("unhandled-failure", 17, None, "c1"),
+            prompt("unhandled-failure", 16, None, "c2"),
+            prompt("unhandled-failure", 16, Some(18), "c1"),
+            prompt("swallowed-error", 16, None, "c1"),
+            // swallowed-error yields to nothing: both stay when the roles are reversed.
+            prompt("swallowed-error", 30, None, "c1"),
+            prompt("untested-branch", 30, None, "c1"),
+        ]);
+        assert_eq!(kept.len(), 6, "{kept:?}");
     }
 }

@@ -27,6 +27,7 @@ impl CustomRule {
             evidence: BTreeMap::from([(EVIDENCE.to_string(), "`{code}`".to_string())]),
             data: BTreeMap::new(),
             answered_by: Vec::new(),
+            yields_to: Vec::new(),
             // The repository's own regex: ponder cannot vouch for how often it is right.
             tags: vec!["custom".to_string(), "review".to_string()],
             precision: crate::model::Precision::Low,

@@ -136,6 +136,24 @@ fn every_rule_has_tags_for_code_scanning() {
 }
 
 #[test]
+fn a_rule_yields_only_to_other_registered_rules() {
+    let ids: BTreeSet<String> = registry()
+        .iter()
+        .map(|rule| rule.definition().id.clone())
+        .collect();
+    for rule in registry() {
+        let definition = rule.definition();
+        for other in &definition.yields_to {
+            assert!(
+                ids.contains(other) && other != &definition.id,
+                "rules/{}.toml: yields_to names `{other}`, which is not another rule",
+                definition.id
+            );
+        }
+    }
+}
+
+#[test]
 fn a_misspelt_or_missing_threshold_is_a_problem_not_a_zero() {
     let rule = registry()
         .into_iter()
