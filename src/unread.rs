@@ -1,6 +1,6 @@
 //! What `--require-answers` cannot vouch for: changed Rust files a rule would have judged
 //! but ponder could not read (past the file limit, over the size limits, content missing
-//! from a partial clone). The gate fails closed on them, and says how to get them read.
+//! from a partial clone, a path no checkout can have). The gate fails closed on them, and says how to get them read.
 
 use crate::change::{FileChange, SkipReason};
 pub use crate::model::Unread;
@@ -17,7 +17,8 @@ pub fn unread_files(files: &[FileChange]) -> Vec<Unread> {
                 reason @ (SkipReason::Missing
                 | SkipReason::BeyondFileLimit { .. }
                 | SkipReason::TooLarge { .. }
-                | SkipReason::TooManyLines { .. }),
+                | SkipReason::TooManyLines { .. }
+                | SkipReason::UnsafePath),
             ) => Some(Unread {
                 path: file.path.clone(),
                 reason,
@@ -69,6 +70,13 @@ pub fn gate_message(unread: &[Unread]) -> String {
         out.push_str(
             "help: the limits per file are fixed: a file this large is usually generated; \
              list it under `skip` in .ponder.toml, or answer for it in the pull request\n",
+        );
+    }
+    if has(|reason| *reason == SkipReason::UnsafePath) {
+        out.push_str(
+            "help: a path with a `..`, `.` or `.git` part can only be made with git's plumbing \
+             (`git mktree`); no checkout has it and ponder never reads it: rewrite the commit \
+             without that tree entry\n",
         );
     }
     out

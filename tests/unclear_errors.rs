@@ -298,6 +298,20 @@ fn a_tree_entry_named_dot_dot_is_never_read_nor_pointed_at() {
         assert_eq!(run.code, Some(0), "{format}: {run:?}");
         assert!(!run.stdout.contains("../x.rs"), "{format}: {}", run.stdout);
     }
+    // The gate fails closed: code ponder refused to read is code no rule judged.
+    for args in [
+        vec!["main..topic", "--require-answers"],
+        vec!["--each-commit", "main..topic", "--require-answers"],
+    ] {
+        let mut command = ponder();
+        command.current_dir(repo.path()).args(&args);
+        let gate = command.run();
+        assert_eq!(gate.code, Some(1), "{args:?}: {gate:?}");
+        assert!(
+            gate.stderr.contains("could not be read") && gate.stderr.contains("unsafe path"),
+            "{args:?}: {gate:?}"
+        );
+    }
 }
 
 #[test]
